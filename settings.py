@@ -1,0 +1,47 @@
+"""Settings as data: each one a declaration with its default, its environment variable and its help.
+
+Every command-line tool and the dashboard read their settings through `get`, so a value
+comes from (in order) an explicit override such as `--db`, the environment, the default.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"KPI766_{self.name.upper()}"
+
+
+SETTINGS = (
+    Setting("db", str(ROOT / "data" / "kpi766.duckdb"), "path of the DuckDB database file"),
+    Setting("host", "127.0.0.1", "address the dashboard listens on"),
+    Setting("port", "8050", "port the dashboard listens on"),
+    Setting("timezone", "Asia/Ho_Chi_Minh", "time zone of naive timestamps in input files"),
+    Setting("threads", "", "DuckDB worker threads (empty: one per core)"),
+    Setting("memory_limit", "", "DuckDB memory limit such as '4GB' (empty: DuckDB's default)"),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+# The dashboard's HOST and PORT are also read unprefixed, as the data contract names them.
+_PLAIN_ENV = {"host": "HOST", "port": "PORT"}
+
+
+def get(name: str, override: str | None = None) -> str:
+    """Return the value of setting `name`: the override if given, else its environment variable, else the default."""
+    setting = _BY_NAME[name]
+    if override not in (None, ""):
+        return str(override)
+    for env in (setting.env, _PLAIN_ENV.get(name)):
+        if env and os.environ.get(env):
+            return os.environ[env]
+    return setting.default
