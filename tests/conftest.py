@@ -1,0 +1,28 @@
+"""Shared fixtures: a fresh real DuckDB database per test, with the schema and the official units."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import db  # noqa: E402
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Return the path of a new database with the schema and official units installed."""
+    path = tmp_path / "kpi766.duckdb"
+    db.connect(path).close()
+    return path
+
+
+@pytest.fixture
+def con(db_path: Path):
+    """Return an open connection to a new database (see `db_path`)."""
+    connection = db.connect(db_path)
+    yield connection
+    connection.close()
