@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both create .venv and install first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= $(or $(KPI766_DB),data/kpi766.duckdb)
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run demo test bench clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Serve the dashboard; build the demo database first when there is none.
+run: install
+	test -f "$(DB)" || $(BIN)/python -m etl demo --db "$(DB)"
+	$(BIN)/python app.py --db "$(DB)"
+
+demo: install
+	$(BIN)/python -m etl demo --db "$(DB)"
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	set -e; for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) benchmarks/work

@@ -1,0 +1,64 @@
+"""The only place pages get data from: named functions running SQL with bound parameters.
+
+Each call opens a read-only connection, so the dashboard always shows what is committed.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+import db
+from etl.entities import ENTITIES, VALID_ON
+
+
+def _frame(sql: str, params: list | None = None) -> pd.DataFrame:
+    con = db.connect(read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+def table_counts() -> pd.DataFrame:
+    """Return one row per input entity: entity, n_rows."""
+    union = " union all ".join(f"select '{e.name}' as entity, count(*) as n_rows from {e.name}" for e in ENTITIES)
+    return _frame(union)
+
+
+def as_of() -> pd.Timestamp | None:
+    """Return the moment the data describes: the finish time of the last successful load, or None."""
+    frame = _frame("select max(finished_at) as as_of from load_runs where status = 'ok'")
+    value = frame["as_of"].iloc[0]
+    return None if pd.isna(value) else value
+
+
+def provinces() -> pd.DataFrame:
+    """Return one row per province and validity period: code, name, tree, units below it, dossiers and their date range."""
+    return _frame(f"""
+        with dossier_units as (
+            select t.province_code, t.valid_to is null as is_new_tree, d.received_at
+            from dossiers d
+            join unit_tree t on t.unit_code = d.unit_code
+             and {VALID_ON.format(day="coalesce(d.received_at, d.submitted_at)::date").replace("u.", "t.")}
+        ),
+        dossier_counts as (
+            select province_code, is_new_tree, count(*) as n_dossiers,
+                   min(received_at) as first_received_at, max(received_at) as last_received_at
+            from dossier_units group by all
+        ),
+        unit_counts as (
+            select province_code, valid_to is null as is_new_tree,
+                   count(*) filter (where kind = 'district') as n_districts,
+                   count(*) filter (where kind = 'commune') as n_communes,
+                   count(*) filter (where kind = 'department') as n_departments
+            from unit_tree group by all
+        ),
+        final as (
+            select p.unit_code as province_code, p.name, p.valid_to is null as is_new_tree,
+                   u.n_districts, u.n_communes, u.n_departments,
+                   coalesce(d.n_dossiers, 0) as n_dossiers, d.first_received_at, d.last_received_at
+            from unit_tree p
+            join unit_counts u on u.province_code = p.unit_code and u.is_new_tree = (p.valid_to is null)
+            left join dossier_counts d on d.province_code = p.unit_code and d.is_new_tree = (p.valid_to is null)
+            where p.kind = 'province'
+        )
+        select * from final order by is_new_tree, n_dossiers desc, province_code""")
