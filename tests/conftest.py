@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh real DuckDB database per test, with the schema and the official units."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,11 +13,19 @@ sys.path.insert(0, str(ROOT))
 import db  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """Return the path of a database with the schema and official units, built once per test run."""
+    path = tmp_path_factory.mktemp("template") / "kpi766.duckdb"
+    db.connect(path).close()
+    return path
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(tmp_path: Path, template_db: Path) -> Path:
     """Return the path of a new database with the schema and official units installed."""
     path = tmp_path / "kpi766.duckdb"
-    db.connect(path).close()
+    shutil.copy(template_db, path)
     return path
 
 
