@@ -183,9 +183,11 @@ DOSSIERS = Entity(
     key=("dossier_code",),
     checks=(
         _unknown_unit("coalesce(r.received_at, r.submitted_at)::date"),
+        # The province is the one of the unit valid on the received date: codes were reused by the reform.
         Check("procedure_code", "unknown procedure (not in the catalogue of the unit's province)",
-              "not exists (select 1 from unit_tree t join procedures p on p.province_code = t.province_code "
-              "where t.unit_code = r.unit_code and p.procedure_code = r.procedure_code)"),
+              "not exists (select 1 from unit_tree u join procedures p on p.province_code = u.province_code "
+              "where u.unit_code = r.unit_code and p.procedure_code = r.procedure_code and "
+              f"{VALID_ON.format(day='coalesce(r.received_at, r.submitted_at)::date')})"),
         Check("finished_at", "received after finished", "r.received_at > r.finished_at"),
         Check("fee_total", "negative fee", "r.fee_total < 0"),
     ),

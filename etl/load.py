@@ -1,0 +1,210 @@
+"""Load input files or folders into the database.
+
+Each file holds one entity, named by --entity or by the file name (`dossiers_2024.csv`,
+`ho_so.xlsx`). Folders are read recursively and loaded in entity order: units, procedures,
+procedure_decisions, dossiers, dossier_events, feedback, national_report.
+
+Every file is checked before anything is written: a file that cannot be read or lacks a
+required column stops the load (exit status 2). Bad rows go to `rejected_rows`; the rest
+loads. A file already loaded (same SHA-256) is skipped. The whole load is one transaction.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import db
+import settings
+from etl.entities import BY_NAME, ENTITIES
+from etl.sources import files
+from etl.sources.files import FileError
+from etl.sql import upsert, validate
+
+STAGES = ("read", "check", "write")
+# A load shorter than this shows no progress bar.
+PROGRESS_DELAY_S = 2.0
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file. `skipped_by`: the load that already loaded the same bytes."""
+
+    path: str
+    entity: str
+    n_read: int = 0
+    n_new: int = 0
+    n_replaced: int = 0
+    n_unchanged: int = 0
+    n_rejected: int = 0
+    personal: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    skipped_by: int | None = None
+
+
+@dataclass
+class LoadResult:
+    """The outcome of one load: its id (None when every file was skipped and nothing was written) and its files."""
+
+    load_id: int | None
+    files: list[FileResult]
+    top_reasons: list[tuple[str, int]] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        """Return the sum over files of counter `name` (`n_read`, `n_new`, ...)."""
+        return sum(getattr(f, name) for f in self.files)
+
+
+class _Progress:
+    """A rich progress bar that appears only once a load has run for PROGRESS_DELAY_S."""
+
+    def __init__(self, enabled: bool, n_files: int):
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("loading", total=n_files * len(STAGES))
+        self.timer = threading.Timer(PROGRESS_DELAY_S, self.bar.start) if enabled else None
+        self.timer and self.timer.start()
+
+    def step(self, description: str, advance: int = 1) -> None:
+        self.bar.update(self.task, description=description, advance=advance)
+
+    def close(self) -> None:
+        if self.timer:
+            self.timer.cancel()
+            self.bar.stop()
+
+
+def _local_now() -> datetime:
+    """Return the wall-clock time in the project's time zone, naive like every stored timestamp."""
+    return datetime.now(ZoneInfo(settings.get("timezone"))).replace(tzinfo=None)
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, sources: list[files.SourceFile]) -> dict[str, int]:
+    """Return the sha256 of each given file that a previous load wrote, with the first load that did."""
+    rows = con.execute("select sha256, min(load_id) from load_files where list_contains($1, sha256) group by sha256",
+                       [[s.sha256 for s in sources]]).fetchall()
+    return dict(rows)
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, load_id: int, progress: _Progress) -> FileResult:
+    """Stage, validate and write one file inside the open transaction; return its counts."""
+    entity = source.entity
+    result = FileResult(source.name, entity.name, personal=source.personal, ignored=source.ignored)
+    progress.step(f"{source.path.name}: reading", 0)
+    try:
+        line = files.stage(con, source, "staged")
+    except duckdb.Error as e:
+        raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
+    progress.step(f"{source.path.name}: checking")
+    types = {name: ("VARCHAR" if source.format != "parquet" else t) for name, (_, t) in source.columns.items()}
+    if source.format == "json":
+        types = {name: "VARCHAR" for name in source.columns}
+    con.execute(validate.validation_sql(entity, "staged", line, types, "checked"))
+    con.execute(validate.duplicates_sql(entity, "checked", "duplicated"))
+    result.n_read = con.execute("select count(*) from checked").fetchone()[0]
+    progress.step(f"{source.path.name}: writing")
+    result.n_rejected = upsert.reject(con, entity, "checked", "duplicated", load_id, source.name)
+    counts = upsert.write(con, entity, "checked", "duplicated", load_id)
+    result.n_new, result.n_replaced, result.n_unchanged = counts["new"], counts["replaced"], counts["unchanged"]
+    for table in ("staged", "checked", "duplicated"):
+        con.execute(f"drop table {table}")
+    con.execute("insert into load_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                [load_id, source.name, source.sha256, entity.name, result.n_read, result.n_new, result.n_replaced,
+                 result.n_unchanged, result.n_rejected])
+    progress.step(f"{source.path.name}: done")
+    return result
+
+
+def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: str | None = None,
+               source: str | None = None, show_progress: bool = False) -> LoadResult:
+    """Load the files named by `paths` (folders recursively) in one transaction; return what happened.
+
+    Raises FileError, before writing anything, when a file cannot be read, has an unknown
+    format or entity, or lacks a required column. `source` is recorded in load_runs (default:
+    the paths).
+    """
+    order = {e.name: i for i, e in enumerate(ENTITIES)}
+    sources = [files.inspect(con, path, entity) for path in files.discover(paths)]
+    sources.sort(key=lambda s: order[s.entity.name])
+    loaded = _already_loaded(con, sources)
+    results, todo, seen = [], [], set()
+    for s in sources:
+        if s.sha256 in loaded or s.sha256 in seen:
+            results.append(FileResult(s.name, s.entity.name, personal=s.personal, ignored=s.ignored,
+                                      skipped_by=loaded.get(s.sha256, -1)))
+        else:
+            todo.append(s)
+            seen.add(s.sha256)
+    if not todo:
+        return LoadResult(None, results)
+    started_at = _local_now()
+    progress = _Progress(show_progress, len(todo))
+    con.execute("begin")
+    try:
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_runs").fetchone()[0]
+        for s in todo:
+            results.append(_load_file(con, s, load_id, progress))
+        con.execute("""insert into load_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ok')""",
+                    [load_id, started_at, _local_now(), source or " ".join(map(str, paths)),
+                     *(sum(getattr(r, n) for r in results) for n in ("n_read", "n_new", "n_replaced", "n_unchanged",
+                                                                    "n_rejected"))])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        progress.close()
+    reasons = con.execute("""select reason, count(*) from rejected_rows where load_id = $1
+                             group by reason order by count(*) desc, reason limit 5""", [load_id]).fetchall()
+    return LoadResult(load_id, results, reasons)
+
+
+def summary(result: LoadResult, console: Console) -> None:
+    """Print the load's table of files and counts, and its most frequent rejection reasons."""
+    table = Table(title=f"load {result.load_id}" if result.load_id else "nothing loaded: every file was loaded before")
+    for name in ("file", "entity", "read", "new", "replaced", "unchanged", "rejected", "dropped personal columns"):
+        table.add_column(name, justify="right" if name in ("read", "new", "replaced", "unchanged", "rejected") else "left")
+    for f in result.files:
+        if f.skipped_by is not None:
+            why = "skipped: same file in this load" if f.skipped_by < 0 else f"skipped: already loaded (load {f.skipped_by})"
+            table.add_row(f.path, f.entity, "", "", "", "", "", why)
+            continue
+        table.add_row(f.path, f.entity, *(f"{getattr(f, n):,}" for n in ("n_read", "n_new", "n_replaced", "n_unchanged",
+                                                                          "n_rejected")), ", ".join(f.personal))
+    console.print(table)
+    ignored = {c for f in result.files for c in f.ignored}
+    if ignored:
+        console.print(f"Ignored columns (not in the data contract): {', '.join(sorted(ignored))}")
+    if result.top_reasons:
+        console.print(f"{result.total('n_rejected'):,} rows rejected. Most frequent reasons:")
+        for reason, n in result.top_reasons:
+            console.print(f"  {n:>8,}  {reason}")
+        console.print(f"See them all: select * from rejected_rows where load_id = {result.load_id}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to load")
+    parser.add_argument("--entity", choices=list(BY_NAME), help="the entity every file holds (default: from the file name)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the paths; return 0, or 2 when a file cannot be used (nothing is then written)."""
+    con = db.connect(args.db)
+    try:
+        result = load_paths(con, args.paths, args.entity, show_progress=sys.stderr.isatty())
+    except FileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    summary(result, Console())
+    return 0

@@ -1,0 +1,212 @@
+"""Input files: finding them, naming their entity, reading their header, and staging their canonical columns.
+
+A file is inspected first (format, entity, header, required columns, checksum) without
+writing anything; only then is it staged. Staging selects the canonical columns by name, so
+personal and other columns are never materialised.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import python_calamine
+
+from etl.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
+
+FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
+           ".jsonl": "json", ".ndjson": "json", ".json": "json"}
+# Words that mark a column as a citizen's personal data even when PERSONAL_COLUMNS does not list it.
+PERSONAL_WORDS = ("applicant", "citizen", "phone", "email", "address", "cccd", "cmnd", "dinh_danh", "dien_thoai",
+                  "dia_chi", "ho_ten", "hoten", "birth", "ngay_sinh", "passport", "ho_chieu")
+
+
+class FileError(Exception):
+    """A file the load cannot use at all; the message names the file and the problem."""
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+@dataclass
+class SourceFile:
+    """One inspected input file: its entity and how its header maps to the entity's columns."""
+
+    path: Path
+    format: str
+    entity: Entity
+    sha256: str
+    columns: dict[str, tuple[str, str]]  # canonical name -> (source header, source type)
+    personal: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    line_offset: int = 1  # added to the 1-based row number to give the reported line
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def discover(paths: list[str | Path]) -> list[Path]:
+    """Return the files named by `paths`, folders expanded recursively to their supported files.
+
+    A path that does not exist, or a file of an unsupported format named directly, raises FileError.
+    """
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+        elif not path.exists():
+            raise FileError(path, "no such file or folder")
+        elif path.suffix.lower() not in FORMATS:
+            raise FileError(path, f"unknown format {path.suffix or '(no extension)'!r} "
+                                  f"(expected {', '.join(sorted(FORMATS))})")
+        else:
+            files.append(path)
+    return files
+
+
+def entity_for(path: Path, entity: str | None = None) -> Entity:
+    """Return the entity named by `entity`, else the one whose name or file word is the longest match in the file's stem."""
+    if entity:
+        return BY_NAME[entity]
+    stem = path.stem.lower()
+    matches = [(len(w), e) for e in ENTITIES for w in (e.name, *e.file_words) if w in stem]
+    if not matches:
+        raise FileError(path, "cannot tell which entity this file holds from its name; "
+                              f"use --entity ({', '.join(BY_NAME)}) or name it after one")
+    return max(matches, key=lambda m: m[0])[1]
+
+
+def normal_header(name: str) -> str:
+    """Return a header as a plain snake_case word: BOM and diacritics removed, lower case."""
+    name = name.replace("\ufeff", "").strip().lower().replace("đ", "d")
+    name = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "_", name).strip("_")
+
+
+def is_personal(header: str) -> bool:
+    """Return whether a source column holds a citizen's personal data, by its header."""
+    word = normal_header(header)
+    return word in PERSONAL_COLUMNS or any(w in word for w in PERSONAL_WORDS)
+
+
+def sha256(path: Path) -> str:
+    """Return the hex SHA-256 of the file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _reader(fmt: str, columns: dict[str, str] | None = None) -> str:
+    """Return the table function reading the file bound as parameter $1."""
+    if fmt == "csv":
+        return "read_csv($1, all_varchar = true, header = true)"
+    if fmt == "parquet":
+        return "read_parquet($1, file_row_number = true)"
+    if columns is None:
+        return "read_json($1, sample_size = -1)"
+    spec = "{" + ", ".join(f"'{k}': 'VARCHAR'" for k in columns) + "}"
+    return f"read_json($1, columns = {spec})"
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], list[list[str | None]], int]:
+    """Return the first sheet's header, its data rows as text, and the sheet row number of the header."""
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    rows = sheet.to_python(skip_empty_area=False)
+    start = next((i for i, r in enumerate(rows) if any(v not in ("", None) for v in r)), None)
+    if start is None:
+        return [], [], 1
+    return [str(v) for v in rows[start]], [[_xlsx_text(v) for v in r] for r in rows[start + 1:]], start + 1
+
+
+def _xlsx_text(value) -> str | None:
+    """Return a cell as the text a CSV export would hold (ISO dates, whole numbers without `.0`)."""
+    if value in ("", None):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return str(value)
+
+
+def _header(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[tuple[str, str]]:
+    """Return the file's columns as (header, type); reading the header checks the file can be read."""
+    if fmt == "xlsx":
+        return [(h, "VARCHAR") for h in _xlsx_rows(path)[0]]
+    rows = con.execute(f"describe select * from {_reader(fmt)}", [str(path)]).fetchall()
+    return [(r[0], r[1]) for r in rows if not (fmt == "parquet" and r[0] == "file_row_number")]
+
+
+def inspect(con: duckdb.DuckDBPyConnection, path: Path, entity: str | None = None) -> SourceFile:
+    """Return the inspected file; raise FileError when it cannot be read or lacks a required column."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise FileError(path, f"unknown format {path.suffix!r}")
+    target = entity_for(path, entity)
+    try:
+        header = _header(con, path, fmt)
+    except (duckdb.Error, python_calamine.CalamineError, OSError, ValueError) as e:
+        raise FileError(path, f"cannot be read as {fmt}: {str(e).splitlines()[0]}") from e
+    wanted = {c.lower(): c for c in target.column_names}
+    columns, personal, ignored = {}, [], []
+    for name, type_ in header:
+        canonical = wanted.get(name.replace("\ufeff", "").strip().lower())
+        if canonical and canonical in columns:
+            raise FileError(path, f"two columns are named {canonical}")
+        if canonical:
+            columns[canonical] = (name, type_)
+        elif is_personal(name):
+            personal.append(name)
+        else:
+            ignored.append(name)
+    missing = [c.name for c in target.columns if c.required and c.name not in columns]
+    if missing:
+        raise FileError(path, f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                              f"for {target.name}")
+    offset = {"csv": 1, "xlsx": 1, "parquet": 0, "json": 0}[fmt]
+    return SourceFile(path, fmt, target, sha256(path), columns, personal, ignored, offset)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> str:
+    """Create temp table `table` holding the file's canonical columns (by canonical name), nothing else.
+
+    Returns the SQL expression of a staged row's line in the file (physical CSV line, JSON Lines
+    line, sheet row, or 1-based Parquet row): the staging table keeps the file's row order.
+    """
+    picked = ", ".join(f"{_quote(src)} as {_quote(name)}" for name, (src, _) in source.columns.items())
+    if source.format == "xlsx":
+        header, rows, header_row = _xlsx_rows(source.path)
+        index = {h: i for i, h in enumerate(header)}
+        arrays = {name: pa.array([r[index[src]] if index[src] < len(r) else None for r in rows], pa.string())
+                  for name, (src, _) in source.columns.items()}
+        lines = [header_row + 1 + i for i, r in enumerate(rows) if any(v is not None for v in r)]
+        keep = [i for i, r in enumerate(rows) if any(v is not None for v in r)]
+        data = pa.table({"line": pa.array(lines, pa.int64()), **{k: a.take(keep) for k, a in arrays.items()}})
+        con.register("xlsx_source", data)
+        con.execute(f"create temp table {table} as select * from xlsx_source")
+        con.unregister("xlsx_source")
+        return "line"
+    if source.format == "parquet":
+        line = f"file_row_number + {source.line_offset + 1}"
+        con.execute(f"create temp table {table} as select {line} as line, {picked} from {_reader('parquet')}",
+                    [str(source.path)])
+        return "line"
+    reader = _reader(source.format, {src: t for src, t in source.columns.values()})
+    con.execute(f"create temp table {table} as select {picked} from {reader}", [str(source.path)])
+    return f"rowid + {source.line_offset + 1}"
