@@ -1,0 +1,270 @@
+"""The SQL of each basis: from the facts of one period set to one row per period and scoring unit.
+
+Every function returns trusted SQL text built from the declarations' measures. The tables it
+reads are the temporary ones the engine prepares: `f_dossiers`, `f_feedback`, `periods`,
+`run_params`, `scope_units` (the units scored in each period) and `scope_map` (each unit with
+data → every scoring unit whose scope holds it).
+"""
+from __future__ import annotations
+
+from .core import Measure
+
+
+def column(measure: Measure, index: int) -> str:
+    """Return the column name under which a measure is computed."""
+    return f"m_{measure.basis}_{index}"
+
+
+def aggregate(measure: Measure, name: str, source: str | None = None) -> str:
+    """Return the aggregate expression of a measure: a filtered count, or a filtered sum of its total."""
+    where = measure.where if source is None else f"({measure.where}) and {source} > 0"
+    if measure.total is not None:
+        return f"coalesce(sum({measure.total}) filter (where {where}), 0) as {name}"
+    return f"count(*) filter (where {where}) as {name}"
+
+
+def bucket_join(kind: str, moment: str) -> str:
+    """Return the join that puts a row in the period holding `moment`."""
+    if kind == "range":
+        return f"join periods p on {moment} >= p.period_start and {moment} < p.end_at and {moment} <= p.eff_end_at"
+    return f"join periods p on p.period_start = date_trunc('{kind}', {moment}) and {moment} <= p.eff_end_at"
+
+
+def _sums(columns: list[str]) -> str:
+    return ", ".join(f"sum(l.{c}) as {c}" for c in columns) or "count(*) as n_rows"
+
+
+def _rollup(leaf_table: str, columns: list[str], keys: str = "") -> str:
+    """Return SQL summing a leaf-level table (period_start, unit_code, unit_valid_from, measures) over every scope."""
+    return f"""
+        select m.period_start, m.scope_code as unit_code{keys}, {_sums(columns)}
+        from {leaf_table} l
+        join scope_map m on m.period_start = l.period_start and m.leaf_code = l.unit_code
+                        and m.leaf_from is not distinct from l.unit_valid_from
+        group by all"""
+
+
+def received(kind: str, measures: dict[Measure, str], havings: dict[str, str]) -> tuple[str, str, str]:
+    """Return three statements: the received cube (by unit and procedure), and its totals and procedure counts per scope."""
+    counts = [f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items()]
+    counts += [f"count(*) filter (where {cond}) as {name}" for cond, name in havings.items()]
+    cube = f"""
+        create or replace temp table c_received as
+        select p.period_start, d.unit_code, d.unit_valid_from, d.procedure_code, {", ".join(counts) or "count(*) as n_rows"}
+        from f_dossiers d
+        {bucket_join(kind, "d.received_at")}
+        group by all"""
+    totals = f"create or replace temp table b_received as {_rollup('c_received', list(measures.values()))}"
+    return cube, totals, _procedures(list(havings.values()))
+
+
+def _procedures(having_columns: list[str]) -> str:
+    """Return SQL for the per-scope, per-procedure sums of the cube's `having` counts."""
+    return f"create or replace temp table c_procedure as {_rollup('c_received', having_columns, ', l.procedure_code')}"
+
+
+AUTHORITY = """
+    case s.kind
+        when 'province' then true
+        when 'district' then list_has_any(coalesce(pr.levels, []), ['district', 'commune'])
+        when 'commune' then list_contains(coalesce(pr.levels, []), 'commune')
+        when 'department' then pr.agency_code = s.unit_code
+    end and coalesce(pr.status, 'public') <> 'abolished'"""
+
+
+def procedure(measures: dict[Measure, str], having_columns: dict[str, str]) -> str:
+    """Return SQL counting, per period and scoring unit, the procedures that meet each procedure measure."""
+    counts = [f"count(*) filter (where ({m.where}) and {having_columns[m.having]} > 0) as {name}"
+              for m, name in measures.items()]
+    return f"""
+        create or replace temp table b_procedure as
+        with rows as (
+            select c.*, pr.* exclude (procedure_code, province_code), {AUTHORITY} as under_authority
+            from c_procedure c
+            join scope_units s on s.period_start = c.period_start and s.unit_code = c.unit_code
+            left join procedures pr on pr.province_code = s.province_code and pr.procedure_code = c.procedure_code
+        )
+        select period_start, unit_code, {", ".join(counts) or "count(*) as n_rows"} from rows group by all"""
+
+
+def processed(kind: str, measures: dict[Measure, str]) -> str:
+    """Return SQL for the processed basis: each dossier in every period it was handled in, judged there, per scope."""
+    if kind == "range":
+        spread = """
+            select d.*, p.period_start from f_dossiers d
+            join periods p on d.received_at <= p.eff_end_at and (d.end_at is null or d.end_at >= p.period_start)"""
+    else:
+        step = {"month": "1 month", "quarter": "3 months", "year": "1 year"}[kind]
+        spread = f"""
+            select d.*, unnest(generate_series(date_trunc('{kind}', d.received_at),
+                                               date_trunc('{kind}', least(coalesce(d.end_at, r.as_of), r.as_of)),
+                                               interval '{step}')) as period_start
+            from f_dossiers d cross join run_params r"""
+    counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
+    return f"""
+        create or replace temp table l_processed as
+        with spread as ({spread}
+        ),
+        judged as (
+            select s.*, p.eff_end_at, p.wt_eff_end,
+                   s.end_at is not null and s.end_at < p.end_at and s.end_at <= p.eff_end_at as is_ended,
+                   -- still open at the period end: a supplement request open then is its end
+                   s.supplement_requested_at <= p.eff_end_at
+                       and not coalesce(s.supplement_completed_at <= p.eff_end_at, false) as is_waiting,
+                   case when s.supplement_completed_at <= p.eff_end_at
+                        then s.supplement_completed_at - s.supplement_requested_at else interval 0 second end as deducted,
+                   case when s.supplement_completed_at <= p.eff_end_at
+                        then s.wt_completed - s.wt_requested else 0 end as deducted_days
+            from spread s
+            join periods p on p.period_start = s.period_start
+            where not s.is_withdrawn_unreceived and s.received_at <= p.eff_end_at
+        ),
+        final as (
+            select *,
+                   case when is_ended then is_on_time_at_end
+                        when second_request_at <= eff_end_at then false
+                        when due_at is not null then
+                            case when is_waiting then supplement_requested_at else eff_end_at end - deducted <= due_at
+                        when max_processing_days is not null then
+                            case when is_waiting then wt_requested else wt_eff_end end - wt_received - deducted_days
+                            <= max_processing_days
+                        else true
+                   end as is_on_time
+            from judged
+        )
+        select period_start, unit_code, unit_valid_from, {counts or "count(*) as n_rows"}
+        from final group by all"""
+
+
+def finished(kind: str, measures: dict[Measure, str]) -> str:
+    """Return SQL for the finished basis at the level of the units that hold the dossiers."""
+    return f"""
+        create or replace temp table l_finished as
+        select p.period_start, d.unit_code, d.unit_valid_from,
+               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from (select *, wt_end - wt_received as working_days from f_dossiers where end_kind = 'finished') d
+        {bucket_join(kind, "d.end_at")}
+        group by all"""
+
+
+def feedback(kind: str, measures: dict[Measure, str]) -> str:
+    """Return SQL for the feedback basis: items received in the period, judged at its effective end."""
+    return f"""
+        create or replace temp table l_feedback as
+        with judged as (
+            select f.*, p.period_start,
+                   case when f.handled_at <= p.eff_end_at then f.due_at is null or f.handled_at <= f.due_at
+                        else f.due_at is null or p.eff_end_at <= f.due_at end as is_on_time
+            from f_feedback f
+            {bucket_join(kind, "f.received_at")}
+        )
+        select period_start, unit_code, unit_valid_from,
+               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from judged group by all"""
+
+
+def rollup(leaf_table: str, basis_table: str, columns: list[str]) -> str:
+    """Return SQL summing a leaf-level basis table over every scope that holds it."""
+    return f"create or replace temp table {basis_table} as {_rollup(leaf_table, columns)}"
+
+
+def authority(measures: dict[Measure, str]) -> str:
+    """Return SQL counting, per scoring unit, the procedures under its authority that meet each measure."""
+    return f"""
+        create or replace temp table b_authority as
+        with units as (select distinct unit_code, kind, province_code from scope_units),
+        rows as (
+            select s.unit_code, s.kind, pr.*
+            from units s
+            join procedures pr on pr.province_code = s.province_code
+            where {AUTHORITY}
+        )
+        select unit_code, kind, {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from rows group by all"""
+
+
+def announced(kind: str, measures: dict[Measure, str]) -> str:
+    """Return SQL for 1.1 per province and period: a procedure is on time when all its decisions in the period are."""
+    return f"""
+        create or replace temp table b_announced as
+        with decisions as (
+            select d.province_code, d.procedure_code, p.period_start,
+                   d.legal_effective_date is null
+                   or (ce.n_before + ce.is_working::int) - (cd.n_before + cd.is_working::int)
+                      >= (select announce_days from run_params) as is_on_time
+            from procedure_decisions d
+            {bucket_join(kind, "d.decision_date::timestamp")}
+            join work_calendar cd on cd.day = d.decision_date
+            left join work_calendar ce on ce.day = d.legal_effective_date
+        ),
+        rows as (
+            select province_code, procedure_code, period_start, bool_and(is_on_time) as is_announced_on_time
+            from decisions group by all
+        )
+        select period_start, province_code,
+               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from rows group by all"""
+
+
+def published(measures: dict[Measure, str]) -> str:
+    """Return SQL for 1.2 per province and period: decisions dated in the period or due for publication in it."""
+    return f"""
+        create or replace temp table b_published as
+        with decisions as (
+            select d.province_code, d.procedure_code, d.decision_date, d.published_at,
+                   c.day as deadline_day
+            from procedure_decisions d
+            cross join run_params r
+            join work_calendar cd on cd.day = d.decision_date
+            -- the deadline: the publish_days-th working day after the decision
+            join work_calendar c on c.is_working and c.n_before = cd.n_before + cd.is_working::int + r.publish_days - 1
+        ),
+        rows as (
+            select d.province_code, d.procedure_code, p.period_start,
+                   bool_and(d.published_at is not null and d.published_at < d.deadline_day + interval 1 day)
+                       as is_published_on_time
+            from decisions d
+            join periods p
+              on (d.decision_date >= p.period_start and d.decision_date <= p.eff_end_at)
+              or (d.deadline_day >= p.period_start and d.deadline_day <= p.eff_end_at)
+            group by all
+        )
+        select period_start, province_code,
+               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from rows group by all"""
+
+
+def catalogue(measures: dict[Measure, str]) -> str:
+    """Return SQL for 1.3 per province: its public procedures (a snapshot)."""
+    return f"""
+        create or replace temp table b_catalogue as
+        select province_code, {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from procedures where coalesce(status, 'public') <> 'abolished'
+        group by all"""
+
+
+def communes(measures: dict[Measure, str]) -> str:
+    """Return SQL for 4.7: per period and scoring unit, the communes in its scope valid at the period end."""
+    return f"""
+        create or replace temp table b_communes as
+        with rows as (
+            select c.period_start, unnest([c.unit_code, c.district_code, c.province_code]) as unit_code,
+                   u.offers_e_certified_copy
+            from scope_units c
+            join units u on u.unit_code = c.unit_code and u.valid_from is not distinct from c.unit_valid_from
+            where c.kind = 'commune'
+        )
+        select period_start, unit_code,
+               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from rows where unit_code is not null group by all"""
+
+
+def national_report(measures: dict[Measure, str]) -> str:
+    """Return SQL for the national report's totals per unit, for reports covering exactly a period."""
+    return f"""
+        create or replace temp table b_national_report as
+        select p.period_start, r.unit_code,
+               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        from national_report r
+        join periods p on r.period_start = p.period_start::date and r.period_end = p.last_nominal_day
+        group by all"""

@@ -1,0 +1,191 @@
+"""The engine: turns the declarations and a rule set into SQL, runs it, and stores indicator_values and unit_scores.
+
+`refresh(con)` recomputes every unit for every month, quarter and year present in the data;
+`score_range(con, period)` computes one period or date range on request. Everything is
+aggregated in DuckDB, one pass per period kind.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from . import REGISTRY, bases, calendar, outputs, scoring
+from .core import Measure
+from .periods import KINDS, LABEL_SQL, STEP, Period, as_datetime
+from .rulesets import RuleSet, load
+
+SQL = Path(__file__).resolve().parent / "sql"
+LEAF_BASES = {"processed": "l_processed", "finished": "l_finished", "feedback": "l_feedback"}
+
+
+def _sql(name: str) -> str:
+    return (SQL / name).read_text(encoding="utf-8")
+
+
+def measure_columns() -> tuple[dict[Measure, str], dict[str, str]]:
+    """Return every distinct measure of the registry with its column name, and each `having` condition with its column."""
+    columns: dict[Measure, str] = {}
+    havings: dict[str, str] = {}
+    for ind in REGISTRY.values():
+        for measure in ind.measures():
+            if measure not in columns:
+                columns[measure] = bases.column(measure, len(columns))
+            if measure.having is not None and measure.having not in havings:
+                havings[measure.having] = f"h_{len(havings)}"
+    return columns, havings
+
+
+def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> datetime:
+    """Return as_of: the explicit value, else the end of the last load, else the latest moment in the data, else now."""
+    if as_of is not None:
+        return as_of
+    found = con.execute("""
+        select coalesce((select max(finished_at) from load_runs),
+                        greatest((select max(greatest(received_at, finished_at, updated_at)) from dossiers),
+                                 (select max(greatest(received_at, handled_at)) from feedback)))""").fetchone()[0]
+    return found or datetime.now().replace(microsecond=0)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime) -> None:
+    """Create the temporary tables every period kind shares: calendar, run parameters, rule parameters, facts."""
+    outputs.ensure(con)
+    calendar.install(con)
+    con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
+                "?::int as publish_days",
+                [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
+    rows = [(i.id, i.group, ruleset.rule(i.id).max_points, ruleset.rule(i.id).target, ruleset.rule(i.id).no_data)
+            for i in REGISTRY.values()]
+    con.execute("create or replace temp table rule_params (indicator_id varchar, group_key varchar, max_points double, "
+                "target double, no_data varchar)")
+    con.executemany("insert into rule_params values (?, ?, ?, ?, ?)", rows)
+    con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
+    con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
+    con.execute("""create or replace temp table data_months as
+                   select distinct date_trunc('month', received_at) as month from f_dossiers
+                   union select date_trunc('month', received_at) from f_feedback
+                   union select date_trunc('month', decision_date::timestamp) from procedure_decisions""")
+
+
+def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None) -> None:
+    """Create the temporary table `periods`: every period of `kind` holding data, or the one period asked for."""
+    if period is None:
+        con.execute(f"create or replace temp table periods_raw as {_sql('periods.sql')}",
+                    {"kind": kind, "step": STEP[kind]})
+        label = LABEL_SQL[kind].format(start="period_start")
+    else:
+        con.execute("""create or replace temp table periods_raw as
+                       select ?::timestamp as period_start, ?::timestamp as end_at,
+                              least(?::timestamp, as_of) as eff_end_at, ?::date as first_day,
+                              (least(?::timestamp, as_of) - interval 1 microsecond)::date as last_day,
+                              ?::date as last_nominal_day
+                       from run_params""",
+                    [as_datetime(period.start), as_datetime(period.end), as_datetime(period.end), period.start,
+                     as_datetime(period.end), period.last_day])
+        label = "?"
+    con.execute(f"""create or replace temp table periods as
+                    select {label} as period, ? as period_kind, p.*, wt(c.n_before, c.is_working, p.eff_end_at) as wt_eff_end
+                    from periods_raw p join work_calendar c on c.day = p.eff_end_at::date
+                    where p.first_day <= p.last_day""",
+                [*([period.label] if period else []), kind if period is None else period.kind])
+
+
+def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet) -> None:
+    """Compute v_values and v_scores for the periods in `periods` (of `kind`, or 'range')."""
+    con.execute(_sql("scope.sql"))
+    columns, havings = measure_columns()
+    by_basis: dict[str, dict[Measure, str]] = {}
+    for measure, name in columns.items():
+        by_basis.setdefault(measure.basis, {})[measure] = name
+    basis_kind = "range" if kind not in KINDS else kind
+    for statement in bases.received(basis_kind, by_basis.get("received", {}), havings):
+        con.execute(statement)
+    con.execute(bases.procedure(by_basis.get("procedure", {}), havings))
+    con.execute(bases.processed(basis_kind, by_basis.get("processed", {})))
+    con.execute(bases.finished(basis_kind, by_basis.get("finished", {})))
+    con.execute(bases.feedback(basis_kind, by_basis.get("feedback", {})))
+    for basis, leaf in LEAF_BASES.items():
+        con.execute(bases.rollup(leaf, f"b_{basis}", list(by_basis.get(basis, {}).values())))
+    con.execute(bases.authority(by_basis.get("authority", {})))
+    con.execute(bases.announced(basis_kind, by_basis.get("announced", {})))
+    con.execute(bases.published(by_basis.get("published", {})))
+    con.execute(bases.catalogue(by_basis.get("catalogue", {})))
+    con.execute(bases.communes(by_basis.get("communes", {})))
+    con.execute(bases.national_report(by_basis.get("national_report", {})))
+    con.execute(scoring.wide(columns))
+    con.execute(scoring.values(columns, ruleset))
+    con.execute(scoring.scores(ruleset))
+
+
+def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str) -> int:
+    """Replace the stored rows of these periods and this rule set with the new ones; return the unit scores written."""
+    step = STEP.get(kind)
+    previous = (f"lag(period_start) over w = period_start - interval '{step}'" if step else "false")
+    con.execute("begin")
+    try:
+        for table in ("indicator_values", "unit_scores"):
+            con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
+                        f"(select period, period_kind from periods)", [ruleset.name])
+        con.execute("""
+            insert into indicator_values by name
+            select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
+                   r.as_of, v.unit_code, s.unit_valid_from, s.kind as unit_kind, v.indicator_id, v.group_key,
+                   v.numerator, v.denominator, v.ratio, v.points, v.max_points, v.no_data, v.not_applicable,
+                   now()::timestamp as computed_at
+            from v_values v
+            join periods p using (period_start)
+            join scope_units s using (period_start, unit_code)
+            cross join run_params r""", [ruleset.name])
+        con.execute(f"""
+            insert into unit_scores by name
+            with current as (
+                select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start,
+                       p.last_day as period_end, r.as_of, v.*  exclude (period_start), now()::timestamp as computed_at
+                from v_scores v join periods p using (period_start) cross join run_params r
+            ),
+            compared as (
+                select *,
+                       case when {previous} then lag(total) over w end as previous_total,
+                       case when {previous} then lag(rank) over w end as previous_rank
+                from current
+                window w as (partition by unit_code, unit_valid_from order by period_start)
+            )
+            select * , total - previous_total as score_change, previous_rank - rank as rank_change from compared""",
+                    [ruleset.name])
+        written = con.execute("select count(*) from v_scores").fetchone()[0]
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return written
+
+
+def _ruleset(ruleset: RuleSet | str | None) -> RuleSet:
+    return ruleset if isinstance(ruleset, RuleSet) else load(ruleset)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None, as_of: datetime | None = None,
+            kinds: tuple[str, ...] = KINDS) -> dict[str, int]:
+    """Recompute and store every unit's scores for every period of each kind present in the data.
+
+    Returns the number of unit scores written per kind. Call it after every load.
+    """
+    rs = _ruleset(ruleset)
+    prepare(con, rs, resolve_as_of(con, as_of))
+    written = {}
+    for kind in kinds:
+        _periods(con, kind, None)
+        _compute(con, kind, rs)
+        written[kind] = _store(con, rs, kind)
+    return written
+
+
+def score_range(con: duckdb.DuckDBPyConnection, period: Period, ruleset: RuleSet | str | None = None,
+                as_of: datetime | None = None) -> int:
+    """Compute and store the scores of one period or date range (no comparison with a previous one); return the count."""
+    rs = _ruleset(ruleset)
+    prepare(con, rs, resolve_as_of(con, as_of))
+    _periods(con, period.kind, period)
+    _compute(con, "range", rs)
+    return _store(con, rs, "range")

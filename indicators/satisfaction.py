@@ -1,0 +1,61 @@
+"""Group 5 — Mức độ hài lòng (18 points): feedback handled well and dossiers handled to citizens' satisfaction."""
+from __future__ import annotations
+
+from .core import Group, Indicator, Measure
+
+# A feedback item counts against satisfaction when handled late, disliked more than liked, or raised again.
+FEEDBACK_SATISFIED = ("is_on_time and not coalesce(dislikes > likes, false) and not coalesce(reraised, false)")
+# A dossier counts against satisfaction when rated unsatisfied, complained about, or late.
+DOSSIER_SATISFIED = "is_on_time and rating is distinct from 'unsatisfied' and not coalesce(has_complaint, false)"
+
+INDICATORS = (
+    Indicator(
+        "5.1", "satisfaction", "PAKN xử lý đúng hạn", "Feedback handled on time", 6, 1.0,
+        Measure("feedback", "is_on_time"), Measure("feedback"),
+        "feedback items received in the period handled by their due time, plus those still open and not yet overdue",
+        "feedback items received in the period",
+        "Phản ánh, kiến nghị của người dân phải được trả lời đúng hạn. Chỉ số này đếm các phản ánh nhận trong kỳ "
+        "đã xử lý đúng hạn hoặc còn trong hạn ở cuối kỳ. Đơn vị không có phản ánh nào được đủ điểm.",
+        "Citizens' feedback must be answered on time. This counts the feedback items received in the period that "
+        "were handled on time or are still within their time at the period end. A unit with no feedback gets the "
+        "full points.",
+        no_data="full",
+    ),
+    Indicator(
+        "5.2", "satisfaction", "Hài lòng trong xử lý PAKN", "Satisfaction with feedback handling", 6, 1.0,
+        Measure("feedback", FEEDBACK_SATISFIED), Measure("feedback"),
+        "feedback items received in the period, less those handled late, with more dislikes than likes, or raised again",
+        "feedback items received in the period",
+        "Người dân hài lòng với cách xử lý phản ánh khi phản ánh được trả lời đúng hạn, không bị đánh giá không "
+        "thích nhiều hơn thích và không phải phản ánh lại. Đơn vị không có phản ánh nào được đủ điểm.",
+        "Citizens are taken as satisfied with the handling of a feedback item when it was answered on time, got "
+        "no more dislikes than likes and was not raised again. A unit with no feedback gets the full points.",
+        no_data="full",
+    ),
+    Indicator(
+        "5.3", "satisfaction", "Hài lòng trong tiếp nhận, giải quyết TTHC", "Satisfaction with dossier handling", 6, 0.9,
+        Measure("processed", DOSSIER_SATISFIED), Measure("processed"),
+        "dossiers processed in the period, less those rated unsatisfied, complained about, or late",
+        "dossiers processed in the period (as in 2.1)",
+        "Tỷ lệ hồ sơ xử lý trong kỳ không bị đánh giá không hài lòng, không bị khiếu nại và không trễ hạn. Đạt "
+        "90 % là đủ điểm.",
+        "The share of the dossiers processed in the period that were not rated unsatisfied, not complained about "
+        "and not late. 90 % earns the full points.",
+    ),
+    Indicator(
+        "5.4a", "satisfaction", "Tỷ lệ PAKN về quy định", "Feedback about rules", 0, None,
+        Measure("feedback", "category = 'rules'"), Measure("feedback"),
+        "feedback items received in the period about rules", "feedback items received in the period",
+        "Tỷ lệ phản ánh, kiến nghị về quy định hành chính. Chỉ số để theo dõi, không tính điểm.",
+        "The share of feedback items about administrative rules. Shown for information only.",
+    ),
+    Indicator(
+        "5.4b", "satisfaction", "Tỷ lệ PAKN về cán bộ", "Feedback about staff", 0, None,
+        Measure("feedback", "category = 'staff'"), Measure("feedback"),
+        "feedback items received in the period about staff behaviour", "feedback items received in the period",
+        "Tỷ lệ phản ánh, kiến nghị về hành vi của cán bộ, công chức. Chỉ số để theo dõi, không tính điểm.",
+        "The share of feedback items about the behaviour of officials. Shown for information only.",
+    ),
+)
+
+GROUP = Group("satisfaction", "5", "Mức độ hài lòng", "Satisfaction", 18, INDICATORS)

@@ -1,0 +1,122 @@
+-- grain: one row per dossier received (or submitted) at a known unit, with its end of processing and deadline facts
+with
+dossiers as (
+    select * from dossiers
+),
+units as (
+    select unit_code, valid_from, valid_to from units
+),
+tree as (
+    select unit_code, valid_from, province_code from unit_tree
+),
+procedures as (
+    select province_code, procedure_code, fee_bearing, requires_result_document, max_processing_days from procedures
+),
+calendar as (
+    select * from work_calendar
+),
+events as (
+    select dossier_code,
+           true as has_events,
+           min("at") filter (where event = 'received') as received_event_at,
+           min("at") filter (where event = 'finished') as finished_event_at,
+           min("at") filter (where event = 'returned') as returned_event_at,
+           min("at") filter (where event in ('stopped', 'rejected')) as stopped_event_at,
+           min("at") filter (where event = 'withdrawn') as withdrawn_event_at,
+           count(*) filter (where event = 'supplement_requested') as n_supplement_requests,
+           min("at") filter (where event = 'supplement_requested') as supplement_requested_at,
+           (list("at" order by "at") filter (where event = 'supplement_requested'))[2] as second_request_at,
+           min("at") filter (where event = 'supplement_completed') as supplement_completed_at
+    from dossier_events
+    group by dossier_code
+),
+located as (
+    -- a dossier belongs to the unit with its code valid on the day it was received
+    select d.dossier_code, d.procedure_code, d.unit_code, u.valid_from as unit_valid_from, t.province_code,
+           d.channel, d.status, d.due_at, d.finished_at, d.returned_at, d.updated_at,
+           coalesce(d.received_at, e.received_event_at) as received_at,
+           d.synced_to_portal as is_synced, coalesce(d.fee_total, 0) as fee_total, d.paid_online,
+           d.components_digitized, d.result_file_attached, d.reused_digitized_data, d.from_personal_store,
+           d.population_data_used, d.rating, d.has_complaint,
+           coalesce(e.has_events, false) as has_events, e.finished_event_at, e.returned_event_at, e.stopped_event_at,
+           e.withdrawn_event_at, coalesce(e.n_supplement_requests, 0) as n_supplement_requests,
+           e.supplement_requested_at, e.second_request_at,
+           case when e.supplement_completed_at >= e.supplement_requested_at then e.supplement_completed_at end
+               as supplement_completed_at
+    from dossiers d
+    left join events e on e.dossier_code = d.dossier_code
+    join units u
+      on u.unit_code = d.unit_code
+     and (u.valid_from is null or u.valid_from <= coalesce(d.received_at, d.submitted_at)::date)
+     and (u.valid_to is null or u.valid_to >= coalesce(d.received_at, d.submitted_at)::date)
+    join tree t on t.unit_code = u.unit_code and t.valid_from is not distinct from u.valid_from
+),
+ended as (
+    -- end of processing: the first terminal event by priority finished > returned > stopped/rejected >
+    -- withdrawal after receipt > a single supplement request left unanswered; without events, the columns
+    select *,
+           case when has_events then
+                    case when finished_event_at is not null then 'finished'
+                         when returned_event_at is not null then 'returned'
+                         when stopped_event_at is not null then 'stopped'
+                         when withdrawn_event_at >= received_at then 'withdrawn'
+                         when n_supplement_requests = 1 and supplement_completed_at is null then 'supplement'
+                    end
+                else
+                    case when finished_at is not null then 'finished'
+                         when returned_at is not null then 'returned'
+                         when status = 'finished' then 'finished'
+                         when status in ('stopped', 'rejected') then 'stopped'
+                         when status = 'withdrawn' and received_at is not null then 'withdrawn'
+                         when status = 'supplement_requested' then 'supplement'
+                    end
+           end as end_kind,
+           -- withdrawn before it was ever received: never processed
+           (has_events and withdrawn_event_at is not null and finished_event_at is null
+                and (received_at is null or withdrawn_event_at < received_at))
+           or (not has_events and status = 'withdrawn' and received_at is null) as is_withdrawn_unreceived
+    from located
+),
+timed as (
+    select *,
+           case end_kind
+               when 'finished' then coalesce(finished_event_at, finished_at, updated_at)
+               when 'returned' then coalesce(returned_event_at, returned_at)
+               when 'stopped' then coalesce(stopped_event_at, updated_at)
+               when 'withdrawn' then coalesce(withdrawn_event_at, updated_at)
+               when 'supplement' then coalesce(supplement_requested_at, updated_at)
+           end as end_at
+    from ended
+),
+final as (
+    select t.* exclude (finished_event_at, returned_event_at, stopped_event_at, withdrawn_event_at, finished_at,
+                        returned_at, status, updated_at, has_events),
+           p.fee_bearing, p.requires_result_document, p.max_processing_days,
+           wt(cr.n_before, cr.is_working, t.received_at) as wt_received,
+           wt(ce.n_before, ce.is_working, t.end_at) as wt_end,
+           wt(cq.n_before, cq.is_working, t.supplement_requested_at) as wt_requested,
+           wt(cc.n_before, cc.is_working, t.supplement_completed_at) as wt_completed,
+           -- the citizen's supplement time, taken out of the elapsed time of a dossier that went on after it
+           case when t.end_kind <> 'supplement' and t.supplement_completed_at is not null
+                then t.supplement_completed_at - t.supplement_requested_at else interval 0 second end
+               as supplement_interval
+    from timed t
+    left join procedures p on p.province_code = t.province_code and p.procedure_code = t.procedure_code
+    left join calendar cr on cr.day = t.received_at::date
+    left join calendar ce on ce.day = t.end_at::date
+    left join calendar cq on cq.day = t.supplement_requested_at::date
+    left join calendar cc on cc.day = t.supplement_completed_at::date
+    where t.received_at is not null
+)
+select *,
+       -- on time at its end: one supplement request at most, then the due time, else the statutory working days
+       case when end_at is null then null
+            when n_supplement_requests > 1 then false
+            when due_at is not null then end_at - supplement_interval <= due_at
+            when max_processing_days is not null then
+                wt_end - wt_received
+                - case when supplement_interval > interval 0 second then wt_completed - wt_requested else 0 end
+                <= max_processing_days
+            else true
+       end as is_on_time_at_end
+from final

@@ -1,0 +1,25 @@
+-- grain: one row per period of one kind that holds data (dossiers or feedback received, decisions dated) up to as_of
+with
+run_params as (
+    select * from run_params
+),
+months as (
+    select month from data_months
+),
+starts as (
+    select distinct date_trunc($kind, month) as period_start
+    from months cross join run_params r
+    where month <= r.as_of
+),
+bounds as (
+    select s.period_start, s.period_start + $step::interval as end_at, r.as_of
+    from starts s cross join run_params r
+),
+final as (
+    select period_start, end_at, least(end_at, as_of) as eff_end_at,
+           period_start::date as first_day,
+           (least(end_at, as_of) - interval 1 microsecond)::date as last_day,
+           (end_at - interval 1 day)::date as last_nominal_day
+    from bounds
+)
+select * from final

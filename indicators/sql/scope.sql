@@ -1,0 +1,68 @@
+-- grain: scope_units, one row per period and unit scored in it; scope_map, one row per period, unit holding data
+-- and scoring unit whose scope holds it.
+-- A period is scored with the units valid on its last day; a unit that had closed by then (the 2025 reform)
+-- hands its data to its successor: a commune to its default new commune, any other unit to its new province.
+create or replace temp table scope_units as
+with
+periods as (
+    select * from periods
+),
+tree as (
+    select * from unit_tree
+),
+valid as (
+    select p.period_start, u.unit_code, u.valid_from as unit_valid_from, u.kind, u.name, u.province_code,
+           u.district_code
+    from periods p
+    join tree u
+      on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.last_day)
+),
+final as (
+    -- a unit whose province is not valid at the period end has no place in its tree then
+    select v.*
+    from valid v
+    where v.kind = 'province'
+       or exists (select 1 from valid pv where pv.period_start = v.period_start and pv.unit_code = v.province_code
+                                           and pv.kind = 'province')
+)
+select * from final;
+
+create or replace temp table scope_map as
+with
+periods as (
+    select * from periods
+),
+tree as (
+    select * from unit_tree
+),
+leaves as (
+    select p.period_start, u.unit_code, u.valid_from, u.kind, u.province_code
+    from periods p
+    join tree u
+      on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.first_day)
+),
+successors as (
+    select old_code, arg_max(new_code, is_default) as new_code from unit_mapping group by old_code
+),
+province_successors as (
+    select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all
+),
+targets as (
+    select l.period_start, l.unit_code as leaf_code, l.valid_from as leaf_from,
+           case when s.unit_code is not null then l.unit_code
+                else coalesce(m.new_code, ps.new_province_code) end as target_code
+    from leaves l
+    left join scope_units s
+      on s.period_start = l.period_start and s.unit_code = l.unit_code and s.unit_valid_from is not distinct from l.valid_from
+    left join successors m on m.old_code = l.unit_code and l.kind in ('commune', 'district')
+    left join province_successors ps on ps.old_province_code = l.province_code
+),
+expanded as (
+    select t.period_start, t.leaf_code, t.leaf_from, unnest([s.unit_code, s.district_code, s.province_code]) as scope_code
+    from targets t
+    join scope_units s on s.period_start = t.period_start and s.unit_code = t.target_code
+),
+final as (
+    select distinct * from expanded where scope_code is not null
+)
+select * from final;
