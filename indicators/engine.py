@@ -52,6 +52,8 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime) -
     """Create the temporary tables every period kind shares: calendar, run parameters, rule parameters, facts."""
     outputs.ensure(con)
     calendar.install(con)
+    # the unit tree is a recursive view: walk it once per run
+    con.execute("create or replace temp table t_tree as select * from unit_tree")
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
                 "?::int as publish_days",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])

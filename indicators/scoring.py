@@ -64,8 +64,8 @@ def values(columns: dict[Measure, str], ruleset: RuleSet) -> str:
     windows = "".join(f", max(case when indicator_id = '{r}' then ratio end) over w as ratio_{_ref(r)}"
                       f", max(case when indicator_id = '{r}' then earned end) over w as earned_{_ref(r)}"
                       for r in refs)
-    scored_ratio = "".join(f"case when indicator_id = '{i}' then ratio * coalesce(ratio_{_ref(r)}, 0) else "
-                           for i in multipliers for r in [multipliers[i]]) + "ratio" + " end" * len(multipliers)
+    scored = "".join(f"case when indicator_id = '{i}' then least(1, ratio * coalesce(ratio_{_ref(r)}, 0) / target) else "
+                     for i, r in multipliers.items()) + "earned" + " end" * len(multipliers)
     borrow = "".join(f"when indicator_id = '{i}' then max_points * coalesce(earned_{_ref(r)}, 0) "
                      for i, r in borrowed.items())
     return f"""
@@ -79,7 +79,8 @@ def values(columns: dict[Measure, str], ruleset: RuleSet) -> str:
             from base b join rule_params r using (indicator_id)
         ),
         earned as (
-            select *, case when ratio is not null and target > 0 then least(1, ratio / target) end as earned
+            select *, case when denominator > 0 and target > 0 then least(1, numerator / (denominator * target)) end
+                          as earned
             from rated
         ),
         referenced as (
@@ -92,7 +93,7 @@ def values(columns: dict[Measure, str], ruleset: RuleSet) -> str:
                    denominator = 0 as no_data,
                    denominator = 0 and no_data = 'not_applicable' as not_applicable,
                    case when max_points = 0 then 0
-                        when denominator > 0 then max_points * least(1, ({scored_ratio}) / target)
+                        when denominator > 0 then max_points * {scored}
                         {borrow}
                         when no_data = 'full' then max_points
                         when no_data = 'zero' then 0

@@ -7,7 +7,7 @@ units as (
     select unit_code, valid_from, valid_to from units
 ),
 tree as (
-    select unit_code, valid_from, province_code from unit_tree
+    select unit_code, valid_from, province_code from t_tree
 ),
 procedures as (
     select province_code, procedure_code, fee_bearing, requires_result_document, max_processing_days from procedures

@@ -8,7 +8,7 @@ periods as (
     select * from periods
 ),
 tree as (
-    select * from unit_tree
+    select * from t_tree
 ),
 valid as (
     select p.period_start, u.unit_code, u.valid_from as unit_valid_from, u.kind, u.name, u.province_code,
@@ -17,13 +17,14 @@ valid as (
     join tree u
       on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.last_day)
 ),
+provinces as (
+    select period_start, unit_code as province_code from valid where kind = 'province'
+),
 final as (
     -- a unit whose province is not valid at the period end has no place in its tree then
     select v.*
     from valid v
-    where v.kind = 'province'
-       or exists (select 1 from valid pv where pv.period_start = v.period_start and pv.unit_code = v.province_code
-                                           and pv.kind = 'province')
+    semi join provinces pv on pv.period_start = v.period_start and pv.province_code = v.province_code
 )
 select * from final;
 
@@ -33,12 +34,18 @@ periods as (
     select * from periods
 ),
 tree as (
-    select * from unit_tree
+    select * from t_tree
+),
+holders as (
+    select distinct unit_code, unit_valid_from as valid_from from f_dossiers
+    union select distinct unit_code, unit_valid_from from f_feedback
 ),
 leaves as (
+    -- the units holding data, valid at some time in the period
     select p.period_start, u.unit_code, u.valid_from, u.kind, u.province_code
     from periods p
-    join tree u
+    join (select * from tree semi join holders h
+           on h.unit_code = tree.unit_code and h.valid_from is not distinct from tree.valid_from) u
       on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.first_day)
 ),
 successors as (
