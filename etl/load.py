@@ -101,22 +101,25 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, load_id
     result = FileResult(source.name, entity.name, personal=source.personal, ignored=source.ignored)
     progress.step(f"{source.path.name}: reading", 0)
     try:
-        line = files.stage(con, source, "staged")
+        staged = files.stage(con, source, "staged")
+        progress.step(f"{source.path.name}: checking")
+        con.execute(validate.parse_sql(entity, staged, "checked"), staged.params)
     except duckdb.Error as e:
         raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
-    progress.step(f"{source.path.name}: checking")
-    types = {name: ("VARCHAR" if source.format != "parquet" else t) for name, (_, t) in source.columns.items()}
-    if source.format == "json":
-        types = {name: "VARCHAR" for name in source.columns}
-    con.execute(validate.validation_sql(entity, "staged", line, types, "checked"))
+    # Checks read unit_tree; the view is recursive, and DuckDB would expand it inside every correlated
+    # check, so they read a snapshot (a temp table of the same name shadows the view) taken after the
+    # units loaded so far.
+    con.execute("create or replace temp table unit_tree as select * from main.unit_tree")
+    con.execute(validate.checks_sql(entity, "checked", "failed"))
     con.execute(validate.duplicates_sql(entity, "checked", "duplicated"))
     result.n_read = con.execute("select count(*) from checked").fetchone()[0]
     progress.step(f"{source.path.name}: writing")
-    result.n_rejected = upsert.reject(con, entity, "checked", "duplicated", load_id, source.name)
-    counts = upsert.write(con, entity, "checked", "duplicated", load_id)
+    result.n_rejected = upsert.reject(con, entity, staged, "checked", "failed", "duplicated", load_id, source.name)
+    counts = upsert.write(con, entity, "checked", "failed", "duplicated", load_id, result.n_read - result.n_rejected)
     result.n_new, result.n_replaced, result.n_unchanged = counts["new"], counts["replaced"], counts["unchanged"]
-    for table in ("staged", "checked", "duplicated"):
+    for table in ("checked", "failed", "duplicated", "unit_tree"):
         con.execute(f"drop table {table}")
+    con.execute("drop table if exists staged")
     con.execute("insert into load_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 [load_id, source.name, source.sha256, entity.name, result.n_read, result.n_new, result.n_replaced,
                  result.n_unchanged, result.n_rejected])

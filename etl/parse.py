@@ -168,7 +168,7 @@ def source_present(col: str, source_type: str = "VARCHAR") -> str:
     """Return a condition true when source column `col` holds a value."""
     if source_type.upper() in TEXT_TYPES:
         return present(col)
-    return f"({col} is not null and trim({col}::varchar) <> '')"
+    return f"({col} is not null)"
 
 
 def failure_reason(column: Column, col: str) -> str:

@@ -183,30 +183,39 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> str:
-    """Create temp table `table` holding the file's canonical columns (by canonical name), nothing else.
+@dataclass
+class Staged:
+    """A staged file: `relation` is a SQL subquery with `line` and the canonical columns, `params` its bound values."""
 
-    Returns the SQL expression of a staged row's line in the file (physical CSV line, JSON Lines
-    line, sheet row, or 1-based Parquet row): the staging table keeps the file's row order.
+    relation: str
+    params: dict[str, str]
+    types: dict[str, str]  # canonical column -> staged type
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> Staged:
+    """Stage the file's canonical columns (by canonical name), nothing else; return how to read them.
+
+    CSV, JSON and xlsx are copied as text into temp table `table`, whose row order is the
+    file's, so `line` is the physical CSV line, the JSON line or the sheet row. Parquet is read
+    in place with its types, `line` being the 1-based row number.
     """
     picked = ", ".join(f"{_quote(src)} as {_quote(name)}" for name, (src, _) in source.columns.items())
+    if source.format == "parquet":
+        relation = f"(select file_row_number + 1 as line, {picked} from read_parquet($path, file_row_number = true))"
+        return Staged(relation, {"path": str(source.path)}, {n: t for n, (_, t) in source.columns.items()})
+    text = {name: "VARCHAR" for name in source.columns}
     if source.format == "xlsx":
         header, rows, header_row = _xlsx_rows(source.path)
         index = {h: i for i, h in enumerate(header)}
-        arrays = {name: pa.array([r[index[src]] if index[src] < len(r) else None for r in rows], pa.string())
-                  for name, (src, _) in source.columns.items()}
-        lines = [header_row + 1 + i for i, r in enumerate(rows) if any(v is not None for v in r)]
         keep = [i for i, r in enumerate(rows) if any(v is not None for v in r)]
-        data = pa.table({"line": pa.array(lines, pa.int64()), **{k: a.take(keep) for k, a in arrays.items()}})
+        data = pa.table({"line": pa.array([header_row + 1 + i for i in keep], pa.int64()),
+                         **{name: pa.array([rows[i][index[src]] if index[src] < len(rows[i]) else None for i in keep],
+                                           pa.string())
+                            for name, (src, _) in source.columns.items()}})
         con.register("xlsx_source", data)
         con.execute(f"create temp table {table} as select * from xlsx_source")
         con.unregister("xlsx_source")
-        return "line"
-    if source.format == "parquet":
-        line = f"file_row_number + {source.line_offset + 1}"
-        con.execute(f"create temp table {table} as select {line} as line, {picked} from {_reader('parquet')}",
-                    [str(source.path)])
-        return "line"
-    reader = _reader(source.format, {src: t for src, t in source.columns.values()})
-    con.execute(f"create temp table {table} as select {picked} from {reader}", [str(source.path)])
-    return f"rowid + {source.line_offset + 1}"
+        return Staged(f"(select * from {table})", {}, text)
+    reader = _reader(source.format, {src: t for src, t in source.columns.values()}).replace("$1", "$path")
+    con.execute(f"create temp table {table} as select {picked} from {reader}", {"path": str(source.path)})
+    return Staged(f"(select rowid + {source.line_offset + 1} as line, * from {table})", {}, text)

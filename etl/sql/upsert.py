@@ -9,16 +9,25 @@ from __future__ import annotations
 import duckdb
 
 from etl.entities import Entity
-from etl.sql.validate import quote, key_match
+from etl.sources.files import Staged
+from etl.sql.validate import key_match, literal, quote
 
 
-def reject(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, dups: str, load_id: int, file: str) -> int:
-    """Insert one rejected_rows row per problem and per duplicated row; return the number of rejected lines."""
+def reject(con: duckdb.DuckDBPyConnection, entity: Entity, staged: Staged, rows: str, failed: str, dups: str,
+           load_id: int, file: str) -> int:
+    """Insert one rejected_rows row per problem, failed check and duplicated row; return the number of rejected lines."""
     key_names = ", ".join(entity.key)
     key_value = " || ', ' || ".join(f"coalesce(r.{quote(k)}::varchar, '')" for k in entity.key)
+    check_value = " ".join(f"when {i} then s.{quote(c.column)}::varchar" for i, c in enumerate(entity.checks)
+                           if c.column in staged.types)
+    check_reason = " ".join(f"when {i} then {literal(c.reason)}" for i, c in enumerate(entity.checks))
     con.execute(f"""insert into rejected_rows
         with problems as (
-            select line, unnest(problems) as p from {rows} where len(problems) > 0
+            select line, unnest(problems) as p from {rows} where problems is not null
+        ),
+        checks as (
+            select f.line, f.check_no, {f"case f.check_no {check_value} end" if check_value else "null"} as value
+            from {failed} f left join {staged.relation} s on s.line = f.line
         ),
         duplicated as (
             select r.line, {key_value} as value, d.lines from {rows} r join {dups} d on {key_match(entity, 'r', 'd')}
@@ -26,15 +35,20 @@ def reject(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, dups: str,
         final as (
             select line, p.column as "column", p.value, p.reason from problems
             union all
+            select line, {f"(case check_no {' '.join(f'when {i} then {literal(c.column)}' for i, c in enumerate(entity.checks))} end)" if entity.checks else "null"},
+                   value, {f"case check_no {check_reason} end" if entity.checks else "null"} from checks
+            union all
             select line, $key_names, value,
                    'duplicate ' || $key_names || ' ' || value || ' in this file (lines '
                    || array_to_string(lines, ', ') || ')'
             from duplicated
         )
         select $load_id, $entity, $file, line, "column", value, reason from final order by line""",
-                {"load_id": load_id, "entity": entity.name, "file": file, "key_names": key_names})
-    return con.execute(f"""select count(*) from {rows} r
-        where len(r.problems) > 0 or exists (select 1 from {dups} d where {key_match(entity, 'r', 'd')})""").fetchone()[0]
+                {**staged.params, "load_id": load_id, "entity": entity.name, "file": file, "key_names": key_names})
+    return con.execute(f"""select count(*) from (
+        select line from {rows} where problems is not null
+        union select line from {failed}
+        union select r.line from {rows} r join {dups} d on {key_match(entity, 'r', 'd')})""").fetchone()[0]
 
 
 def _changed(entity: Entity) -> str:
@@ -45,29 +59,29 @@ def _changed(entity: Entity) -> str:
     return f"not ({same})"
 
 
-def write(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, dups: str, load_id: int) -> dict[str, int]:
-    """Upsert the file's good rows (no problems, key not duplicated); return counts of new, replaced and unchanged."""
-    columns = ", ".join(f"g.{quote(c)}" for c in entity.column_names)
+def write(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: str, dups: str,
+          load_id: int, n_good: int) -> dict[str, int]:
+    """Upsert the file's `n_good` good rows (parsed, no failed check, key not duplicated); return counts of new, replaced, unchanged."""
     table = entity.name
-    con.execute(f"""create or replace temp table classified as
-        with good as (
-            select {columns} from {rows} g
-            where len(g.problems) = 0 and not exists (select 1 from {dups} d where {key_match(entity, 'g', 'd')})
-        ),
-        stored as (
-            select *, true as found from {table}
-        ),
-        final as (
-            select g.*, case when s.found is null then 'new' when {_changed(entity)} then 'replaced'
-                             else 'unchanged' end as outcome
-            from good g left join stored s on {key_match(entity, 'g', 's')}
-        )
-        select * from final""")
-    con.execute(f"""delete from {table} s using classified g
-                    where g.outcome = 'replaced' and {key_match(entity, 'g', 's')}""")
-    con.execute(f"""insert into {table} by name
-                    select * exclude (outcome), $load_id as load_id from classified where outcome <> 'unchanged'""",
-                {"load_id": load_id})
-    counts = dict(con.execute("select outcome, count(*) from classified group by outcome").fetchall())
-    con.execute("drop table classified")
-    return {k: counts.get(k, 0) for k in ("new", "replaced", "unchanged")}
+    keys = ", ".join(f"g.{quote(k)}" for k in entity.key)
+    good = f"""(select g.* exclude (problems) from {rows} g
+                where g.problems is null and g.line not in (select line from {failed})
+                  and not exists (select 1 from {dups} d where {key_match(entity, 'g', 'd')}))"""
+    # Only rows whose key is already stored need a decision; the rest are new.
+    con.execute(f"""create or replace temp table matched as
+        select g.line, {keys}, case when {_changed(entity)} then 'replaced' else 'unchanged' end as outcome
+        from {good} g join {table} s on {key_match(entity, 'g', 's')}""")
+    con.execute(f"delete from {table} s using matched g where g.outcome = 'replaced' and {key_match(entity, 'g', 's')}")
+    order = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+    # Row order in a stored table means nothing; not preserving it lets DuckDB insert in parallel.
+    con.execute("set preserve_insertion_order = false")
+    try:
+        con.execute(f"""insert into {table} by name
+            select * exclude (line), $load_id as load_id from {good} g
+            where g.line not in (select line from matched where outcome = 'unchanged')""", {"load_id": load_id})
+    finally:
+        con.execute(f"set preserve_insertion_order = {'true' if order else 'false'}")
+    counts = dict(con.execute("select outcome, count(*) from matched group by outcome").fetchall())
+    con.execute("drop table matched")
+    return {"new": n_good - sum(counts.values()), "replaced": counts.get("replaced", 0),
+            "unchanged": counts.get("unchanged", 0)}

@@ -1,14 +1,16 @@
-"""Validation of one staged file: one query that parses every column and lists each row's problems.
+"""Validation of one staged file, generated from the entity's declarations.
 
-The result table (grain: one row per staged row) holds `line`, every canonical column typed,
-and `problems`, a list of {column, value, reason} structs: the parse failures and missing
-required values of the row or, when it parsed cleanly, the entity's failed checks. Duplicate
-keys are found afterwards over the whole file (`find_duplicates`).
+`parse_sql` types every column and lists each row's parse problems (unparseable value,
+unknown enum value, missing required value); `checks_sql` finds the rows that parse cleanly
+but fail one of the entity's checks; `duplicates_sql` finds keys used on more than one line.
+Checks run in their own query over the few columns they read: DuckDB evaluates a correlated
+check by joining every column of its input, which made one wide query several times slower.
 """
 from __future__ import annotations
 
 from etl import parse
 from etl.entities import Entity
+from etl.sources.files import Staged
 
 
 def quote(name: str) -> str:
@@ -16,67 +18,67 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def literal(text: str) -> str:
+    """Return trusted text as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _raw(name: str) -> str:
     return quote(name + ":raw")
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _problem(column: str, value: str, reason: str) -> str:
-    return f"{{'column': {_literal(column)}, 'value': ({value})::varchar, 'reason': {reason}}}"
+    return f"{{'column': {literal(column)}, 'value': ({value})::varchar, 'reason': {reason}}}"
 
 
-def _problem_list(items: list[str]) -> str:
-    if not items:
-        return "[]::struct(\"column\" varchar, \"value\" varchar, reason varchar)[]"
-    return f"list_filter([{', '.join(items)}], p -> p is not null)"
+def parse_sql(entity: Entity, staged: Staged, result_table: str) -> str:
+    """Return the statement creating temp table `result_table` (grain: one row per staged row).
 
-
-def validation_sql(entity: Entity, stage_table: str, line_expr: str, source_types: dict[str, str], result_table: str) -> str:
-    """Return the statement creating temp table `result_table`: typed columns and problems of every staged row.
-
-    `source_types` maps each canonical column present in the file to its staged type; absent
-    columns are null.
+    Columns: `line`, every canonical column typed (absent ones null), and `problems`: null for a
+    row that parsed, else a list of {column, value, reason}. The list is built only for bad
+    rows, which keeps the query fast.
     """
-    typed, parse_problems = [], []
+    typed, bad, listed = [], [], []
     for column in entity.columns:
-        name = quote(column.name)
-        source_type = source_types.get(column.name)
+        name, raw = quote(column.name), _raw(column.name)
+        source_type = staged.types.get(column.name)
+        missing = _problem(column.name, "null", literal("missing required value"))
         if source_type is None:
-            typed.append(f"null::{column.sql_type} as {name}")
-            typed.append(f"null::varchar as {_raw(column.name)}")
+            typed += [f"null::{column.sql_type} as {name}", f"null::varchar as {raw}"]
             if column.required:
-                parse_problems.append(f"{_problem(column.name, 'null', _literal('missing required value'))}")
+                bad.append("true")
+                listed.append(missing)
             continue
-        typed.append(f"{parse.parse_expr(column, name, source_type)} as {name}")
-        typed.append(f"{name} as {_raw(column.name)}")
-        present = parse.source_present(_raw(column.name), source_type)
-        failed = _problem(column.name, _raw(column.name), parse.failure_reason(column, _raw(column.name)))
-        parse_problems.append(f"case when {present} and {name} is null then {failed} end")
+        typed += [f"{parse.parse_expr(column, name, source_type)} as {name}", f"{name} as {raw}"]
+        present = parse.source_present(raw, source_type)
+        can_fail = not parse.is_typed(column, source_type) or column.type == "date"
+        if can_fail and column.type != "text":
+            bad.append(f"case when {name} is null then {'true' if column.required else present} else false end")
+            failed = _problem(column.name, raw, parse.failure_reason(column, raw))
+            listed.append(f"case when {name} is null and {present} then {failed} end")
+        elif column.required:
+            bad.append(f"{name} is null")
         if column.required:
-            missing = _problem(column.name, "null", _literal("missing required value"))
-            parse_problems.append(f"case when not {present} then {missing} end")
-    checks = [f"case when {check.fails} then {_problem(check.column, 'r.' + _raw(check.column), _literal(check.reason))} end"
-              for check in entity.checks]
-    columns = ", ".join(f"r.{quote(c)}" for c in entity.column_names)
+            listed.append(f"case when not {present} then {missing} end")
+    columns = ", ".join(quote(c) for c in entity.column_names)
     return f"""create or replace temp table {result_table} as
-with staged as (
-    select {line_expr} as line{"".join(", " + quote(c) for c in source_types)} from {stage_table}
-),
-parsed as (
-    select line, {", ".join(typed)} from staged
-),
-parse_checked as (
-    select *, {_problem_list(parse_problems)} as parse_problems from parsed
+with parsed as (
+    select line, {", ".join(typed)} from {staged.relation}
 ),
 final as (
-    select r.line, {columns},
-           case when len(r.parse_problems) > 0 then r.parse_problems else {_problem_list(checks)} end as problems
-    from parse_checked r
+    select line, {columns},
+           case when {" or ".join(bad) or "false"} then list_filter([{", ".join(listed)}], p -> p is not null) end as problems
+    from parsed
 )
 select * from final"""
+
+
+def checks_sql(entity: Entity, rows_table: str, result_table: str) -> str:
+    """Return the statement creating `result_table`: (line, check_no) for each parsed row failing check number check_no."""
+    failures = [f"select r.line, {i} as check_no from {rows_table} r where r.problems is null and ({check.fails})"
+                for i, check in enumerate(entity.checks)]
+    body = "\nunion all\n".join(failures) or "select null::bigint as line, null::integer as check_no where false"
+    return f"create or replace temp table {result_table} as\n{body}"
 
 
 def key_match(entity: Entity, left: str, right: str) -> str:
