@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from indicators import engine, periods
+from indicators import engine, periods, rulesets
 
 PROVINCE, DISTRICT, COMMUNE, COMMUNE_2, DEPARTMENT = "74", "718", "25747", "25741", "74-STP"
 AS_OF = datetime(2025, 1, 31)
@@ -58,7 +58,7 @@ def score(con, period: str = "2024-03", unit: str = COMMUNE, ruleset: str | None
           as_of: datetime = AS_OF) -> dict[str, dict]:
     """Return the unit's indicator values for the period, by indicator id, after scoring that period alone."""
     engine.score_range(con, periods.parse(period), ruleset, as_of)
-    return indicator_values(con, period, unit, ruleset)
+    return indicator_values(con, period, unit, rulesets.load(ruleset).name)
 
 
 def indicator_values(con, period: str, unit: str, ruleset: str | None = None) -> dict[str, dict]:
