@@ -95,14 +95,21 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, sources: list[files.SourceFi
     return dict(rows)
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, load_id: int, progress: _Progress) -> FileResult:
-    """Stage, validate and write one file inside the open transaction; return its counts."""
+def _stage(con: duckdb.DuckDBPyConnection, source: files.SourceFile, table: str) -> files.Staged:
+    """Stage one file into temp table `table` (before the load's transaction: rowids then follow the file's order)."""
+    try:
+        return files.stage(con, source, table)
+    except duckdb.Error as e:
+        raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, staged: files.Staged, load_id: int,
+               progress: _Progress) -> FileResult:
+    """Validate and write one staged file inside the open transaction; return its counts."""
     entity = source.entity
     result = FileResult(source.name, entity.name, personal=source.personal, ignored=source.ignored)
-    progress.step(f"{source.path.name}: reading", 0)
+    progress.step(f"{source.path.name}: checking")
     try:
-        staged = files.stage(con, source, "staged")
-        progress.step(f"{source.path.name}: checking")
         con.execute(validate.parse_sql(entity, staged, "checked"), staged.params)
     except duckdb.Error as e:
         raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
@@ -119,12 +126,16 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, load_id
     result.n_new, result.n_replaced, result.n_unchanged = counts["new"], counts["replaced"], counts["unchanged"]
     for table in ("checked", "failed", "duplicated", "unit_tree"):
         con.execute(f"drop table {table}")
-    con.execute("drop table if exists staged")
     con.execute("insert into load_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 [load_id, source.name, source.sha256, entity.name, result.n_read, result.n_new, result.n_replaced,
                  result.n_unchanged, result.n_rejected])
     progress.step(f"{source.path.name}: done")
     return result
+
+
+def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    for table in tables:
+        con.execute(f"drop table if exists {table}")
 
 
 def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: str | None = None,
@@ -151,11 +162,22 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
         return LoadResult(None, results)
     started_at = _local_now()
     progress = _Progress(show_progress, len(todo))
+    tables = [f"staged_{i}" for i in range(len(todo))]
+    try:
+        staged = []
+        for s, table in zip(todo, tables):
+            progress.step(f"{s.path.name}: reading", 0)
+            staged.append(_stage(con, s, table))
+            progress.step(f"{s.path.name}: read")
+    except BaseException:
+        progress.close()
+        _drop(con, tables)
+        raise
     con.execute("begin")
     try:
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_runs").fetchone()[0]
-        for s in todo:
-            results.append(_load_file(con, s, load_id, progress))
+        for s, st in zip(todo, staged):
+            results.append(_load_file(con, s, st, load_id, progress))
         con.execute("""insert into load_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ok')""",
                     [load_id, started_at, _local_now(), source or " ".join(map(str, paths)),
                      *(sum(getattr(r, n) for r in results) for n in ("n_read", "n_new", "n_replaced", "n_unchanged",
@@ -166,31 +188,50 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
         raise
     finally:
         progress.close()
+        _drop(con, tables)
     reasons = con.execute("""select reason, count(*) from rejected_rows where load_id = $1
                              group by reason order by count(*) desc, reason limit 5""", [load_id]).fetchall()
     return LoadResult(load_id, results, reasons)
 
 
+def _shown(path: str) -> str:
+    """Return `path` relative to the working directory when it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
 def summary(result: LoadResult, console: Console) -> None:
-    """Print the load's table of files and counts, and its most frequent rejection reasons."""
-    table = Table(title=f"load {result.load_id}" if result.load_id else "nothing loaded: every file was loaded before")
-    for name in ("file", "entity", "read", "new", "replaced", "unchanged", "rejected", "dropped personal columns"):
-        table.add_column(name, justify="right" if name in ("read", "new", "replaced", "unchanged", "rejected") else "left")
+    """Print the load's table of files and counts, the skipped files, and the most frequent rejection reasons."""
+    table = Table(title=f"load {result.load_id}" if result.load_id else "nothing loaded")
+    table.add_column("file", overflow="fold")
+    table.add_column("entity", no_wrap=True)
+    for name in ("read", "new", "replaced", "unchanged", "rejected"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("dropped personal columns", overflow="fold")
+    skipped = []
     for f in result.files:
         if f.skipped_by is not None:
-            why = "skipped: same file in this load" if f.skipped_by < 0 else f"skipped: already loaded (load {f.skipped_by})"
-            table.add_row(f.path, f.entity, "", "", "", "", "", why)
+            skipped.append(f"{_shown(f.path)}: skipped, " + ("the same file is in this load" if f.skipped_by < 0
+                                                          else f"already loaded in load {f.skipped_by}"))
             continue
-        table.add_row(f.path, f.entity, *(f"{getattr(f, n):,}" for n in ("n_read", "n_new", "n_replaced", "n_unchanged",
-                                                                          "n_rejected")), ", ".join(f.personal))
-    console.print(table)
-    ignored = {c for f in result.files for c in f.ignored}
+        table.add_row(_shown(f.path), f.entity, *(f"{getattr(f, n):,}" for n in ("n_read", "n_new", "n_replaced",
+                                                                                 "n_unchanged", "n_rejected")),
+                      ", ".join(f.personal))
+    if table.row_count:
+        console.print(table)
+    else:
+        console.print("Nothing loaded: every file was loaded before.")
+    for line in skipped:
+        console.print(line, markup=False, highlight=False)
+    ignored = sorted({c for f in result.files for c in f.ignored})
     if ignored:
-        console.print(f"Ignored columns (not in the data contract): {', '.join(sorted(ignored))}")
+        console.print(f"Ignored columns (not in the data contract): {', '.join(ignored)}", markup=False)
     if result.top_reasons:
         console.print(f"{result.total('n_rejected'):,} rows rejected. Most frequent reasons:")
         for reason, n in result.top_reasons:
-            console.print(f"  {n:>8,}  {reason}")
+            console.print(f"  {n:>8,}  {reason}", markup=False, highlight=False)
         console.print(f"See them all: select * from rejected_rows where load_id = {result.load_id}")
 
 
