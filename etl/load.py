@@ -205,7 +205,7 @@ def _shown(path: str) -> str:
 def summary(result: LoadResult, console: Console) -> None:
     """Print the load's table of files and counts, the skipped files, and the most frequent rejection reasons."""
     table = Table(title=f"load {result.load_id}" if result.load_id else "nothing loaded")
-    table.add_column("file", overflow="fold")
+    table.add_column("file", overflow="fold", min_width=20)
     table.add_column("entity", no_wrap=True)
     for name in ("read", "new", "replaced", "unchanged", "rejected"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -250,5 +250,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         con.close()
-    summary(result, Console())
+    # Piped output has no terminal width; rich would fold the table into 80 columns.
+    summary(result, Console(width=None if sys.stdout.isatty() else 160))
     return 0
