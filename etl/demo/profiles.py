@@ -71,26 +71,26 @@ class Province:
 
 # Approximate 2024 populations (thousands) and a quality spread from about 70 to about 90 points.
 PROVINCES = (
-    Province("01", 8685, 0.72, 1.10), Province("02", 908, 0.30), Province("04", 547, 0.35), Province("06", 327, 0.28),
-    Province("08", 805, 0.55), Province("10", 770, 0.50), Province("11", 640, 0.25), Province("12", 482, 0.30),
-    Province("14", 1300, 0.35), Province("15", 850, 0.45), Province("17", 880, 0.45), Province("19", 1360, 0.85),
-    Province("20", 807, 0.45), Province("22", 1380, 0.92, 1.15), Province("24", 1920, 0.88), Province("25", 1510, 0.70),
-    Province("26", 1200, 0.75), Province("27", 1520, 0.72, 1.10), Province("30", 1950, 0.60), Province("31", 2100, 0.80, 1.10),
-    Province("33", 1300, 0.55), Province("34", 1880, 0.50), Province("35", 880, 0.70), Province("36", 1880, 0.55),
-    Province("37", 1010, 0.60), Province("38", 3760, 0.62), Province("40", 3470, 0.50), Province("42", 1320, 0.65),
-    Province("44", 920, 0.50), Province("45", 650, 0.40), Province("46", 1160, 0.82), Province("48", 1250, 0.90, 1.20),
-    Province("49", 1520, 0.55), Province("51", 1250, 0.45), Province("52", 1500, 0.78), Province("54", 880, 0.45),
-    Province("56", 1260, 0.60), Province("58", 600, 0.50), Province("60", 1260, 0.55), Province("62", 580, 0.30),
-    Province("64", 1610, 0.40), Province("66", 1940, 0.40), Province("67", 680, 0.35), Province("68", 1340, 0.55),
-    Province("70", 1030, 0.50), Province("72", 1190, 0.70), Province(
-        "74", 2820, 0.82, 1.35, unit_spread=0.12, weak_unit_share=0.0, department_offset=-3.4, local_offset=0.6,
-        rates={"digitized": 0.9992, "proc_payment": 1.0},
+    Province("01", 8685, 0.78, 1.10), Province("02", 908, 0.44), Province("04", 547, 0.48), Province("06", 327, 0.42),
+    Province("08", 805, 0.64), Province("10", 770, 0.60), Province("11", 640, 0.40), Province("12", 482, 0.44),
+    Province("14", 1300, 0.48), Province("15", 850, 0.56), Province("17", 880, 0.56), Province("19", 1360, 0.88),
+    Province("20", 807, 0.56), Province("22", 1380, 0.94, 1.15), Province("24", 1920, 0.90), Province("25", 1510, 0.76),
+    Province("26", 1200, 0.80), Province("27", 1520, 0.78, 1.10), Province("30", 1950, 0.68), Province("31", 2100, 0.84, 1.10),
+    Province("33", 1300, 0.64), Province("34", 1880, 0.60), Province("35", 880, 0.76), Province("36", 1880, 0.64),
+    Province("37", 1010, 0.68), Province("38", 3760, 0.70), Province("40", 3470, 0.60), Province("42", 1320, 0.72),
+    Province("44", 920, 0.60), Province("45", 650, 0.52), Province("46", 1160, 0.86), Province("48", 1250, 0.92, 1.20),
+    Province("49", 1520, 0.64), Province("51", 1250, 0.56), Province("52", 1500, 0.82), Province("54", 880, 0.56),
+    Province("56", 1260, 0.68), Province("58", 600, 0.60), Province("60", 1260, 0.64), Province("62", 580, 0.44),
+    Province("64", 1610, 0.52), Province("66", 1940, 0.52), Province("67", 680, 0.48), Province("68", 1340, 0.64),
+    Province("70", 1030, 0.60), Province("72", 1190, 0.76), Province(
+        "74", 2820, 0.60, 1.35, unit_spread=0.12, weak_unit_share=0.0, department_offset=-2.0, local_offset=1.6,
+        rates={"digitized": 0.998, "proc_payment": 1.0},
         catalogue={"n_province": 1560, "n_district": 300, "n_commune": 200, "n_online": 2001, "n_full": 892, "n_fee": 680},
-    ), Province("75", 3250, 0.80, 1.15),
-    Province("77", 1200, 0.75, 1.10), Province("79", 9520, 0.70, 1.20), Province("80", 1740, 0.55), Province("82", 1790, 0.50),
-    Province("83", 1300, 0.60), Province("84", 1020, 0.55), Province("86", 1030, 0.55), Province("87", 1600, 0.70),
-    Province("89", 1910, 0.45), Province("91", 1760, 0.50), Province("92", 1260, 0.65), Province("93", 730, 0.40),
-    Province("94", 1200, 0.35), Province("95", 920, 0.40), Province("96", 1210, 0.45),
+    ), Province("75", 3250, 0.84, 1.15),
+    Province("77", 1200, 0.80, 1.10), Province("79", 9520, 0.76, 1.20), Province("80", 1740, 0.64), Province("82", 1790, 0.60),
+    Province("83", 1300, 0.68), Province("84", 1020, 0.64), Province("86", 1030, 0.64), Province("87", 1600, 0.76),
+    Province("89", 1910, 0.56), Province("91", 1760, 0.60), Province("92", 1260, 0.72), Province("93", 730, 0.52),
+    Province("94", 1200, 0.48), Province("95", 920, 0.52), Province("96", 1210, 0.56),
 )
 PROVINCE_BY_CODE = {p.code: p for p in PROVINCES}
 

@@ -49,7 +49,7 @@ def build(rng: np.random.Generator, half: Half, drawn: Drawn, procs: pd.DataFram
         p["paid_online"] * np.where(tl.channel == "online", 1.1, 0.8), 0, 1))
     citizens = procs["targets_citizens"].to_numpy()[proc]
     rated = processed & (u() < p["rated"])
-    unsatisfied = rated & (u() < p["unsatisfied"] * np.where(tl.late, 6.0, 1.0))
+    unsatisfied = rated & (u() < p["unsatisfied"] * np.where(tl.late, 4.0, 1.0))
     rating = np.where(rated, np.where(unsatisfied, "unsatisfied", "satisfied"), None)
     handed = np.where(finished & (u() < timeline.RESULT_HANDED),
                       workdays.add_working_days(st.finished_at, rng.uniform(0.05, 3.0, n)), np.datetime64("NaT"))
