@@ -71,9 +71,9 @@ def _department_rows(depts: pd.DataFrame) -> pa.Table:
     })
 
 
-def write(con: duckdb.DuckDBPyConnection, tables_: dict[str, list[pa.Table]], seed: int, source: str,
+def write(con: duckdb.DuckDBPyConnection, drawn: dict[str, list[pa.Table]], seed: int, source: str,
           started_at: datetime) -> dict[str, int]:
-    """Replace the demo-filled tables with `tables_` in one transaction, record the run, and return rows per table."""
+    """Replace the demo-filled tables with `drawn` in one transaction, record the run, and return rows per table."""
     counts = {}
     con.execute("begin")
     try:
@@ -85,7 +85,7 @@ def write(con: duckdb.DuckDBPyConnection, tables_: dict[str, list[pa.Table]], se
             con.execute(f"delete from {name}{where}")
         for name in FILLED:
             counts[name] = 0
-            for j, table in enumerate(tables_.get(name, [])):
+            for j, table in enumerate(drawn.get(name, [])):
                 view = f"demo_{name}_{j}"
                 con.register(view, table)
                 con.execute(f"insert into {name} by name select *, ?::bigint as load_id from {view}", [load_id])

@@ -70,14 +70,14 @@ def _choose(rng: np.random.Generator, eligible: np.ndarray, k: int, priority: np
     return chosen
 
 
-def province_catalogue(rng: np.random.Generator, national: pd.DataFrame, code: str, quality: profiles.Province,
+def province_catalogue(rng: np.random.Generator, national: pd.DataFrame, code: str, profile: profiles.Province,
                        continuing: bool) -> pd.DataFrame:
     """Return province `code`'s catalogue (columns of `procedures`, plus weight and the handling departments).
 
     `continuing`: the code is also a post-reform province, so its district-level procedures
     are implemented at commune level too (the catalogue is one snapshot over both periods).
     """
-    exact = quality.catalogue
+    exact = profile.catalogue
     parts = []
     for level, group in national.groupby("level", sort=False):
         k = exact.get(f"n_{level}", int(round(len(group) * KEEP_SHARE)))
@@ -85,7 +85,7 @@ def province_catalogue(rng: np.random.Generator, national: pd.DataFrame, code: s
         parts.append(group[keep])
     cat = pd.concat(parts, ignore_index=True)
     n = len(cat)
-    rate = lambda name: profiles.province_rate(quality, name)  # noqa: E731
+    rate = lambda name: profiles.province_rate(profile, name)  # noqa: E731
     popular = (cat["weight"].to_numpy() > 1) * 2.0
     status = np.full(n, "public", dtype=object)
     abolished = _choose(rng, np.ones(n, dtype=bool), int(round(n * STATUS_SHARES["abolished"])), -popular)
@@ -129,7 +129,7 @@ def province_catalogue(rng: np.random.Generator, national: pd.DataFrame, code: s
     })
 
 
-def decisions(rng: np.random.Generator, catalogue: pd.DataFrame, quality: profiles.Province,
+def decisions(rng: np.random.Generator, catalogue: pd.DataFrame, profile: profiles.Province,
               last_day: np.datetime64) -> pd.DataFrame:
     """Return the publication decisions of one province's catalogue: one per procedure, a second for some."""
     n = len(catalogue)
@@ -141,7 +141,7 @@ def decisions(rng: np.random.Generator, catalogue: pd.DataFrame, quality: profil
     batch_days = np.sort(DECISIONS_FROM + rng.integers(0, span, 60).astype("timedelta64[D]"))
     batch = rng.integers(0, len(batch_days), m)
     decision_date = batch_days[batch]
-    rate = lambda name: profiles.province_rate(quality, name)  # noqa: E731
+    rate = lambda name: profiles.province_rate(profile, name)  # noqa: E731
     on_time = rng.random(m) < rate("decision_on_time")
     lead = np.where(on_time, rng.integers(5, 30, m), rng.integers(0, 5, m))
     effective = workdays.add_working_days(decision_date.astype("datetime64[s]"), lead).astype("datetime64[D]")

@@ -18,6 +18,9 @@ from etl.demo import profiles, seasons
 from etl.demo.scope import Half
 
 WORKING_DAYS_PER_YEAR = 250
+# The declared rates drawn per dossier (the others describe catalogues, decisions, feedback and communes).
+DOSSIER_RATES = ("on_time", "synced", "online", "postal", "digitized", "result_file", "paid_online", "reused",
+                 "personal_store", "population_data", "rated", "unsatisfied", "complaint", "supplement")
 
 
 @dataclass
@@ -119,7 +122,7 @@ def _rates(rng: np.random.Generator, half: Half, origins: list[str], unit: np.nd
     noise = rng.normal(0.0, profiles.MONTH_NOISE_SD, (n_units, n_months))
     offset = half.units["quality"].to_numpy()[unit] + trend[unit] * (months - (n_months - 1) / 2) + noise[unit, months]
     result = {}
-    for rate in profiles.RATES:
+    for rate in (profiles.RATE_BY_NAME[name] for name in DOSSIER_RATES):
         base = _logit(np.array([profiles.province_rate(profiles.PROVINCE_BY_CODE[o], rate.name) for o in origins]))
         result[rate.name] = 1.0 / (1.0 + np.exp(-(base[origin] + rate.direction * offset)))
     return result

@@ -112,7 +112,7 @@ def half(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, tree: str, fi
     depts["province_code"] = depts["parent_code"]
     # A new province's departments take the profile of its largest origin; their volume is pooled per origin later.
     largest = {}
-    for o in sorted(origins, key=lambda c: -profiles.PROVINCE_BY_CODE[c].population):
+    for o in sorted(origins, key=lambda c: (-profiles.PROVINCE_BY_CODE[c].population, c)):
         largest.setdefault(mapping[o] if tree == "new" else o, o)
     depts["origin"] = depts["province_code"].map(largest)
     local["short"] = None
