@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="first day, YYYY-MM-DD (default 2024-01-01)")
     parser.add_argument("--to", dest="last_day", type=date.fromisoformat, default=date(2025, 12, 31),
                         help="last day, YYYY-MM-DD (default 2025-12-31)")
-    parser.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 ≈ 1.3 million dossiers nationally)")
+    parser.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 ≈ 1.47 million dossiers nationally over 2024–2025)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
 
 

@@ -94,7 +94,8 @@ PROVINCES = (
 )
 PROVINCE_BY_CODE = {p.code: p for p in PROVINCES}
 
-# Scale 1: dossiers per inhabitant per year (about 1.3 million nationally over 2024–2025).
+# Scale 1: dossiers per inhabitant per year, before the provinces' activity factors (about 1.47 million dossiers
+# nationally over 2024–2025, some 170 a year per commune of Bình Dương).
 DOSSIERS_PER_PERSON_YEAR = 0.0065
 # Feedback items per thousand inhabitants per year (Bình Dương: about 2,450 for 2.82 million).
 FEEDBACK_PER_THOUSAND_YEAR = 0.87
