@@ -108,7 +108,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, staged:
     """Validate and write one staged file inside the open transaction; return its counts."""
     entity = source.entity
     result = FileResult(source.name, entity.name, personal=source.personal, ignored=source.ignored)
-    progress.step(f"{source.path.name}: checking")
+    progress.step(f"{source.path.name}: checking", 0)
     try:
         con.execute(validate.parse_sql(entity, staged, "checked"), staged.params)
     except duckdb.Error as e:

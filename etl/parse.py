@@ -17,11 +17,10 @@ from etl.entities import Column
 TRUE_WORDS = ("true", "1", "yes", "y", "có", "co", "x")
 FALSE_WORDS = ("false", "0", "no", "n", "không", "khong")
 # ISO 8601 with an offset or Z: converted to the session time zone (db.connect sets Asia/Ho_Chi_Minh).
-_OFFSET = r"([zZ]|[+-]\d\d(:?\d\d)?)$"
+_OFFSET = r"([zZ]|[+-]\d\d(:?\d\d)?)\s*$"
 VN_DATETIME_FORMATS = ("%d/%m/%Y %H:%M:%S.%f", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 # Vietnamese numbers: dot groups thousands, comma marks decimals (`1.234.000`, `1.234,5`, `1234,5`).
-_VN_GROUPED = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
-_VN_DECIMAL = r"^[+-]?\d+,\d+$"
+_VN_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$"
 
 TEXT_TYPES = ("VARCHAR",)
 
@@ -47,47 +46,53 @@ def present(col: str) -> str:
 
 def word(col: str) -> str:
     """Return an expression of the cell as a lower-case NFC word, for booleans and enums."""
-    return f"lower(nfc_normalize({cell(col)}))"
+    return f"lower(nfc_normalize(trim({col})))"
 
 
 def text_expr(col: str) -> str:
     """Return the cell as text, null when blank; the value itself is kept as written."""
-    return f"case when {present(col)} then {col} end"
+    # Only a cell starting with a space or control character can be blank: trim just those.
+    return f"case when ord({col}) > 32 or trim({col}) <> '' then {col} end"
 
 
 def timestamp_expr(col: str) -> str:
     """Return a naive local TIMESTAMP from ISO 8601 (offsets converted) or `d/m/yyyy[ H:M[:S]]` text."""
-    v = cell(col)
     formats = "[" + _strings(VN_DATETIME_FORMATS) + "]"
-    return (f"case when {v} like '%/%' then try_strptime({v}, {formats})"
-            f" when regexp_matches({v}, '{_OFFSET}') then try_cast({v} as timestamptz)::timestamp"
-            f" else try_cast({v} as timestamp) end")
+    # The plain ISO cast is the fast path. Each branch trims with a different spelling: DuckDB hoists a
+    # repeated expression out of its branches and would otherwise trim every cell.
+    return (f"case when contains({col}, '/') then try_strptime(trim({col}), {formats})"
+            f" when regexp_matches({col}, '{_OFFSET}') then try_cast(ltrim(rtrim({col})) as timestamptz)::timestamp"
+            f" else coalesce(try_cast({col} as timestamp), try_cast(rtrim(ltrim({col})) as timestamp)) end")
 
 
 def date_expr(col: str) -> str:
     """Return a DATE from the same texts as `timestamp_expr`, which must carry no time of day."""
-    ts = timestamp_expr(col)
-    return f"case when ({ts})::time = time '00:00:00' then ({ts})::date end"
+    # A one-item list binds the parsed value to a name, so it is parsed once.
+    return f"list_transform([{timestamp_expr(col)}], t -> case when t::time = time '00:00:00' then t::date end)[1]"
+
+
+def _map(pairs: dict[str, str]) -> str:
+    return "map {" + ", ".join(f"{_literal(k)}: {v}" for k, v in pairs.items()) + "}"
 
 
 def bool_expr(col: str) -> str:
     """Return a BOOLEAN from true/false, 1/0, yes/no, y/n, có/không, co/khong, x."""
-    w = word(col)
-    return f"case when {w} in ({_strings(TRUE_WORDS)}) then true when {w} in ({_strings(FALSE_WORDS)}) then false end"
+    words = {**{w: "true" for w in TRUE_WORDS}, **{w: "false" for w in FALSE_WORDS}}
+    # Exact common spellings first; the map lookup names the normalised cell once (see timestamp_expr).
+    return (f"case {col} when 'true' then true when 'false' then false when '1' then true when '0' then false"
+            f" else {_map(words)}[{word(col)}] end")
 
 
 def number_expr(col: str) -> str:
     """Return a DOUBLE from `1234.5`, Vietnamese `1.234.567,5` / `50.000` or `1234,5`."""
-    v = cell(col)
-    return (f"case when regexp_matches({v}, '{_VN_GROUPED}') or regexp_matches({v}, '{_VN_DECIMAL}')"
-            f" then try_cast(replace(replace({v}, '.', ''), ',', '.') as double)"
-            f" else try_cast({v} as double) end")
+    return (f"case when regexp_matches({col}, '{_VN_NUMBER}')"
+            f" then try_cast(replace(replace(trim({col}), '.', ''), ',', '.') as double)"
+            f" else try_cast({col} as double) end")
 
 
 def integer_expr(col: str) -> str:
     """Return a BIGINT from any `number_expr` text whose value is whole."""
-    n = number_expr(col)
-    return f"case when ({n}) = round({n}) then ({n})::bigint end"
+    return f"list_transform([{number_expr(col)}], n -> case when n = round(n) then n::bigint end)[1]"
 
 
 def _normal(text: str) -> str:
@@ -108,7 +113,9 @@ def _enum_case(w: str, column: Column) -> str:
 
 def enum_expr(col: str, column: Column) -> str:
     """Return the canonical value of an enum from its value or one of its aliases (case and NFC insensitive)."""
-    return _enum_case(word(col), column)
+    exact = " ".join(f"when {_literal(v)} then {_literal(v)}" for v in column.values)
+    spellings = {k: _literal(v) for k, v in _value_map(column).items()}
+    return f"case {col} {exact} else {_map(spellings)}[{word(col)}] end"
 
 
 def enum_items(col: str) -> str:
@@ -169,6 +176,14 @@ def source_present(col: str, source_type: str = "VARCHAR") -> str:
     if source_type.upper() in TEXT_TYPES:
         return present(col)
     return f"({col} is not null)"
+
+
+def source_missing(col: str, source_type: str = "VARCHAR") -> str:
+    """Return a condition true when source column `col` is empty: `not source_present`, spelled differently so
+    DuckDB does not hoist the shared trim out of the bad-row branch (see timestamp_expr)."""
+    if source_type.upper() in TEXT_TYPES:
+        return f"(coalesce(trim({col}), '') = '')"
+    return f"({col} is null)"
 
 
 def failure_reason(column: Column, col: str) -> str:

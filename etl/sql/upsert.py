@@ -30,7 +30,10 @@ def reject(con: duckdb.DuckDBPyConnection, entity: Entity, staged: Staged, rows:
             from {failed} f left join {staged.relation} s on s.line = f.line
         ),
         duplicated as (
-            select r.line, {key_value} as value, d.lines from {rows} r join {dups} d on {key_match(entity, 'r', 'd')}
+            select r.line, {key_value} as value,
+                   list(r.line) over (partition by {", ".join(f"r.{quote(k)}" for k in entity.key)} order by r.line
+                                      rows between unbounded preceding and unbounded following) as lines
+            from {rows} r join {dups} d on {key_match(entity, 'r', 'd')}
         ),
         final as (
             select line, p.column as "column", p.value, p.reason from problems
@@ -64,24 +67,29 @@ def write(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: str
     """Upsert the file's `n_good` good rows (parsed, no failed check, key not duplicated); return counts of new, replaced, unchanged."""
     table = entity.name
     keys = ", ".join(f"g.{quote(k)}" for k in entity.key)
-    good = f"""(select g.* exclude (problems) from {rows} g
-                where g.problems is null and g.line not in (select line from {failed})
-                  and not exists (select 1 from {dups} d where {key_match(entity, 'g', 'd')}))"""
+    con.execute(f"""create or replace temp table skipped as
+        select line from {failed}
+        union select r.line from {rows} r join {dups} d on {key_match(entity, 'r', 'd')}""")
     # Only rows whose key is already stored need a decision; the rest are new.
     con.execute(f"""create or replace temp table matched as
         select g.line, {keys}, case when {_changed(entity)} then 'replaced' else 'unchanged' end as outcome
-        from {good} g join {table} s on {key_match(entity, 'g', 's')}""")
+        from {rows} g join {table} s on {key_match(entity, 'g', 's')}
+        anti join skipped k on k.line = g.line
+        where g.problems is null""")
     con.execute(f"delete from {table} s using matched g where g.outcome = 'replaced' and {key_match(entity, 'g', 's')}")
+    con.execute("insert into skipped select line from matched where outcome = 'unchanged'")
     order = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
     # Row order in a stored table means nothing; not preserving it lets DuckDB insert in parallel.
     con.execute("set preserve_insertion_order = false")
     try:
         con.execute(f"""insert into {table} by name
-            select * exclude (line), $load_id as load_id from {good} g
-            where g.line not in (select line from matched where outcome = 'unchanged')""", {"load_id": load_id})
+            select g.* exclude (line, problems), $load_id as load_id
+            from {rows} g anti join skipped k on k.line = g.line
+            where g.problems is null""", {"load_id": load_id})
     finally:
         con.execute(f"set preserve_insertion_order = {'true' if order else 'false'}")
     counts = dict(con.execute("select outcome, count(*) from matched group by outcome").fetchall())
     con.execute("drop table matched")
+    con.execute("drop table skipped")
     return {"new": n_good - sum(counts.values()), "replaced": counts.get("replaced", 0),
             "unchanged": counts.get("unchanged", 0)}

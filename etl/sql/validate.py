@@ -59,16 +59,19 @@ def parse_sql(entity: Entity, staged: Staged, result_table: str) -> str:
         elif column.required:
             bad.append(f"{name} is null")
         if column.required:
-            listed.append(f"case when not {present} then {missing} end")
+            listed.append(f"case when {parse.source_missing(raw, source_type)} then {missing} end")
     columns = ", ".join(quote(c) for c in entity.column_names)
     return f"""create or replace temp table {result_table} as
 with parsed as (
     select line, {", ".join(typed)} from {staged.relation}
 ),
+flagged as (
+    select *, {" or ".join(bad) or "false"} as bad from parsed
+),
 final as (
     select line, {columns},
-           case when {" or ".join(bad) or "false"} then list_filter([{", ".join(listed)}], p -> p is not null) end as problems
-    from parsed
+           case when bad then list_filter([{", ".join(listed)}], p -> p is not null) end as problems
+    from flagged
 )
 select * from final"""
 
@@ -87,10 +90,7 @@ def key_match(entity: Entity, left: str, right: str) -> str:
 
 
 def duplicates_sql(entity: Entity, rows_table: str, result_table: str) -> str:
-    """Return the statement creating `result_table`: each key found on more than one line, with those lines."""
+    """Return the statement creating `result_table`: each key found on more than one line."""
     keys = ", ".join(quote(k) for k in entity.key)
     return f"""create or replace temp table {result_table} as
-select {keys}, list(line order by line) as lines
-from {rows_table}
-group by all
-having count(*) > 1"""
+select {keys} from {rows_table} group by all having count(*) > 1"""
