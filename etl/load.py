@@ -95,36 +95,37 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, sources: list[files.SourceFi
     return dict(rows)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, source: files.SourceFile, table: str) -> files.Staged:
-    """Stage one file into temp table `table` (before the load's transaction: rowids then follow the file's order)."""
+def _read(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str) -> None:
+    """Read and parse one file into temp table `rows` (see validate.parse_sql); raise FileError when it cannot be read.
+
+    Runs before the load's transaction: parsing needs nothing from the database, and every file
+    is then read in full before anything is written.
+    """
     try:
-        return files.stage(con, source, table)
+        staged = files.stage(con, source, f"{rows}_sheet")
+        con.execute(validate.parse_sql(source.entity, staged, rows), staged.params)
     except duckdb.Error as e:
         raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, staged: files.Staged, load_id: int,
+def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str, load_id: int,
                progress: _Progress) -> FileResult:
-    """Validate and write one staged file inside the open transaction; return its counts."""
+    """Check and write one parsed file (temp table `rows`) inside the open transaction; return its counts."""
     entity = source.entity
     result = FileResult(source.name, entity.name, personal=source.personal, ignored=source.ignored)
     progress.step(f"{source.path.name}: checking", 0)
-    try:
-        con.execute(validate.parse_sql(entity, staged, "checked"), staged.params)
-    except duckdb.Error as e:
-        raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
     # Checks read unit_tree; the view is recursive, and DuckDB would expand it inside every correlated
     # check, so they read a snapshot (a temp table of the same name shadows the view) taken after the
     # units loaded so far.
     con.execute("create or replace temp table unit_tree as select * from main.unit_tree")
-    con.execute(validate.checks_sql(entity, "checked", "failed"))
-    con.execute(validate.duplicates_sql(entity, "checked", "duplicated"))
-    result.n_read = con.execute("select count(*) from checked").fetchone()[0]
+    con.execute(validate.checks_sql(entity, rows, "failed"))
+    con.execute(validate.duplicates_sql(entity, rows, "duplicated"))
+    result.n_read = con.execute(f"select count(*) from {rows}").fetchone()[0]
     progress.step(f"{source.path.name}: writing")
-    result.n_rejected = upsert.reject(con, entity, staged, "checked", "failed", "duplicated", load_id, source.name)
-    counts = upsert.write(con, entity, "checked", "failed", "duplicated", load_id, result.n_read - result.n_rejected)
+    result.n_rejected = upsert.reject(con, entity, rows, "failed", "duplicated", load_id, source.name)
+    counts = upsert.write(con, entity, rows, "failed", "duplicated", load_id, result.n_read - result.n_rejected)
     result.n_new, result.n_replaced, result.n_unchanged = counts["new"], counts["replaced"], counts["unchanged"]
-    for table in ("checked", "failed", "duplicated", "unit_tree"):
+    for table in ("failed", "duplicated", "unit_tree"):
         con.execute(f"drop table {table}")
     con.execute("insert into load_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 [load_id, source.name, source.sha256, entity.name, result.n_read, result.n_new, result.n_replaced,
@@ -136,6 +137,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, staged:
 def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     for table in tables:
         con.execute(f"drop table if exists {table}")
+        con.execute(f"drop table if exists {table}_sheet")
 
 
 def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: str | None = None,
@@ -162,12 +164,11 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
         return LoadResult(None, results)
     started_at = _local_now()
     progress = _Progress(show_progress, len(todo))
-    tables = [f"staged_{i}" for i in range(len(todo))]
+    tables = [f"rows_{i}" for i in range(len(todo))]
     try:
-        staged = []
         for s, table in zip(todo, tables):
             progress.step(f"{s.path.name}: reading", 0)
-            staged.append(_stage(con, s, table))
+            _read(con, s, table)
             progress.step(f"{s.path.name}: read")
     except BaseException:
         progress.close()
@@ -176,8 +177,8 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
     con.execute("begin")
     try:
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_runs").fetchone()[0]
-        for s, st in zip(todo, staged):
-            results.append(_load_file(con, s, st, load_id, progress))
+        for s, table in zip(todo, tables):
+            results.append(_load_file(con, s, table, load_id, progress))
         con.execute("""insert into load_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ok')""",
                     [load_id, started_at, _local_now(), source or " ".join(map(str, paths)),
                      *(sum(getattr(r, n) for r in results) for n in ("n_read", "n_new", "n_replaced", "n_unchanged",

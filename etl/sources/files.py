@@ -195,9 +195,10 @@ class Staged:
 def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> Staged:
     """Stage the file's canonical columns (by canonical name), nothing else; return how to read them.
 
-    CSV, JSON and xlsx are copied as text into temp table `table`, whose row order is the
-    file's, so `line` is the physical CSV line, the JSON line or the sheet row. Parquet is read
-    in place with its types, `line` being the 1-based row number.
+    CSV and JSON are read in place as text, `line` being the physical CSV line (header = 1) or
+    the JSON line; Parquet in place with its types, `line` being the 1-based row number; the
+    first sheet of an xlsx file is copied as text into temp table `table`, `line` being the
+    sheet row.
     """
     picked = ", ".join(f"{_quote(src)} as {_quote(name)}" for name, (src, _) in source.columns.items())
     if source.format == "parquet":
@@ -217,5 +218,6 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> Sta
         con.unregister("xlsx_source")
         return Staged(f"(select * from {table})", {}, text)
     reader = _reader(source.format, {src: t for src, t in source.columns.values()}).replace("$1", "$path")
-    con.execute(f"create temp table {table} as select {picked} from {reader}", {"path": str(source.path)})
-    return Staged(f"(select rowid + {source.line_offset + 1} as line, * from {table})", {}, text)
+    # A window without order numbers the rows as the reader yields them, which is the file's order.
+    line = f"row_number() over () + {source.line_offset}"
+    return Staged(f"(select {line} as line, {picked} from {reader})", {"path": str(source.path)}, text)

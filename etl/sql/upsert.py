@@ -9,25 +9,23 @@ from __future__ import annotations
 import duckdb
 
 from etl.entities import Entity
-from etl.sources.files import Staged
-from etl.sql.validate import key_match, literal, quote
+from etl.sql.validate import key_match, literal, quote, raw
 
 
-def reject(con: duckdb.DuckDBPyConnection, entity: Entity, staged: Staged, rows: str, failed: str, dups: str,
+def reject(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: str, dups: str,
            load_id: int, file: str) -> int:
     """Insert one rejected_rows row per problem, failed check and duplicated row; return the number of rejected lines."""
     key_names = ", ".join(entity.key)
     key_value = " || ', ' || ".join(f"coalesce(r.{quote(k)}::varchar, '')" for k in entity.key)
-    check_value = " ".join(f"when {i} then s.{quote(c.column)}::varchar" for i, c in enumerate(entity.checks)
-                           if c.column in staged.types)
-    check_reason = " ".join(f"when {i} then {literal(c.reason)}" for i, c in enumerate(entity.checks))
+    by_check = {"column": [], "value": [], "reason": []}
+    for i, check in enumerate(entity.checks):
+        by_check["column"].append(f"when {i} then {literal(check.column)}")
+        by_check["value"].append(f"when {i} then r.{raw(check.column)}::varchar")
+        by_check["reason"].append(f"when {i} then {literal(check.reason)}")
+    case = {k: f"case f.check_no {' '.join(v)} end" if v else "null" for k, v in by_check.items()}
     con.execute(f"""insert into rejected_rows
         with problems as (
             select line, unnest(problems) as p from {rows} where problems is not null
-        ),
-        checks as (
-            select f.line, f.check_no, {f"case f.check_no {check_value} end" if check_value else "null"} as value
-            from {failed} f left join {staged.relation} s on s.line = f.line
         ),
         duplicated as (
             select r.line, {key_value} as value,
@@ -38,8 +36,7 @@ def reject(con: duckdb.DuckDBPyConnection, entity: Entity, staged: Staged, rows:
         final as (
             select line, p.column as "column", p.value, p.reason from problems
             union all
-            select line, {f"(case check_no {' '.join(f'when {i} then {literal(c.column)}' for i, c in enumerate(entity.checks))} end)" if entity.checks else "null"},
-                   value, {f"case check_no {check_reason} end" if entity.checks else "null"} from checks
+            select f.line, {case["column"]}, {case["value"]}, {case["reason"]} from {failed} f join {rows} r using (line)
             union all
             select line, $key_names, value,
                    'duplicate ' || $key_names || ' ' || value || ' in this file (lines '
@@ -47,7 +44,7 @@ def reject(con: duckdb.DuckDBPyConnection, entity: Entity, staged: Staged, rows:
             from duplicated
         )
         select $load_id, $entity, $file, line, "column", value, reason from final order by line""",
-                {**staged.params, "load_id": load_id, "entity": entity.name, "file": file, "key_names": key_names})
+                {"load_id": load_id, "entity": entity.name, "file": file, "key_names": key_names})
     return con.execute(f"""select count(*) from (
         select line from {rows} where problems is not null
         union select line from {failed}
@@ -83,7 +80,7 @@ def write(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: str
     con.execute("set preserve_insertion_order = false")
     try:
         con.execute(f"""insert into {table} by name
-            select g.* exclude (line, problems), $load_id as load_id
+            select {", ".join(f"g.{quote(c)}" for c in entity.column_names)}, $load_id as load_id
             from {rows} g anti join skipped k on k.line = g.line
             where g.problems is null""", {"load_id": load_id})
     finally:

@@ -23,7 +23,8 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _raw(name: str) -> str:
+def raw(name: str) -> str:
+    """Return the quoted name of the column holding `name` as the file wrote it."""
     return quote(name + ":raw")
 
 
@@ -34,33 +35,36 @@ def _problem(column: str, value: str, reason: str) -> str:
 def parse_sql(entity: Entity, staged: Staged, result_table: str) -> str:
     """Return the statement creating temp table `result_table` (grain: one row per staged row).
 
-    Columns: `line`, every canonical column typed (absent ones null), and `problems`: null for a
-    row that parsed, else a list of {column, value, reason}. The list is built only for bad
+    Columns: `line`, every canonical column typed (absent ones null), the text of each column a
+    check names (`<column>:raw`), and `problems`: null for a row that parsed, else a list of
+    {column, value, reason}. The list is built only for bad
     rows, which keeps the query fast.
     """
     typed, bad, listed = [], [], []
     for column in entity.columns:
-        name, raw = quote(column.name), _raw(column.name)
+        name, text = quote(column.name), raw(column.name)
         source_type = staged.types.get(column.name)
         missing = _problem(column.name, "null", literal("missing required value"))
         if source_type is None:
-            typed += [f"null::{column.sql_type} as {name}", f"null::varchar as {raw}"]
+            typed += [f"null::{column.sql_type} as {name}", f"null::varchar as {text}"]
             if column.required:
                 bad.append("true")
                 listed.append(missing)
             continue
-        typed += [f"{parse.parse_expr(column, name, source_type)} as {name}", f"{name} as {raw}"]
-        present = parse.source_present(raw, source_type)
+        typed += [f"{parse.parse_expr(column, name, source_type)} as {name}", f"{name} as {text}"]
+        present = parse.source_present(text, source_type)
         can_fail = not parse.is_typed(column, source_type) or column.type == "date"
         if can_fail and column.type != "text":
             bad.append(f"case when {name} is null then {'true' if column.required else present} else false end")
-            failed = _problem(column.name, raw, parse.failure_reason(column, raw))
+            failed = _problem(column.name, text, parse.failure_reason(column, text))
             listed.append(f"case when {name} is null and {present} then {failed} end")
         elif column.required:
             bad.append(f"{name} is null")
         if column.required:
-            listed.append(f"case when {parse.source_missing(raw, source_type)} then {missing} end")
+            listed.append(f"case when {parse.source_missing(text, source_type)} then {missing} end")
     columns = ", ".join(quote(c) for c in entity.column_names)
+    # The text of a column a check names is kept, to report the value as the file wrote it.
+    kept = "".join(f", {raw(c)}" for c in dict.fromkeys(check.column for check in entity.checks))
     return f"""create or replace temp table {result_table} as
 with parsed as (
     select line, {", ".join(typed)} from {staged.relation}
@@ -69,7 +73,7 @@ flagged as (
     select *, {" or ".join(bad) or "false"} as bad from parsed
 ),
 final as (
-    select line, {columns},
+    select line, {columns}{kept},
            case when bad then list_filter([{", ".join(listed)}], p -> p is not null) end as problems
     from flagged
 )
