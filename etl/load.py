@@ -30,14 +30,18 @@ from etl.sources import files
 from etl.sources.files import FileError
 from etl.sql import upsert, validate
 
-STAGES = ("read", "check", "write")
+STAGES = ("read", "check", "write")  # the steps of each file on the progress bar
 # A load shorter than this shows no progress bar.
 PROGRESS_DELAY_S = 2.0
 
 
 @dataclass
 class FileResult:
-    """What happened to one input file. `skipped_by`: the load that already loaded the same bytes."""
+    """What happened to one input file.
+
+    `skipped_by`: the load that already loaded the same bytes (-1: an identical file earlier in this load).
+    `n_rejected` counts rejected lines, so n_read = n_new + n_replaced + n_unchanged + n_rejected.
+    """
 
     path: str
     entity: str
@@ -72,7 +76,8 @@ class _Progress:
                             console=Console(stderr=True), transient=True)
         self.task = self.bar.add_task("loading", total=n_files * len(STAGES))
         self.timer = threading.Timer(PROGRESS_DELAY_S, self.bar.start) if enabled else None
-        self.timer and self.timer.start()
+        if self.timer:
+            self.timer.start()
 
     def step(self, description: str, advance: int = 1) -> None:
         self.bar.update(self.task, description=description, advance=advance)

@@ -331,32 +331,41 @@ def test_other_entities_latest_load_wins(catalogue, tmp_path):
 # Atomicity and privacy
 
 
+def _started_writing(db_path: Path, size: int) -> bool:
+    """Return whether a load has begun writing its rows: DuckDB writes large inserts to the file before commit."""
+    return db_path.stat().st_size != size
+
+
 def test_killed_load_leaves_the_database_as_it_was(db_path, tmp_path):
     with duckdb.connect(str(db_path)) as con:
         con.execute("set TimeZone = 'Asia/Ho_Chi_Minh'")
         load_paths(con, [SAMPLE / "units.csv", SAMPLE / "procedures.csv"])
+        con.execute("checkpoint")
         before = snapshot(con)
         big = tmp_path / "dossiers_big.csv"
         con.execute(f"""copy (select 'HS-' || i as dossier_code, '2.000488' as procedure_code, '74-STP' as unit_code,
                                      'online' as channel, '05/01/2024 08:00' as received_at, '1.000' as fee_total,
                                      '2024-02-01' as updated_at
                               from range(300000) r(i)) to '{big}' (header)""")
-    killed_after = []
-    for delay in (0.6, 1.2, 1.8, 2.6):
+    size = db_path.stat().st_size
+    # Kill while reading, and as soon as the load starts writing (optimistic writes grow the file before commit).
+    moments = {"after 0.8 s": lambda started: time.monotonic() - started > 0.8,
+               "once writing": lambda started: _started_writing(db_path, size)}
+    killed = []
+    for name, due in moments.items():
         process = subprocess.Popen([sys.executable, "-m", "etl", "load", str(big), "--db", str(db_path)], cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        started = time.monotonic()
+        while process.poll() is None and not due(started):
+            time.sleep(0.005)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
-            killed_after.append(delay)
+            killed.append(name)
         process.wait()
         with duckdb.connect(str(db_path)) as con:
-            if process.returncode == -signal.SIGKILL:
-                assert snapshot(con) == before, f"killed after {delay} s"
-            else:
-                assert con.execute("select count(*) from dossiers").fetchone()[0] == 300000
-                break
-    assert killed_after, "the load finished before any kill: use a bigger file"
+            assert snapshot(con) == before, f"killed {name}"
+        size = db_path.stat().st_size
+    assert killed == list(moments), "a load finished before its kill: use a bigger file"
 
 
 def test_personal_data_never_reaches_the_database(con, db_path, tmp_path):

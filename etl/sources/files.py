@@ -19,7 +19,7 @@ import python_calamine
 
 from etl.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
 
-FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
+FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
            ".jsonl": "json", ".ndjson": "json", ".json": "json"}
 # Words that mark a column as a citizen's personal data even when PERSONAL_COLUMNS does not list it.
 PERSONAL_WORDS = ("applicant", "citizen", "phone", "email", "address", "cccd", "cmnd", "dinh_danh", "dien_thoai",
@@ -114,7 +114,7 @@ def _reader(fmt: str, columns: dict[str, str] | None = None) -> str:
         return "read_parquet($1, file_row_number = true)"
     if columns is None:
         return "read_json($1, sample_size = -1)"
-    spec = "{" + ", ".join(f"'{k}': 'VARCHAR'" for k in columns) + "}"
+    spec = "{" + ", ".join("'" + k.replace("'", "''") + "': 'VARCHAR'" for k in columns) + "}"
     return f"read_json($1, columns = {spec})"
 
 
