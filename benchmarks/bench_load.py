@@ -11,6 +11,7 @@ The figures replace the "## Loader" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import shutil
@@ -79,7 +80,9 @@ def machine() -> str:
     cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
     memory = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.splitlines()[1].split()[1]
     cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return f"{cores} cores (nproc), {memory} GB RAM (free -g), {cpu.group(1) if cpu else platform.processor()}"
+    load = os.getloadavg()[0]
+    return (f"{cores} cores (nproc), {memory} GB RAM (free -g), {cpu.group(1) if cpu else platform.processor()}, "
+            f"load average {load:.1f} at the start")
 
 
 def generate(n: int) -> tuple[Path, Path, Path]:
@@ -111,6 +114,7 @@ def timed_load(base: Path, data: Path) -> tuple[float, int]:
     path = WORK / "run.duckdb"
     shutil.copy(base, path)
     con = db.connect(path)
+    con.execute("set enable_progress_bar = false")
     start = time.perf_counter()
     result = load_paths(con, [data])
     seconds = time.perf_counter() - start
@@ -127,6 +131,7 @@ def timed_baseline(data: Path) -> float:
     path = WORK / "baseline.duckdb"
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
+    con.execute("set enable_progress_bar = false")
     reader = "read_parquet" if data.suffix == ".parquet" else "read_csv"
     start = time.perf_counter()
     con.execute(f"create table t as select * from {reader}(?)", [str(data)])

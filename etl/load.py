@@ -249,6 +249,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the paths; return 0, or 2 when a file cannot be used (nothing is then written)."""
     con = db.connect(args.db)
+    # The summary and the rich progress bar report the load; DuckDB's own bar would interleave with them.
+    con.execute("set enable_progress_bar = false")
     try:
         result = load_paths(con, args.paths, args.entity, show_progress=sys.stderr.isatty())
     except FileError as e:
