@@ -107,15 +107,15 @@ def sha256(path: Path) -> str:
 
 
 def _reader(fmt: str, columns: dict[str, str] | None = None) -> str:
-    """Return the table function reading the file bound as parameter $1."""
+    """Return the table function reading the file bound as parameter $path; JSON reads only `columns`, as text."""
     if fmt == "csv":
-        return "read_csv($1, all_varchar = true, header = true)"
+        return "read_csv($path, all_varchar = true, header = true)"
     if fmt == "parquet":
-        return "read_parquet($1, file_row_number = true)"
+        return "read_parquet($path, file_row_number = true)"
     if columns is None:
-        return "read_json($1, sample_size = -1)"
+        return "read_json($path, sample_size = -1)"
     spec = "{" + ", ".join("'" + k.replace("'", "''") + "': 'VARCHAR'" for k in columns) + "}"
-    return f"read_json($1, columns = {spec})"
+    return f"read_json($path, columns = {spec})"
 
 
 def _xlsx_rows(path: Path) -> tuple[list[str], list[list[str | None]], int]:
@@ -125,7 +125,8 @@ def _xlsx_rows(path: Path) -> tuple[list[str], list[list[str | None]], int]:
     start = next((i for i, r in enumerate(rows) if any(v not in ("", None) for v in r)), None)
     if start is None:
         return [], [], 1
-    return [str(v) for v in rows[start]], [[_xlsx_text(v) for v in r] for r in rows[start + 1:]], start + 1
+    header = ["" if v is None else str(v) for v in rows[start]]
+    return header, [[_xlsx_text(v) for v in r] for r in rows[start + 1:]], start + 1
 
 
 def _xlsx_text(value) -> str | None:
@@ -145,7 +146,7 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[tuple[
     """Return the file's columns as (header, type); reading the header checks the file can be read."""
     if fmt == "xlsx":
         return [(h, "VARCHAR") for h in _xlsx_rows(path)[0]]
-    rows = con.execute(f"describe select * from {_reader(fmt)}", [str(path)]).fetchall()
+    rows = con.execute(f"describe select * from {_reader(fmt)}", {"path": str(path)}).fetchall()
     return [(r[0], r[1]) for r in rows if not (fmt == "parquet" and r[0] == "file_row_number")]
 
 
@@ -202,7 +203,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> Sta
     """
     picked = ", ".join(f"{_quote(src)} as {_quote(name)}" for name, (src, _) in source.columns.items())
     if source.format == "parquet":
-        relation = f"(select file_row_number + 1 as line, {picked} from read_parquet($path, file_row_number = true))"
+        relation = f"(select file_row_number + 1 as line, {picked} from {_reader('parquet')})"
         return Staged(relation, {"path": str(source.path)}, {n: t for n, (_, t) in source.columns.items()})
     text = {name: "VARCHAR" for name in source.columns}
     if source.format == "xlsx":
@@ -217,7 +218,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> Sta
         con.execute(f"create temp table {table} as select * from xlsx_source")
         con.unregister("xlsx_source")
         return Staged(f"(select * from {table})", {}, text)
-    reader = _reader(source.format, {src: t for src, t in source.columns.values()}).replace("$1", "$path")
+    reader = _reader(source.format, {src: t for src, t in source.columns.values()})
     # A window without order numbers the rows as the reader yields them, which is the file's order.
     line = f"row_number() over () + {source.line_offset}"
     return Staged(f"(select {line} as line, {picked} from {reader})", {"path": str(source.path)}, text)
