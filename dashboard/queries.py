@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 import db
-from etl.entities import ENTITIES, VALID_ON
+from etl.entities import ENTITIES, valid_on
 
 
 def _frame(sql: str, params: list | None = None) -> pd.DataFrame:
@@ -38,7 +38,7 @@ def provinces() -> pd.DataFrame:
             select t.province_code, t.valid_to is null as is_new_tree, d.received_at
             from dossiers d
             join unit_tree t on t.unit_code = d.unit_code
-             and {VALID_ON.format(day="coalesce(d.received_at, d.submitted_at)::date").replace("u.", "t.")}
+             and {valid_on("t", "coalesce(d.received_at, d.submitted_at)::date")}
         ),
         dossier_counts as (
             select province_code, is_new_tree, count(*) as n_dossiers,

@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pyarrow as pa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -106,11 +107,15 @@ def _read(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str) -
     Runs before the load's transaction: parsing needs nothing from the database, and every file
     is then read in full before anything is written.
     """
+    staged = None
     try:
-        staged = files.stage(con, source, f"{rows}_sheet")
+        staged = files.stage(con, source, f"{rows}_source")
         con.execute(validate.parse_sql(source.entity, staged, rows), staged.params)
-    except duckdb.Error as e:
+    except (duckdb.Error, pa.ArrowException, UnicodeDecodeError) as e:
         raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
+    finally:
+        if staged and staged.registered:
+            con.unregister(staged.registered)
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str, load_id: int,
@@ -119,10 +124,6 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: s
     entity = source.entity
     result = FileResult(source.name, entity.name, personal=source.personal, ignored=source.ignored)
     progress.step(f"{source.path.name}: checking", 0)
-    # Checks read unit_tree; the view is recursive, and DuckDB would expand it inside every correlated
-    # check, so they read a snapshot (a temp table of the same name shadows the view) taken after the
-    # units loaded so far.
-    con.execute("create or replace temp table unit_tree as select * from main.unit_tree")
     con.execute(validate.checks_sql(entity, rows, "failed"))
     con.execute(validate.duplicates_sql(entity, rows, "duplicated"))
     result.n_read = con.execute(f"select count(*) from {rows}").fetchone()[0]
@@ -130,7 +131,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: s
     result.n_rejected = upsert.reject(con, entity, rows, "failed", "duplicated", load_id, source.name)
     counts = upsert.write(con, entity, rows, "failed", "duplicated", load_id, result.n_read - result.n_rejected)
     result.n_new, result.n_replaced, result.n_unchanged = counts["new"], counts["replaced"], counts["unchanged"]
-    for table in ("failed", "duplicated", "unit_tree"):
+    for table in ("failed", "duplicated"):
         con.execute(f"drop table {table}")
     con.execute("insert into load_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 [load_id, source.name, source.sha256, entity.name, result.n_read, result.n_new, result.n_replaced,
@@ -142,7 +143,6 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: s
 def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     for table in tables:
         con.execute(f"drop table if exists {table}")
-        con.execute(f"drop table if exists {table}_sheet")
 
 
 def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: str | None = None,

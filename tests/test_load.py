@@ -159,12 +159,12 @@ def test_unknown_unit(catalogue, tmp_path):
              "HS-3,2.000488,74-STP,online,2025-08-01,,0,2025-08-02",
              "HS-4,1.001193,25747,online,2025-08-01,,0,2025-08-02")
     reason = "unknown unit (no unit with this code is valid on that date)"
-    # Without a unit there is no province whose catalogue could hold the procedure: both are reported.
-    no_procedure = "unknown procedure (not in the catalogue of the unit's province)"
+    # Without a unit there is no province whose catalogue could be asked about the procedure:
+    # only the unit is reported.
     assert rejected(catalogue) == [
-        (2, "procedure_code", "1.001193", no_procedure), (2, "unit_code", "99999", reason),
-        (3, "procedure_code", "1.001193", no_procedure), (3, "unit_code", "26732", reason),
-        (4, "procedure_code", "2.000488", no_procedure), (4, "unit_code", "74-STP", reason)]
+        (2, "unit_code", "99999", reason),
+        (3, "unit_code", "26732", reason),
+        (4, "unit_code", "74-STP", reason)]
     assert catalogue.execute("select dossier_code from dossiers").fetchall() == [("HS-4",)]
 
 

@@ -6,6 +6,7 @@ personal and other columns are never materialised.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import unicodedata
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import python_calamine
 
 from etl.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
@@ -107,9 +109,7 @@ def sha256(path: Path) -> str:
 
 
 def _reader(fmt: str, columns: dict[str, str] | None = None) -> str:
-    """Return the table function reading the file bound as parameter $path; JSON reads only `columns`, as text."""
-    if fmt == "csv":
-        return "read_csv($path, all_varchar = true, header = true)"
+    """Return the table function reading the Parquet or JSON file bound as parameter $path; JSON reads only `columns`, as text."""
     if fmt == "parquet":
         return "read_parquet($path, file_row_number = true)"
     if columns is None:
@@ -142,10 +142,41 @@ def _xlsx_text(value) -> str | None:
     return str(value)
 
 
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """Return a CSV file's header cells and its delimiter: the one of DELIMITERS most frequent in the first line."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+    if not first.strip():
+        raise ValueError("the first line is empty; expected a header")
+    delimiter = max(DELIMITERS, key=first.count)
+    return next(csv.reader([first], delimiter=delimiter)), delimiter
+
+
+def _csv_table(source: SourceFile) -> pa.Table:
+    """Return the canonical columns of a CSV file as text, with `line`, read by Arrow in parallel, in file order.
+
+    Only the canonical columns are read: personal columns never leave the file.
+    """
+    header, delimiter = _csv_header(source.path)
+    picked = {src: name for name, (src, _) in source.columns.items()}
+    table = pa_csv.read_csv(
+        source.path,
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(include_columns=list(picked), column_types={c: pa.string() for c in picked},
+                                              strings_can_be_null=False))
+    lines = pa.array(range(source.line_offset + 1, source.line_offset + 1 + table.num_rows), pa.int64())
+    return pa.table({"line": lines, **{picked[c]: table[c] for c in table.column_names}})
+
+
 def _header(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[tuple[str, str]]:
     """Return the file's columns as (header, type); reading the header checks the file can be read."""
     if fmt == "xlsx":
         return [(h, "VARCHAR") for h in _xlsx_rows(path)[0]]
+    if fmt == "csv":
+        return [(h, "VARCHAR") for h in _csv_header(path)[0]]
     rows = con.execute(f"describe select * from {_reader(fmt)}", {"path": str(path)}).fetchall()
     return [(r[0], r[1]) for r in rows if not (fmt == "parquet" and r[0] == "file_row_number")]
 
@@ -158,7 +189,7 @@ def inspect(con: duckdb.DuckDBPyConnection, path: Path, entity: str | None = Non
     target = entity_for(path, entity)
     try:
         header = _header(con, path, fmt)
-    except (duckdb.Error, python_calamine.CalamineError, OSError, ValueError) as e:
+    except (duckdb.Error, python_calamine.CalamineError, OSError, ValueError, csv.Error) as e:
         raise FileError(path, f"cannot be read as {fmt}: {str(e).splitlines()[0]}") from e
     wanted = {c.lower(): c for c in target.column_names}
     columns, personal, ignored = {}, [], []
@@ -186,38 +217,44 @@ def _quote(name: str) -> str:
 
 @dataclass
 class Staged:
-    """A staged file: `relation` is a SQL subquery with `line` and the canonical columns, `params` its bound values."""
+    """A staged file: `relation` is a SQL subquery with `line` and the canonical columns, `params` its bound values.
+
+    `registered`: the name of an Arrow table registered on the connection for `relation`, to unregister after use.
+    """
 
     relation: str
     params: dict[str, str]
     types: dict[str, str]  # canonical column -> staged type
+    registered: str | None = None
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str) -> Staged:
+def _xlsx_table(source: SourceFile) -> pa.Table:
+    """Return the canonical columns of the first sheet as text, with `line` = the sheet row, empty rows left out."""
+    header, rows, header_row = _xlsx_rows(source.path)
+    index = {h: i for i, h in enumerate(header)}
+    keep = [i for i, r in enumerate(rows) if any(v is not None for v in r)]
+    return pa.table({"line": pa.array([header_row + 1 + i for i in keep], pa.int64()),
+                     **{name: pa.array([rows[i][index[src]] if index[src] < len(rows[i]) else None for i in keep],
+                                       pa.string())
+                        for name, (src, _) in source.columns.items()}})
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> Staged:
     """Stage the file's canonical columns (by canonical name), nothing else; return how to read them.
 
-    CSV and JSON are read in place as text, `line` being the physical CSV line (header = 1) or
-    the JSON line; Parquet in place with its types, `line` being the 1-based row number; the
-    first sheet of an xlsx file is copied as text into temp table `table`, `line` being the
-    sheet row.
+    Parquet is read in place with its types, `line` being the 1-based row number; JSON in place
+    as text, `line` being the JSON line; CSV (`line`: the physical line, header = 1) and the
+    first sheet of an xlsx file (`line`: the sheet row) become an Arrow table of text registered
+    as `name`.
     """
-    picked = ", ".join(f"{_quote(src)} as {_quote(name)}" for name, (src, _) in source.columns.items())
+    picked = ", ".join(f"{_quote(src)} as {_quote(col)}" for col, (src, _) in source.columns.items())
     if source.format == "parquet":
         relation = f"(select file_row_number + 1 as line, {picked} from {_reader('parquet')})"
         return Staged(relation, {"path": str(source.path)}, {n: t for n, (_, t) in source.columns.items()})
-    text = {name: "VARCHAR" for name in source.columns}
-    if source.format == "xlsx":
-        header, rows, header_row = _xlsx_rows(source.path)
-        index = {h: i for i, h in enumerate(header)}
-        keep = [i for i, r in enumerate(rows) if any(v is not None for v in r)]
-        data = pa.table({"line": pa.array([header_row + 1 + i for i in keep], pa.int64()),
-                         **{name: pa.array([rows[i][index[src]] if index[src] < len(rows[i]) else None for i in keep],
-                                           pa.string())
-                            for name, (src, _) in source.columns.items()}})
-        con.register("xlsx_source", data)
-        con.execute(f"create temp table {table} as select * from xlsx_source")
-        con.unregister("xlsx_source")
-        return Staged(f"(select * from {table})", {}, text)
+    text = {col: "VARCHAR" for col in source.columns}
+    if source.format in ("csv", "xlsx"):
+        con.register(name, _csv_table(source) if source.format == "csv" else _xlsx_table(source))
+        return Staged(f"(select * from {name})", {}, text, registered=name)
     reader = _reader(source.format, {src: t for src, t in source.columns.values()})
     # A window without order numbers the rows as the reader yields them, which is the file's order.
     line = f"row_number() over () + {source.line_offset}"

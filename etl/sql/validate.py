@@ -81,11 +81,24 @@ select * from final"""
 
 
 def checks_sql(entity: Entity, rows_table: str, result_table: str) -> str:
-    """Return the statement creating `result_table`: (line, check_no) for each parsed row failing check number check_no."""
-    failures = [f"select r.line, {i} as check_no from {rows_table} r where r.problems is null and ({check.fails})"
-                for i, check in enumerate(entity.checks)]
-    body = "\nunion all\n".join(failures) or "select null::bigint as line, null::integer as check_no where false"
-    return f"create or replace temp table {result_table} as\n{body}"
+    """Return the statement creating `result_table`: (line, check_no) for each parsed row failing check number check_no.
+
+    One pass over the file: the entity's lookups are joined once, every check is a condition on the result.
+    """
+    if not entity.checks:
+        return f"create or replace temp table {result_table} as select null::bigint as line, null::integer as check_no where false"
+    fails = [f"({check.fails})" for check in entity.checks]
+    numbered = ", ".join(f"case when {f} then {i} end" for i, f in enumerate(fails))
+    return f"""create or replace temp table {result_table} as
+with failing as (
+    select r.line, [{numbered}] as check_nos
+    from {rows_table} r {entity.lookups}
+    where r.problems is null and ({" or ".join(fails)})
+),
+final as (
+    select line, unnest(list_filter(check_nos, n -> n is not null)) as check_no from failing
+)
+select * from final"""
 
 
 def key_match(entity: Entity, left: str, right: str) -> str:
