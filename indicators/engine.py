@@ -132,12 +132,11 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str) -> int:
         con.execute("""
             insert into indicator_values by name
             select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
-                   r.as_of, v.unit_code, s.unit_valid_from, s.kind as unit_kind, v.indicator_id, v.group_key,
+                   r.as_of, v.unit_code, v.unit_valid_from, v.unit_kind, v.indicator_id, v.group_key,
                    v.numerator, v.denominator, v.ratio, v.points, v.max_points, v.no_data, v.not_applicable,
                    now()::timestamp as computed_at
             from v_values v
             join periods p using (period_start)
-            join scope_units s using (period_start, unit_code)
             cross join run_params r""", [ruleset.name])
         con.execute(f"""
             insert into unit_scores by name

@@ -39,7 +39,7 @@ def wide(columns: dict[Measure, str]) -> str:
             union select unit_code from b_received union select unit_code from b_processed
             union select unit_code from b_feedback
         )
-        select s.period_start, s.unit_code, {values}
+        select s.period_start, s.unit_code, s.unit_valid_from, s.kind as unit_kind, {values}
         from scope_units s
         {joins}
         where s.province_code in (select province_code from active)"""
@@ -56,7 +56,7 @@ def values(columns: dict[Measure, str], ruleset: RuleSet) -> str:
         denominator = columns[ind.denominator]
         if ind.denominator_floor is not None:
             denominator = f"greatest({denominator}, {columns[ind.denominator_floor]})"
-        parts.append(f"select period_start, unit_code, '{ind.id}' as indicator_id, "
+        parts.append(f"select period_start, unit_code, unit_valid_from, unit_kind, '{ind.id}' as indicator_id, "
                      f"{columns[ind.numerator]}::double as numerator, {denominator}::double as denominator from v_wide")
     multipliers = ruleset.multipliers
     borrowed = ruleset.borrowed
@@ -89,7 +89,8 @@ def values(columns: dict[Measure, str], ruleset: RuleSet) -> str:
             window w as (partition by period_start, unit_code)
         ),
         final as (
-            select period_start, unit_code, indicator_id, group_key, numerator, denominator, ratio, max_points,
+            select period_start, unit_code, unit_valid_from, unit_kind, indicator_id, group_key, numerator, denominator,
+                   ratio, max_points,
                    denominator = 0 as no_data,
                    denominator = 0 and no_data = 'not_applicable' as not_applicable,
                    case when max_points = 0 then 0

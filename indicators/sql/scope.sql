@@ -40,29 +40,34 @@ holders as (
     select distinct unit_code, unit_valid_from as valid_from from f_dossiers
     union select distinct unit_code, unit_valid_from from f_feedback
 ),
-leaves as (
-    -- the units holding data, valid at some time in the period
-    select p.period_start, u.unit_code, u.valid_from, u.kind, u.province_code
-    from periods p
-    join (select * from tree semi join holders h
-           on h.unit_code = tree.unit_code and h.valid_from is not distinct from tree.valid_from) u
-      on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.first_day)
-),
 successors as (
     select old_code, arg_max(new_code, is_default) as new_code from unit_mapping group by old_code
 ),
 province_successors as (
     select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all
 ),
+holding_units as (
+    -- each unit holding data, with the unit that takes its data over once it has closed
+    select u.unit_code, u.valid_from, u.valid_to,
+           coalesce(case when u.kind in ('commune', 'district') then m.new_code end, ps.new_province_code) as successor_code
+    from tree u
+    semi join holders h on h.unit_code = u.unit_code and h.valid_from is not distinct from u.valid_from
+    left join successors m on m.old_code = u.unit_code
+    left join province_successors ps on ps.old_province_code = u.province_code
+),
+leaves as (
+    -- the units holding data, valid at some time in the period
+    select p.period_start, u.unit_code, u.valid_from, u.successor_code
+    from periods p
+    join holding_units u
+      on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.first_day)
+),
 targets as (
     select l.period_start, l.unit_code as leaf_code, l.valid_from as leaf_from,
-           case when s.unit_code is not null then l.unit_code
-                else coalesce(m.new_code, ps.new_province_code) end as target_code
+           case when s.unit_code is not null then l.unit_code else l.successor_code end as target_code
     from leaves l
     left join scope_units s
       on s.period_start = l.period_start and s.unit_code = l.unit_code and s.unit_valid_from is not distinct from l.valid_from
-    left join successors m on m.old_code = l.unit_code and l.kind in ('commune', 'district')
-    left join province_successors ps on ps.old_province_code = l.province_code
 ),
 expanded as (
     select t.period_start, t.leaf_code, t.leaf_from, unnest([s.unit_code, s.district_code, s.province_code]) as scope_code

@@ -1,0 +1,280 @@
+"""Scoring-engine benchmark: N synthetic dossiers over two years (2023–2024, every old-tree unit), generated in DuckDB.
+
+Measures, each in its own process (time and peak resident memory):
+  full     the engine's full recompute: every unit × every month, quarter and year
+  year     the engine scoring one period (the year 2024)
+  floor    one DuckDB pass that only counts the same columns per unit and month
+  pandas   a straightforward pandas implementation of the on-time (2.1) and digitisation (4.2–4.5)
+           indicators for one period (2024), every unit with its subtree
+and records the ratios in RESULTS.md under "## Scoring engine".
+
+    python benchmarks/bench_engine.py [--dossiers 10000000] [--no-record]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import db  # noqa: E402
+
+WORK = ROOT / "benchmarks" / "work"
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+AS_OF = datetime(2025, 1, 31)
+N_PROCEDURES = 300
+
+GENERATE = [
+    # the catalogue: the same 300 procedure codes in every province, levels and attributes spread by code
+    f"""insert into procedures by name
+        select p.unit_code as province_code, 'T' || lpad(i::varchar, 3, '0') as procedure_code, 'Thủ tục ' || i as name,
+               case i % 3 when 0 then ['province'] when 1 then ['district', 'commune'] else ['commune'] end as levels,
+               'public' as status, i % 10 <> 0 as content_complete,
+               case i % 4 when 0 then 'none' when 1 then 'partial' else 'full' end as online_service,
+               i % 2 = 0 as eligible_full_process, i % 3 = 0 as fee_bearing, i % 6 = 0 as payment_integrated,
+               i % 5 = 0 as requires_result_document, true as targets_citizens, 3 + i % 12 as max_processing_days
+        from units p, range({N_PROCEDURES}) r(i) where p.kind = 'province' and p.valid_to is not null""",
+    """insert into procedure_decisions by name
+        select province_code, procedure_code, 'QĐ-' || procedure_code as decision_no,
+               date '2023-01-02' + (hash(province_code || procedure_code) % 700)::int as decision_date,
+               date '2023-01-02' + (hash(province_code || procedure_code) % 700)::int + 3 + (hash(procedure_code) % 10)::int
+                   as legal_effective_date,
+               timestamp '2023-01-02 09:00' + to_days((hash(province_code || procedure_code) % 700)::int
+                                                      + (hash(procedure_code || 'p') % 9)::int) as published_at
+        from procedures where procedure_code < 'T050'""",
+    # dossiers: 70 % at communes, 20 % at districts, 10 % at provinces; attributes from two hashes
+    """create or replace temp table bench_units as
+        select row_number() over (partition by kind order by unit_code) - 1 as i, unit_code, kind,
+               count(*) over (partition by kind) as n
+        from units where valid_to is not null and kind in ('province', 'district', 'commune')""",
+    """insert into dossiers by name
+        with src as (
+            select k, hash(k) as h, hash(k * 7 + 3) as g from range(?) r(k)
+        ),
+        placed as (
+            select s.*, case when h % 10 < 7 then 'commune' when h % 10 < 9 then 'district' else 'province' end as kind,
+                   (h >> 40) % case when h % 10 < 7 then {commune} when h % 10 < 9 then {district} else {province} end
+                       as unit_index,
+                   timestamp '2023-01-01 07:30' + to_days((h % 730)::int) + to_minutes(((g >> 3) % 540)::int) as received_at
+            from src s
+        ),
+        final as (
+            select 'B' || k as dossier_code, 'T' || lpad(((g >> 11) % 300)::varchar, 3, '0') as procedure_code,
+                   u.unit_code, ['direct', 'online', 'postal'][1 + ((g >> 17) % 3)::int] as channel,
+                   received_at - interval 20 minute as submitted_at, received_at,
+                   received_at + to_days(2 + ((h >> 13) % 14)::int) as due_at,
+                   case when (g >> 23) % 10 < 9
+                        then received_at + to_days(((h >> 19) % 16)::int) + to_hours(((h >> 24) % 8)::int) end as finished_at,
+                   (g >> 29) % 10 < 9 as synced_to_portal,
+                   case when (g >> 31) % 3 = 0 then 50000 else 0 end as fee_total, (g >> 33) % 4 <> 0 as paid_online,
+                   (g >> 35) % 10 < 8 as components_digitized, (g >> 37) % 10 < 7 as result_file_attached,
+                   (g >> 39) % 10 < 5 as reused_digitized_data, (g >> 41) % 10 < 3 as from_personal_store,
+                   (g >> 43) % 10 < 6 as population_data_used,
+                   case (g >> 45) % 20 when 0 then 'unsatisfied' when 1 then null else 'satisfied' end as rating,
+                   (g >> 47) % 100 = 0 as has_complaint
+            from placed p join bench_units u on u.kind = p.kind and u.i = p.unit_index
+        )
+        select *, case when finished_at is null then 'processing' else 'finished' end as status,
+               coalesce(finished_at, received_at) as updated_at
+        from final""",
+    # processing records for one dossier in ten: received, a supplement round trip for some, finished
+    """insert into dossier_events by name
+        select dossier_code, seq, event, "at", unit_code from (
+            select dossier_code, unit_code, 1 as seq, 'received' as event, received_at as at from dossiers
+            where hash(dossier_code) % 10 = 0
+            union all
+            select dossier_code, unit_code, 2, 'supplement_requested', received_at + interval 1 day from dossiers
+            where hash(dossier_code) % 30 = 0
+            union all
+            select dossier_code, unit_code, 3, 'supplement_completed', received_at + interval 2 day from dossiers
+            where hash(dossier_code) % 30 = 0
+            union all
+            select dossier_code, unit_code, 4, 'finished', finished_at from dossiers
+            where hash(dossier_code) % 10 = 0 and finished_at is not null)""",
+    """insert into feedback by name
+        select 'F' || k as feedback_id, u.unit_code, ['rules', 'staff', 'other'][1 + (hash(k) % 3)::int] as category,
+               timestamp '2023-01-01 09:00' + to_days((hash(k * 3) % 730)::int) as received_at,
+               timestamp '2023-01-01 09:00' + to_days((hash(k * 3) % 730)::int + 10) as due_at,
+               timestamp '2023-01-01 09:00' + to_days((hash(k * 3) % 730)::int + (hash(k * 5) % 14)::int) as handled_at,
+               (hash(k) % 5)::int as likes, (hash(k * 11) % 4)::int as dislikes, hash(k * 13) % 20 = 0 as reraised
+        from range(? // 50) r(k) join bench_units u on u.kind = 'commune' and u.i = hash(k * 17) % {commune}""",
+    "insert into load_runs (load_id, started_at, finished_at, source, status) values (1, ?, ?, 'benchmark', 'ok')",
+]
+
+
+def generate(path: Path, n: int) -> None:
+    """Build the benchmark database at `path` with n dossiers, unless it is there already."""
+    if path.exists():
+        return
+    WORK.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    con = db.connect(partial)
+    started = time.perf_counter()
+    # unit counts by kind, so that picking a unit is an equality join
+    counts = dict(con.execute("select kind, count(*) from units where valid_to is not null group by kind").fetchall())
+    for statement in GENERATE:
+        statement = statement.replace("{commune}", str(counts["commune"])).replace("{district}", str(counts["district"]))
+        statement = statement.replace("{province}", str(counts["province"]))
+        params = [n] if "?" in statement and "load_runs" not in statement else []
+        con.execute(statement, [AS_OF, AS_OF] if "load_runs" in statement else params)
+    con.execute("checkpoint")
+    con.close()
+    partial.rename(path)
+    print(f"generated {n:,} dossiers in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def measure_full(path: Path) -> None:
+    from indicators import engine
+
+    con = db.connect(path)
+    written = engine.refresh(con)
+    print("unit scores written:", written)
+
+
+def measure_year(path: Path) -> None:
+    from indicators import engine, periods
+
+    con = db.connect(path)
+    engine.score_range(con, periods.parse("2024"))
+
+
+FLOOR = """
+    select unit_code, date_trunc('month', received_at) as month, count(*) as n_dossiers,
+           count(*) filter (where finished_at <= due_at) as n_on_time, count(*) filter (where synced_to_portal) as n_synced,
+           count(*) filter (where channel = 'online') as n_online, count(*) filter (where fee_total > 0 and paid_online) as n_paid,
+           count(*) filter (where components_digitized) as n_digitized, count(*) filter (where reused_digitized_data) as n_reused,
+           count(*) filter (where from_personal_store) as n_store, count(*) filter (where population_data_used) as n_population,
+           count(*) filter (where rating = 'unsatisfied' or has_complaint) as n_unhappy
+    from dossiers group by all"""
+
+
+def measure_floor(path: Path) -> None:
+    con = db.connect(path, read_only=True)
+    con.execute(f"create temp table counted as {FLOOR}")
+
+
+def measure_pandas(path: Path) -> None:
+    """2.1 and 4.2–4.5 for 2024 in plain pandas: read, judge each dossier, sum per unit, roll up the tree."""
+    import pandas as pd
+
+    con = db.connect(path, read_only=True)
+    dossiers = con.execute("select * from dossiers where received_at <= timestamp '2025-01-01'").df()
+    procedures = con.execute("select province_code, procedure_code, requires_result_document from procedures").df()
+    tree = con.execute("select unit_code, province_code, district_code from unit_tree where valid_to is not null").df()
+    start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2025-01-01")
+    dossiers = dossiers.merge(tree, on="unit_code").merge(procedures, on=["province_code", "procedure_code"], how="left")
+    processed = dossiers[(dossiers.received_at < end) & (dossiers.finished_at.isna() | (dossiers.finished_at >= start))].copy()
+    ended = processed.finished_at < end
+    processed["on_time"] = (ended & (processed.finished_at <= processed.due_at)) | (~ended & (end <= processed.due_at))
+    received = dossiers[(dossiers.received_at >= start) & (dossiers.received_at < end)].copy()
+    needs_result = received.requires_result_document.fillna(False).astype(bool)
+    received["digitised"] = received.components_digitized.fillna(False).astype(bool) & (
+        ~needs_result | received.result_file_attached.fillna(False).astype(bool))
+    results = []
+    for scope in ("unit_code", "district_code", "province_code"):
+        on_time = processed.groupby(scope).on_time.agg(["sum", "count"])
+        digit = received.groupby(scope)[["digitised", "reused_digitized_data", "from_personal_store",
+                                          "population_data_used"]].agg(lambda s: s.fillna(False).astype(bool).mean())
+        results.append(on_time.join(digit, how="outer"))
+    table = pd.concat(results)
+    table["points_2_1"] = 20 * table["sum"] / table["count"]
+    table["points_4_2"] = 4 * table["digitised"].clip(upper=1)
+    table["points_4_3"] = 2 * (table["reused_digitized_data"] / 0.8).clip(upper=1)
+    print("units:", len(table))
+
+
+MEASURES = {"full": measure_full, "year": measure_year, "floor": measure_floor, "pandas": measure_pandas}
+
+
+# The engine runs under a DuckDB memory limit, so that temporary tables spill to disk rather than grow.
+ENGINE_MEMORY_LIMIT = "3GB"
+
+
+def run_measure(name: str, path: Path) -> tuple[float, float]:
+    """Run one measure in a child process; return its wall time (s) and peak resident memory (GB)."""
+    env = dict(os.environ)
+    if name in ("full", "year"):
+        env["KPI766_MEMORY_LIMIT"] = ENGINE_MEMORY_LIMIT
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, __file__, "--measure", name, "--db", str(path)], env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status:
+        raise SystemExit(f"measure {name} failed")
+    return elapsed, usage.ru_maxrss / 1024 / 1024
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return f"{os.cpu_count()} cores (nproc), {memory:.0f} GB RAM, {cpu}"
+
+
+def record(n: int, times: dict[str, tuple[float, float]], path: Path) -> str:
+    """Return the markdown section of these results, and write it into RESULTS.md in place of the previous one."""
+    full, year, floor, pandas_ = (times[k] for k in ("full", "year", "floor", "pandas"))
+    section = f"""## Scoring engine
+
+{n:,} dossiers over two years (2023–2024, every unit of the old tree), {date.today().isoformat()}, {machine()}.
+Database {path.stat().st_size / 1024 ** 3:.1f} GB; `python benchmarks/bench_engine.py --dossiers {n}`.
+
+| run | time (s) | peak memory (GB) |
+|---|---|---|
+| engine, full recompute: every unit × every month, quarter and year | {full[0]:.1f} | {full[1]:.2f} |
+| engine, one period (the year 2024) | {year[0]:.1f} | {year[1]:.2f} |
+| floor: one DuckDB pass counting the same columns per unit and month | {floor[0]:.1f} | {floor[1]:.2f} |
+| pandas: 2.1 and 4.2–4.5 for the year 2024 | {pandas_[0]:.1f} | {pandas_[1]:.2f} |
+
+Ratios: full recompute / floor = **{full[0] / floor[0]:.1f}×** (aim ≤ 3×); pandas (one period, four
+indicators) / engine full recompute = **{pandas_[0] / full[0]:.1f}×**, pandas / engine one period =
+**{pandas_[0] / year[0]:.1f}×** (aim ≥ 10×). Times include starting Python and opening the database
+(about 1 s each); peak memory is the resident set of the measuring process; the engine runs with
+DuckDB's `memory_limit` at {ENGINE_MEMORY_LIMIT} (`KPI766_MEMORY_LIMIT`), so its temporary tables spill to disk.
+"""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if "## Scoring engine" in text:
+        text = re.sub(r"## Scoring engine\n.*?(?=\n## |\Z)", section.rstrip() + "\n", text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+    return section
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dossiers", type=int, default=10_000_000)
+    parser.add_argument("--measure", choices=MEASURES)
+    parser.add_argument("--db")
+    parser.add_argument("--no-record", action="store_true", help="print the results without writing RESULTS.md")
+    args = parser.parse_args()
+    if args.measure:
+        MEASURES[args.measure](Path(args.db))
+        return 0
+    path = WORK / f"engine-{args.dossiers}.duckdb"
+    generate(path, args.dossiers)
+    # the engine writes its scores: measure on a scratch copy, so every run starts from the same state
+    scratch = WORK / "engine-scratch.duckdb"
+    shutil.copy(path, scratch)
+    times = {}
+    for name in MEASURES:
+        times[name] = run_measure(name, scratch)
+        print(f"{name}: {times[name][0]:.1f} s, {times[name][1]:.2f} GB", flush=True)
+    scratch.unlink()
+    section = record(args.dossiers, times, path) if not args.no_record else ""
+    print(section or times)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
