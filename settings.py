@@ -25,8 +25,8 @@ class Setting:
 
 SETTINGS = (
     Setting("db", str(ROOT / "data" / "kpi766.duckdb"), "path of the DuckDB database file"),
-    Setting("host", "127.0.0.1", "address the dashboard listens on"),
-    Setting("port", "8050", "port the dashboard listens on"),
+    Setting("host", "127.0.0.1", "address the dashboard listens on (`HOST` also works)"),
+    Setting("port", "8050", "port the dashboard listens on (`PORT` also works)"),
     Setting("timezone", "Asia/Ho_Chi_Minh", "time zone of naive timestamps in input files"),
     Setting("threads", "", "DuckDB worker threads (empty: one per core)"),
     Setting("memory_limit", "", "DuckDB memory limit such as '4GB' (empty: DuckDB's default)"),
