@@ -44,23 +44,52 @@ def _rollup(leaf_table: str, columns: list[str], keys: str = "") -> str:
         group by all"""
 
 
-def received(kind: str, measures: dict[Measure, str], havings: dict[str, str]) -> tuple[str, str, str]:
-    """Return three statements: the received cube (by unit and procedure), and its totals and procedure counts per scope."""
-    counts = [f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items()]
-    counts += [f"count(*) filter (where {cond}) as {name}" for cond, name in havings.items()]
+# Leaf tables that add up over time: a quarter's or a year's is the sum of its months'.
+MONTHLY = {"c_received": "sum", "c_procedure_leaf": "bool_or", "l_finished": "sum"}
+
+
+def from_months(table: str, kind: str, columns: list[str]) -> str:
+    """Return SQL building a quarter's or year's leaf table from the months' copy of it (`month_<table>`)."""
+    keys = "l.unit_code, l.unit_valid_from" + (", l.procedure_code" if table == "c_procedure_leaf" else "")
+    combined = ", ".join(f"{MONTHLY[table]}(l.{c}) as {c}" for c in columns) or "count(*) as n_rows"
+    return f"""
+        create or replace temp table {table} as
+        select p.period_start, {keys}, {combined}
+        from month_{table} l
+        join periods p on p.period_start = date_trunc('{kind}', l.period_start)
+        group by all"""
+
+
+def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], monthly: bool = False) -> tuple[str, ...]:
+    """Return the statements of the received basis: counts per unit holding dossiers, their totals per scope, and
+    which procedures met each `having` condition, per unit and then per scope. `monthly`: add up the months'."""
+    counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
+    flags = ", ".join(f"bool_or(coalesce({cond}, false)) as {name}" for cond, name in havings.items())
     cube = f"""
         create or replace temp table c_received as
-        select p.period_start, d.unit_code, d.unit_valid_from, d.procedure_code, {", ".join(counts) or "count(*) as n_rows"}
+        select p.period_start, d.unit_code, d.unit_valid_from, {counts or "count(*) as n_rows"}
         from f_dossiers d
         {bucket_join(kind, "d.received_at")}
         group by all"""
+    procedures = f"""
+        create or replace temp table c_procedure_leaf as
+        select p.period_start, d.unit_code, d.unit_valid_from, d.procedure_code, {flags or "true as any_row"}
+        from f_dossiers d
+        {bucket_join(kind, "d.received_at")}
+        group by all"""
+    if monthly:
+        cube = from_months("c_received", kind, list(measures.values()))
+        procedures = from_months("c_procedure_leaf", kind, list(havings.values()))
     totals = f"create or replace temp table b_received as {_rollup('c_received', list(measures.values()))}"
-    return cube, totals, _procedures(list(havings.values()))
-
-
-def _procedures(having_columns: list[str]) -> str:
-    """Return SQL for the per-scope, per-procedure sums of the cube's `having` counts."""
-    return f"create or replace temp table c_procedure as {_rollup('c_received', having_columns, ', l.procedure_code')}"
+    flags_up = ", ".join(f"bool_or(l.{name}) as {name}" for name in havings.values())
+    by_scope = f"""
+        create or replace temp table c_procedure as
+        select m.period_start, m.scope_code as unit_code, l.procedure_code, {flags_up or "true as any_row"}
+        from c_procedure_leaf l
+        join scope_map m on m.period_start = l.period_start and m.leaf_code = l.unit_code
+                        and m.leaf_from is not distinct from l.unit_valid_from
+        group by all"""
+    return cube, procedures, totals, by_scope
 
 
 AUTHORITY = """
@@ -74,7 +103,7 @@ AUTHORITY = """
 
 def procedure(measures: dict[Measure, str], having_columns: dict[str, str]) -> str:
     """Return SQL counting, per period and scoring unit, the procedures that meet each procedure measure."""
-    counts = [f"count(*) filter (where ({m.where}) and {having_columns[m.having]} > 0) as {name}"
+    counts = [f"count(*) filter (where ({m.where}) and {having_columns[m.having]}) as {name}"
               for m, name in measures.items()]
     return f"""
         create or replace temp table b_procedure as
@@ -136,13 +165,15 @@ def processed(kind: str, measures: dict[Measure, str]) -> str:
         from final group by all"""
 
 
-def finished(kind: str, measures: dict[Measure, str]) -> str:
-    """Return SQL for the finished basis at the level of the units that hold the dossiers."""
+def finished(kind: str, measures: dict[Measure, str], monthly: bool = False) -> str:
+    """Return SQL for the finished basis at the level of the units that hold the dossiers. `monthly`: add up the months'."""
+    if monthly:
+        return from_months("l_finished", kind, list(measures.values()))
     return f"""
         create or replace temp table l_finished as
         select p.period_start, d.unit_code, d.unit_valid_from,
                {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
-        from (select *, wt_end - wt_received as working_days from f_dossiers where end_kind = 'finished') d
+        from (select * from f_dossiers where end_kind = 'finished') d
         {bucket_join(kind, "d.end_at")}
         group by all"""
 

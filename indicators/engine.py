@@ -48,8 +48,11 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None)
     return found or datetime.now().replace(microsecond=0)
 
 
-def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime) -> None:
-    """Create the temporary tables every period kind shares: calendar, run parameters, rule parameters, facts."""
+def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None) -> None:
+    """Create the temporary tables every period kind shares: calendar, run parameters, rule parameters, facts.
+
+    With a `window`, the facts keep only the dossiers and feedback that can count in it.
+    """
     outputs.ensure(con)
     calendar.install(con)
     # the unit tree is a recursive view: walk it once per run
@@ -62,8 +65,18 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime) -
     con.execute("create or replace temp table rule_params (indicator_id varchar, group_key varchar, max_points double, "
                 "target double, no_data varchar)")
     con.executemany("insert into rule_params values (?, ?, ?, ?, ?)", rows)
-    con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
-    con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
+    if window is None:
+        con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
+        con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
+    else:
+        # a dossier counts in a window when received before its end and not ended before its start
+        bounds = {"start": as_datetime(window.start), "end": as_datetime(window.end)}
+        con.execute(f"""create or replace temp table f_dossiers as
+                        select * from ({_sql('dossier_facts.sql')})
+                        where received_at < $end and (end_at is null or end_at >= $start)""", bounds)
+        con.execute(f"""create or replace temp table f_feedback as
+                        select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
+                    bounds)
     con.execute("""create or replace temp table data_months as
                    select distinct date_trunc('month', received_at) as month from f_dossiers
                    union select date_trunc('month', received_at) from f_feedback
@@ -93,19 +106,22 @@ def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None) -
                 [*([period.label] if period else []), kind if period is None else period.kind])
 
 
-def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet) -> None:
-    """Compute v_values and v_scores for the periods in `periods` (of `kind`, or 'range')."""
+def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthly: bool = False) -> None:
+    """Compute v_values and v_scores for the periods in `periods` (of `kind`, or 'range').
+
+    `monthly`: the months have just been computed, so the additive leaf tables are sums of theirs.
+    """
     con.execute(_sql("scope.sql"))
     columns, havings = measure_columns()
     by_basis: dict[str, dict[Measure, str]] = {}
     for measure, name in columns.items():
         by_basis.setdefault(measure.basis, {})[measure] = name
     basis_kind = "range" if kind not in KINDS else kind
-    for statement in bases.received(basis_kind, by_basis.get("received", {}), havings):
+    for statement in bases.received(basis_kind, by_basis.get("received", {}), havings, monthly):
         con.execute(statement)
     con.execute(bases.procedure(by_basis.get("procedure", {}), havings))
     con.execute(bases.processed(basis_kind, by_basis.get("processed", {})))
-    con.execute(bases.finished(basis_kind, by_basis.get("finished", {})))
+    con.execute(bases.finished(basis_kind, by_basis.get("finished", {}), monthly))
     con.execute(bases.feedback(basis_kind, by_basis.get("feedback", {})))
     for basis, leaf in LEAF_BASES.items():
         con.execute(bases.rollup(leaf, f"b_{basis}", list(by_basis.get(basis, {}).values())))
@@ -177,8 +193,11 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
     written = {}
     for kind in kinds:
         _periods(con, kind, None)
-        _compute(con, kind, rs)
+        _compute(con, kind, rs, monthly=kind != "month" and "month" in written)
         written[kind] = _store(con, rs, kind)
+        if kind == "month":
+            for table in bases.MONTHLY:
+                con.execute(f"create or replace temp table month_{table} as select * from {table}")
     return written
 
 
@@ -186,7 +205,7 @@ def score_range(con: duckdb.DuckDBPyConnection, period: Period, ruleset: RuleSet
                 as_of: datetime | None = None) -> int:
     """Compute and store the scores of one period or date range (no comparison with a previous one); return the count."""
     rs = _ruleset(ruleset)
-    prepare(con, rs, resolve_as_of(con, as_of))
+    prepare(con, rs, resolve_as_of(con, as_of), period)
     _periods(con, period.kind, period)
     _compute(con, "range", rs)
     return _store(con, rs, "range")

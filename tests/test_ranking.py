@@ -62,3 +62,11 @@ def test_a_second_rule_set_is_stored_beside_the_first(two_provinces):
     mar = dict(two_provinces.execute("""select unit_code, total from unit_scores where period = '2024-03'
                                         and ruleset = 'decision-766-text' and unit_kind = 'province'""").fetchall())
     assert mar == {"01": 4, "02": 42}
+
+
+def test_quarters_added_up_from_months_equal_quarters_computed_directly(two_provinces):
+    query = """select unit_code, indicator_id, numerator, denominator, points from indicator_values
+               where period in ('2024-Q1', '2024') order by all"""
+    from_months = two_provinces.execute(query).fetchall()
+    engine.refresh(two_provinces, as_of=AS_OF, kinds=("quarter", "year"))
+    assert two_provinces.execute(query).fetchall() == from_months
