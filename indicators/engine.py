@@ -54,6 +54,7 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     With a `window`, the facts keep only the dossiers and feedback that can count in it.
     """
     outputs.ensure(con)
+    con.execute("set enable_progress_bar = false")
     calendar.install(con)
     # the unit tree is a recursive view: walk it once per run
     con.execute("create or replace temp table t_tree as select * from unit_tree")
@@ -77,10 +78,10 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
         con.execute(f"""create or replace temp table f_feedback as
                         select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
                     bounds)
+    # the periods to score are those with dossiers or feedback: decisions alone do not make a period
     con.execute("""create or replace temp table data_months as
                    select distinct date_trunc('month', received_at) as month from f_dossiers
-                   union select date_trunc('month', received_at) from f_feedback
-                   union select date_trunc('month', decision_date::timestamp) from procedure_decisions""")
+                   union select date_trunc('month', received_at) from f_feedback""")
 
 
 def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None) -> None:
