@@ -144,8 +144,11 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str) -> int:
     con.execute("begin")
     try:
         for table in ("indicator_values", "unit_scores"):
-            con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
-                        f"(select period, period_kind from periods)", [ruleset.name])
+            if step:  # a full refresh of a kind: periods that no longer hold data go too
+                con.execute(f"delete from {table} where ruleset = ? and period_kind = ?", [ruleset.name, kind])
+            else:
+                con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
+                            f"(select period, period_kind from periods)", [ruleset.name])
         con.execute("""
             insert into indicator_values by name
             select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,

@@ -70,3 +70,10 @@ def test_quarters_added_up_from_months_equal_quarters_computed_directly(two_prov
     from_months = two_provinces.execute(query).fetchall()
     engine.refresh(two_provinces, as_of=AS_OF, kinds=("quarter", "year"))
     assert two_provinces.execute(query).fetchall() == from_months
+
+
+def test_a_refresh_drops_the_periods_that_no_longer_hold_data(two_provinces):
+    two_provinces.execute("delete from dossiers where received_at < '2024-03-01'")
+    engine.refresh(two_provinces, as_of=AS_OF)
+    periods = {r[0] for r in two_provinces.execute("select distinct period from unit_scores").fetchall()}
+    assert periods == {"2024", "2024-03", "2024-Q1"}
