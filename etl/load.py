@@ -26,6 +26,7 @@ from rich.table import Table
 
 import db
 import settings
+from etl import scores
 from etl.entities import BY_NAME, ENTITIES
 from etl.sources import files
 from etl.sources.files import FileError
@@ -253,11 +254,13 @@ def run(args: argparse.Namespace) -> int:
     con.execute("set enable_progress_bar = false")
     try:
         result = load_paths(con, args.paths, args.entity, show_progress=sys.stderr.isatty())
+        # Piped output has no terminal width; rich would fold the table into 80 columns.
+        summary(result, Console(width=None if sys.stdout.isatty() else 160))
+        if result.load_id is not None:
+            scores.refresh(con)
     except FileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:
         con.close()
-    # Piped output has no terminal width; rich would fold the table into 80 columns.
-    summary(result, Console(width=None if sys.stdout.isatty() else 160))
     return 0

@@ -11,6 +11,7 @@ import argparse
 from datetime import date
 
 import db
+from etl import scores
 from etl.demo.build import DEFAULT_SEED, run_demo
 
 __all__ = ["add_arguments", "run", "run_demo"]
@@ -39,10 +40,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"unknown province code: {args.province}")
             return 2
         counts = run_demo(con, args.province, args.first_day, args.last_day, args.scale, args.seed)
+        seconds = counts.pop("seconds")
+        for name, n in counts.items():
+            print(f"{name:<20} {n:>12,}")
+        print(f"built in {seconds:.1f} s")
+        scores.refresh(con)
     finally:
         con.close()
-    seconds = counts.pop("seconds")
-    for name, n in counts.items():
-        print(f"{name:<20} {n:>12,}")
-    print(f"built in {seconds:.1f} s")
     return 0
