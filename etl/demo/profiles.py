@@ -83,7 +83,7 @@ PROVINCES = (
     Province("56", 1260, 0.68), Province("58", 600, 0.60), Province("60", 1260, 0.64), Province("62", 580, 0.44),
     Province("64", 1610, 0.52), Province("66", 1940, 0.52), Province("67", 680, 0.48), Province("68", 1340, 0.64),
     Province("70", 1030, 0.60), Province("72", 1190, 0.76), Province(
-        "74", 2820, 0.60, 1.35, unit_spread=0.12, weak_unit_share=0.0, department_offset=-2.0, local_offset=1.6,
+        "74", 2820, 0.60, 1.35, unit_spread=0.12, weak_unit_share=0.0, department_offset=-2.1, local_offset=1.6,
         rates={"digitized": 0.998, "proc_payment": 1.0},
         catalogue={"n_province": 1560, "n_district": 300, "n_commune": 200, "n_online": 2001, "n_full": 892, "n_fee": 680},
     ), Province("75", 3250, 0.84, 1.15),
