@@ -1,6 +1,8 @@
 """The demo generator on a real database: Bình Dương at a small scale over 2024–2025, and one month of the whole country."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -8,6 +10,7 @@ import duckdb
 import pytest
 
 import db
+from conftest import ROOT
 from etl import entities
 from etl.__main__ import main
 from etl.demo import profiles
@@ -220,3 +223,15 @@ def test_departments_before_and_after_the_merger(bd_con):
     new = {r[0]: r[1] for r in rows if r[2] == date(2025, 7, 1)}
     assert new["79-SNNMT"] == "Sở Nông nghiệp và Môi trường thành phố Hồ Chí Minh" and "79-SKHDT" not in new
     assert all(r[4] == r[0].split("-")[0] for r in rows)
+
+
+def test_the_command_builds_one_year_and_scores_it(db_path):
+    done = subprocess.run([sys.executable, "-m", "etl", "demo", "--province", "74", "--year", "2024", "--scale", "0.05",
+                           "--db", str(db_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "scores recomputed" in done.stdout
+    con = db.connect(db_path)
+    first, last = con.execute("select min(received_at)::date, max(received_at)::date from dossiers").fetchone()
+    assert first.year == last.year == 2024
+    assert con.execute("select total > 0 from unit_scores where period = '2024' and unit_code = '74'").fetchone() == (True,)
+    con.close()

@@ -24,12 +24,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="first day, YYYY-MM-DD (default 2024-01-01)")
     parser.add_argument("--to", dest="last_day", type=date.fromisoformat, default=date(2025, 12, 31),
                         help="last day, YYYY-MM-DD (default 2025-12-31)")
+    parser.add_argument("--year", type=int, help="one calendar year, instead of --from and --to")
     parser.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 ≈ 1.47 million dossiers nationally over 2024–2025)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the demo into `--db`, print rows per table and seconds, and return the exit status."""
+    if args.year:
+        args.first_day, args.last_day = date(args.year, 1, 1), date(args.year, 12, 31)
     if args.last_day < args.first_day:
         print("--to is before --from")
         return 2
