@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent
 
@@ -45,3 +47,8 @@ def get(name: str, override: str | None = None) -> str:
         if env and os.environ.get(env):
             return os.environ[env]
     return setting.default
+
+
+def local_now() -> datetime:
+    """Return the wall-clock time in the project's time zone, naive like every stored timestamp."""
+    return datetime.now(ZoneInfo(get("timezone"))).replace(tzinfo=None, microsecond=0)

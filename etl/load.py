@@ -14,9 +14,7 @@ import argparse
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
@@ -88,11 +86,6 @@ class _Progress:
         if self.timer:
             self.timer.cancel()
             self.bar.stop()
-
-
-def _local_now() -> datetime:
-    """Return the wall-clock time in the project's time zone, naive like every stored timestamp."""
-    return datetime.now(ZoneInfo(settings.get("timezone"))).replace(tzinfo=None)
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, sources: list[files.SourceFile]) -> dict[str, int]:
@@ -168,7 +161,7 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
             seen.add(s.sha256)
     if not todo:
         return LoadResult(None, results)
-    started_at = _local_now()
+    started_at = settings.local_now()
     progress = _Progress(show_progress, len(todo))
     tables = [f"rows_{i}" for i in range(len(todo))]
     try:
@@ -186,7 +179,7 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
         for s, table in zip(todo, tables):
             results.append(_load_file(con, s, table, load_id, progress))
         con.execute("""insert into load_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ok')""",
-                    [load_id, started_at, _local_now(), source or " ".join(map(str, paths)),
+                    [load_id, started_at, settings.local_now(), source or " ".join(map(str, paths)),
                      *(sum(getattr(r, n) for r in results) for n in ("n_read", "n_new", "n_replaced", "n_unchanged",
                                                                     "n_rejected"))])
         con.execute("commit")

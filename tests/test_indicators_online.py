@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from test_engine_helpers import (COMMUNE, DEPARTMENT, PROVINCE, add_department, add_dossier, add_procedure, score)
+from test_engine_helpers import (DEPARTMENT, PROVINCE, add_department, add_dossier, add_procedure, score)
 
 
 @pytest.fixture

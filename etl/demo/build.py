@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+import settings
+
 from etl import entities
 from etl.demo import catalogue, dossiers, feedback, profiles, scope, tables
 from etl.units import LAST_OLD_DAY, REFORM_DAY
@@ -99,7 +101,7 @@ def write(con: duckdb.DuckDBPyConnection, drawn: dict[str, list[pa.Table]], seed
         counts["national_report"] = con.execute("select count(*) from national_report").fetchone()[0]
         total = sum(counts.values())
         con.execute("insert into load_runs values (?, ?, ?, ?, ?, ?, ?, 0, 0, 'ok')",
-                    [load_id, started_at, datetime.now(), source, total, total, replaced])
+                    [load_id, started_at, settings.local_now(), source, total, total, replaced])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -111,7 +113,7 @@ def run_demo(con: duckdb.DuckDBPyConnection, province: str | None = None, first_
              last_day: date = date(2025, 12, 31), scale: float = 1.0, seed: int = DEFAULT_SEED) -> dict[str, int]:
     """Build the demo into the open database and return the rows written per table (and `seconds`)."""
     started = time.perf_counter()
-    started_at = datetime.now()
+    started_at = settings.local_now()
     drawn = draw(con, province, first_day, last_day, scale, seed)
     source = (f"demo seed={seed} scale={scale:g} province={province or 'all'} "
               f"from={first_day.isoformat()} to={last_day.isoformat()}")
