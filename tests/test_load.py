@@ -346,9 +346,10 @@ def test_killed_load_leaves_the_database_as_it_was(db_path, tmp_path):
         con.execute(f"""copy (select 'HS-' || i as dossier_code, '2.000488' as procedure_code, '74-STP' as unit_code,
                                      'online' as channel, '05/01/2024 08:00' as received_at, '1.000' as fee_total,
                                      '2024-02-01' as updated_at
-                              from range(300000) r(i)) to '{big}' (header)""")
+                              from range(1000000) r(i)) to '{big}' (header)""")
     size = db_path.stat().st_size
     # Kill while reading, and as soon as the load starts writing (optimistic writes grow the file before commit).
+    # A million rows keep the write long enough for the poll below to catch it before the commit.
     moments = {"after 0.8 s": lambda started: time.monotonic() - started > 0.8,
                "once writing": lambda started: _started_writing(db_path, size)}
     killed = []
