@@ -106,7 +106,7 @@ def _read(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str) -
         staged = files.stage(con, source, f"{rows}_source")
         con.execute(validate.parse_sql(source.entity, staged, rows), staged.params)
     except (duckdb.Error, pa.ArrowException, UnicodeDecodeError) as e:
-        raise FileError(source.path, f"cannot be read as {source.format}: {str(e).splitlines()[0]}") from e
+        raise files.unreadable(source.path, source.format, e) from e
     finally:
         if staged and staged.registered:
             con.unregister(staged.registered)

@@ -106,6 +106,24 @@ def test_unreadable_file_stops_the_load_before_writing(con, db_path, tmp_path):
         assert snapshot(again) == before
 
 
+def test_csv_not_in_utf8_stops_the_load(con, tmp_path):
+    # A Windows-1258 export: the header reads, the Vietnamese names further down do not.
+    path = tmp_path / "units.csv"
+    # "Sở Tư pháp" in Windows-1258: ơ and ư are one byte each, the tone a combining mark after.
+    path.write_bytes(b"unit_code,name,kind,parent_code\n74-STP,S\xf5\xd2 T\xfd ph\xe1p,department,74\n")
+    before = snapshot(con)
+    with pytest.raises(FileError, match=r"units\.csv: is not UTF-8 text \(.*byte 0xf5.*\); save it as UTF-8"):
+        load_paths(con, [path])
+    assert snapshot(con) == before
+    # The same further down a long file, where the header reads and the body does not.
+    long = tmp_path / "units_long.csv"
+    long.write_bytes(b"unit_code,name,kind,parent_code\n" + b"74-STP,So Tu phap,department,74\n" * 5000
+                     + b"74-SXD,S\xf5\xd2 X\xe2y d\xf7ng,department,74\n")
+    with pytest.raises(FileError, match=r"units_long\.csv: is not UTF-8 text"):
+        load_paths(con, [long])
+    assert snapshot(con) == before
+
+
 def test_missing_required_column_stops_the_load(con, db_path, tmp_path):
     path = write(tmp_path, "dossiers.csv", "dossier_code,procedure_code,unit_code\nHS-1,1.001193,25747\n")
     before = snapshot(con)

@@ -55,6 +55,14 @@ class SourceFile:
         return str(self.path)
 
 
+def unreadable(path: Path, fmt: str, error: Exception) -> FileError:
+    """Return the FileError saying why the file cannot be read; text that is not UTF-8 gets its own advice."""
+    message = str(error).splitlines()[0]
+    if isinstance(error, UnicodeDecodeError) or "invalid UTF8" in message:
+        return FileError(path, f"is not UTF-8 text ({message}); save it as UTF-8 (Excel: 'CSV UTF-8')")
+    return FileError(path, f"cannot be read as {fmt}: {message}")
+
+
 def discover(paths: list[str | Path]) -> list[Path]:
     """Return the files named by `paths`, folders expanded recursively to their supported files.
 
@@ -190,7 +198,7 @@ def inspect(con: duckdb.DuckDBPyConnection, path: Path, entity: str | None = Non
     try:
         header = _header(con, path, fmt)
     except (duckdb.Error, python_calamine.CalamineError, OSError, ValueError, csv.Error) as e:
-        raise FileError(path, f"cannot be read as {fmt}: {str(e).splitlines()[0]}") from e
+        raise unreadable(path, fmt, e) from e
     wanted = {c.lower(): c for c in target.column_names}
     columns, personal, ignored = {}, [], []
     for name, type_ in header:
