@@ -6,6 +6,8 @@ aggregated in DuckDB, one pass per period kind.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +48,21 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None)
                         greatest((select max(greatest(received_at, finished_at, updated_at)) from dossiers),
                                  (select max(greatest(received_at, handled_at)) from feedback)))""").fetchone()[0]
     return found or datetime.now().replace(microsecond=0)
+
+
+@contextmanager
+def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB write tables in any row order while the engine runs, then restore the caller's setting.
+
+    Every table the engine builds is read by joins and aggregates only, and with the order kept DuckDB
+    funnels each insert through one ordered sink: dropping it halves the time of the big writes.
+    """
+    kept = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("set preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"set preserve_insertion_order = {bool(kept)}")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None) -> None:
@@ -193,15 +210,16 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
     Returns the number of unit scores written per kind. Call it after every load.
     """
     rs = _ruleset(ruleset)
-    prepare(con, rs, resolve_as_of(con, as_of))
     written = {}
-    for kind in kinds:
-        _periods(con, kind, None)
-        _compute(con, kind, rs, monthly=kind != "month" and "month" in written)
-        written[kind] = _store(con, rs, kind)
-        if kind == "month":
-            for table in bases.MONTHLY:
-                con.execute(f"create or replace temp table month_{table} as select * from {table}")
+    with unordered(con):
+        prepare(con, rs, resolve_as_of(con, as_of))
+        for kind in kinds:
+            _periods(con, kind, None)
+            _compute(con, kind, rs, monthly=kind != "month" and "month" in written)
+            written[kind] = _store(con, rs, kind)
+            if kind == "month":
+                for table in bases.MONTHLY:
+                    con.execute(f"create or replace temp table month_{table} as select * from {table}")
     return written
 
 
@@ -209,7 +227,8 @@ def score_range(con: duckdb.DuckDBPyConnection, period: Period, ruleset: RuleSet
                 as_of: datetime | None = None) -> int:
     """Compute and store the scores of one period or date range (no comparison with a previous one); return the count."""
     rs = _ruleset(ruleset)
-    prepare(con, rs, resolve_as_of(con, as_of), period)
-    _periods(con, period.kind, period)
-    _compute(con, "range", rs)
-    return _store(con, rs, "range")
+    with unordered(con):
+        prepare(con, rs, resolve_as_of(con, as_of), period)
+        _periods(con, period.kind, period)
+        _compute(con, "range", rs)
+        return _store(con, rs, "range")
