@@ -66,7 +66,7 @@ def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None) -> None:
-    """Create the temporary tables every period kind shares: calendar, run parameters, rule parameters, facts.
+    """Create the temporary tables every period kind shares: calendar, run parameters, facts.
 
     With a `window`, the facts keep only the dossiers and feedback that can count in it.
     """
@@ -78,11 +78,6 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
                 "?::int as publish_days",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
-    rows = [(i.id, i.group, ruleset.rule(i.id).max_points, ruleset.rule(i.id).target, ruleset.rule(i.id).no_data)
-            for i in REGISTRY.values()]
-    con.execute("create or replace temp table rule_params (indicator_id varchar, group_key varchar, max_points double, "
-                "target double, no_data varchar)")
-    con.executemany("insert into rule_params values (?, ?, ?, ?, ?)", rows)
     if window is None:
         con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
@@ -125,7 +120,7 @@ def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None) -
 
 
 def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthly: bool = False) -> None:
-    """Compute v_values and v_scores for the periods in `periods` (of `kind`, or 'range').
+    """Compute v_points (with its view v_values) and v_scores for the periods in `periods` (of `kind`, or 'range').
 
     `monthly`: the months have just been computed, so the additive leaf tables are sums of theirs.
     """
@@ -150,7 +145,8 @@ def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthl
     con.execute(bases.communes(by_basis.get("communes", {})))
     con.execute(bases.national_report(by_basis.get("national_report", {})))
     con.execute(scoring.wide(columns))
-    con.execute(scoring.values(columns, ruleset))
+    con.execute(scoring.points(columns, ruleset))
+    con.execute(scoring.values(ruleset))
     con.execute(scoring.scores(ruleset))
 
 

@@ -1,7 +1,9 @@
 """From measures to points, columns, totals, bands and ranks: SQL built from the registry and a rule set.
 
 Reads the temporary basis tables (`b_<basis>`) and `scope_units`; writes the temporary tables
-`v_values` (one row per period, unit and indicator) and `v_scores` (one row per period and unit).
+`v_points` (one row per period and unit, every indicator's values as columns) and `v_scores` (one
+row per period and unit), and the view `v_values` (one row per period, unit and indicator, as stored).
+The rule set's numbers are written into the SQL as literals.
 """
 from __future__ import annotations
 
@@ -49,64 +51,81 @@ def _ref(indicator_id: str) -> str:
     return indicator_id.replace(".", "_")
 
 
-def values(columns: dict[Measure, str], ruleset: RuleSet) -> str:
-    """Return SQL for `v_values`: numerator, denominator, ratio, points, max points and flags per unit and indicator."""
-    parts = []
+def _number(value: float | None) -> str:
+    """Return a rule-set number as a SQL double literal, parsed from its exact decimal text."""
+    return "null::double" if value is None else f"'{float(value)!r}'::double"
+
+
+def _not_applicable(indicator_id: str, ruleset: RuleSet) -> str:
+    """Return the condition under which an indicator is not applicable: no data, where the rule set says so."""
+    return f"d_{_ref(indicator_id)} = 0" if ruleset.rule(indicator_id).no_data == "not_applicable" else "false"
+
+
+def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
+    """Return SQL for `v_points`: one row per period and unit, with each indicator's numerator, denominator, ratio
+    and points as columns `n_`, `d_`, `r_`, `p_` + its id.
+
+    Kept wide, so that an indicator scored on another's ratio reads it from the same row, and the unit's sums need
+    no regrouping of one row per indicator.
+    """
+    measured, rated, scored = [], [], []
     for ind in REGISTRY.values():
+        ref, rule = _ref(ind.id), ruleset.rule(ind.id)
+        max_points, target = _number(rule.max_points), _number(rule.target)
         denominator = columns[ind.denominator]
         if ind.denominator_floor is not None:
             denominator = f"greatest({denominator}, {columns[ind.denominator_floor]})"
-        parts.append(f"select period_start, unit_code, unit_valid_from, unit_kind, '{ind.id}' as indicator_id, "
-                     f"{columns[ind.numerator]}::double as numerator, {denominator}::double as denominator from v_wide")
-    multipliers = ruleset.multipliers
-    borrowed = ruleset.borrowed
-    refs = sorted(set(multipliers.values()) | set(borrowed.values()))
-    windows = "".join(f", max(case when indicator_id = '{r}' then ratio end) over w as ratio_{_ref(r)}"
-                      f", max(case when indicator_id = '{r}' then earned end) over w as earned_{_ref(r)}"
-                      for r in refs)
-    scored = "".join(f"case when indicator_id = '{i}' then least(1, ratio * coalesce(ratio_{_ref(r)}, 0) / target) else "
-                     for i, r in multipliers.items()) + "earned" + " end" * len(multipliers)
-    borrow = "".join(f"when indicator_id = '{i}' then max_points * coalesce(earned_{_ref(r)}, 0) "
-                     for i, r in borrowed.items())
+        measured.append(f"{columns[ind.numerator]}::double as n_{ref}, {denominator}::double as d_{ref}")
+        rated.append(f"case when d_{ref} > 0 then n_{ref} / d_{ref} end as r_{ref}, "
+                     f"case when d_{ref} > 0 and {target} > 0 then least(1, n_{ref} / (d_{ref} * {target})) end "
+                     f"as e_{ref}")
+        earned = f"e_{ref}"
+        if ind.id in ruleset.multipliers:
+            earned = f"least(1, r_{ref} * coalesce(r_{_ref(ruleset.multipliers[ind.id])}, 0) / {target})"
+        if ind.id in ruleset.borrowed:
+            fallback = f"{max_points} * coalesce(e_{_ref(ruleset.borrowed[ind.id])}, 0)"
+        else:
+            fallback = {"full": max_points, "zero": "0"}.get(rule.no_data, "null")
+        scored.append(f"case when {max_points} = 0 then 0 when d_{ref} > 0 then {max_points} * {earned} "
+                      f"else {fallback} end as p_{ref}")
+    kept = ", ".join(f"n_{r}, d_{r}, r_{r}" for r in map(_ref, REGISTRY))
     return f"""
-        create or replace temp table v_values as
-        with base as (
-            {" union all ".join(parts)}
+        create or replace temp table v_points as
+        with measured as (
+            select period_start, unit_code, unit_valid_from, unit_kind, {", ".join(measured)} from v_wide
         ),
         rated as (
-            select b.*, r.group_key, r.max_points, r.target, r.no_data,
-                   case when b.denominator > 0 then b.numerator / b.denominator end as ratio
-            from base b join rule_params r using (indicator_id)
-        ),
-        earned as (
-            select *, case when denominator > 0 and target > 0 then least(1, numerator / (denominator * target)) end
-                          as earned
-            from rated
-        ),
-        referenced as (
-            select *{windows}
-            from earned
-            window w as (partition by period_start, unit_code)
-        ),
-        final as (
-            select period_start, unit_code, unit_valid_from, unit_kind, indicator_id, group_key, numerator, denominator,
-                   ratio, max_points,
-                   denominator = 0 as no_data,
-                   denominator = 0 and no_data = 'not_applicable' as not_applicable,
-                   case when max_points = 0 then 0
-                        when denominator > 0 then max_points * {scored}
-                        {borrow}
-                        when no_data = 'full' then max_points
-                        when no_data = 'zero' then 0
-                   end as points
-            from referenced
+            select *, {", ".join(rated)} from measured
         )
-        select * from final"""
+        select period_start, unit_code, unit_valid_from, unit_kind, {kept}, {", ".join(scored)} from rated"""
+
+
+def values(ruleset: RuleSet) -> str:
+    """Return SQL for the view `v_values`: numerator, denominator, ratio, points, max points and flags per unit and
+    indicator, unfolded from `v_points` as it is stored."""
+    parts = []
+    for ind in REGISTRY.values():
+        ref, rule = _ref(ind.id), ruleset.rule(ind.id)
+        parts.append(f"""
+            select period_start, unit_code, unit_valid_from, unit_kind, '{ind.id}' as indicator_id,
+                   '{ind.group}' as group_key, n_{ref} as numerator, d_{ref} as denominator, r_{ref} as ratio,
+                   {_number(rule.max_points)} as max_points, d_{ref} = 0 as no_data,
+                   {_not_applicable(ind.id, ruleset)} as not_applicable, p_{ref} as points
+            from v_points""")
+    return f"create or replace temp view v_values as {' union all '.join(parts)}"
 
 
 def scores(ruleset: RuleSet) -> str:
     """Return SQL for `v_scores`: the six columns, the total (rescaled when indicators are not applicable), band, ranks."""
-    columns = ", ".join(f"coalesce(sum(points) filter (where group_key = '{g.key}'), 0) as {g.key}" for g in GROUPS)
+    def total(terms: list[str]) -> str:
+        # list_sum skips nulls and is null when every term is: the sum of the indicators' rows
+        return f"list_sum([{', '.join(terms)}])"
+
+    refs = {ind.id: _ref(ind.id) for ind in REGISTRY.values()}
+    columns = ", ".join(f"coalesce({total([f'p_{refs[i.id]}' for i in REGISTRY.values() if i.group == g.key])}, 0) "
+                        f"as {g.key}" for g in GROUPS)
+    excluded = [f"case when {_not_applicable(i, ruleset)} then {_number(ruleset.rule(i).max_points)} end"
+                for i in REGISTRY]
     band = "case " + "".join(f"when round(total, 2) >= {b.min} then '{b.key}' " for b in ruleset.bands) + "end"
     column_ranks = ", ".join(f"rank() over (partition by period_start, peer_list order by round({g.key}, 2) desc) "
                              f"as rank_{g.key}" for g in GROUPS)
@@ -114,9 +133,9 @@ def scores(ruleset: RuleSet) -> str:
         create or replace temp table v_scores as
         with sums as (
             select period_start, unit_code, {columns},
-                   sum(points) as earned_points,
-                   coalesce(sum(max_points) filter (where not_applicable), 0) as excluded_points
-            from v_values group by all
+                   {total([f"p_{r}" for r in refs.values()])} as earned_points,
+                   coalesce({total(excluded)}, 0) as excluded_points
+            from v_points
         ),
         totals as (
             select s.*, u.unit_valid_from, u.kind as unit_kind, u.name as unit_name, u.province_code, u.district_code,
