@@ -62,7 +62,7 @@ def from_months(table: str, kind: str, columns: list[str]) -> str:
 
 def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], monthly: bool = False) -> tuple[str, ...]:
     """Return the statements of the received basis: counts per unit holding dossiers, their totals per scope, and
-    which procedures met each `having` condition, per unit and then per scope. `monthly`: add up the months'."""
+    which procedures met each `having` condition per unit (`c_procedure_leaf`). `monthly`: add up the months'."""
     counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
     flags = ", ".join(f"bool_or(coalesce({cond}, false)) as {name}" for cond, name in havings.items())
     cube = f"""
@@ -81,15 +81,7 @@ def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], m
         cube = from_months("c_received", kind, list(measures.values()))
         procedures = from_months("c_procedure_leaf", kind, list(havings.values()))
     totals = f"create or replace temp table b_received as {_rollup('c_received', list(measures.values()))}"
-    flags_up = ", ".join(f"bool_or(l.{name}) as {name}" for name in havings.values())
-    by_scope = f"""
-        create or replace temp table c_procedure as
-        select m.period_start, m.scope_code as unit_code, l.procedure_code, {flags_up or "true as any_row"}
-        from c_procedure_leaf l
-        join scope_map m on m.period_start = l.period_start and m.leaf_code = l.unit_code
-                        and m.leaf_from is not distinct from l.unit_valid_from
-        group by all"""
-    return cube, procedures, totals, by_scope
+    return cube, procedures, totals
 
 
 AUTHORITY = """
@@ -102,12 +94,24 @@ AUTHORITY = """
 
 
 def procedure(measures: dict[Measure, str], having_columns: dict[str, str]) -> str:
-    """Return SQL counting, per period and scoring unit, the procedures that meet each procedure measure."""
+    """Return SQL counting, per period and scoring unit, the procedures that meet each procedure measure.
+
+    The procedures are gathered per scope inside this statement rather than stored first: the (period, scope,
+    procedure) set is about as large as the dossiers, and writing it out cost as much as counting it.
+    """
     counts = [f"count(*) filter (where ({m.where}) and {having_columns[m.having]}) as {name}"
               for m, name in measures.items()]
+    flags = ", ".join(f"bool_or(l.{name}) as {name}" for name in having_columns.values())
     return f"""
         create or replace temp table b_procedure as
-        with rows as (
+        with c_procedure as (
+            select m.period_start, m.scope_code as unit_code, l.procedure_code, {flags or "true as any_row"}
+            from c_procedure_leaf l
+            join scope_map m on m.period_start = l.period_start and m.leaf_code = l.unit_code
+                            and m.leaf_from is not distinct from l.unit_valid_from
+            group by all
+        ),
+        rows as (
             select c.*, pr.* exclude (procedure_code, province_code), {AUTHORITY} as under_authority
             from c_procedure c
             join scope_units s on s.period_start = c.period_start and s.unit_code = c.unit_code

@@ -214,8 +214,10 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
             _compute(con, kind, rs, monthly=kind != "month" and "month" in written)
             written[kind] = _store(con, rs, kind)
             if kind == "month":
+                # the next kinds rebuild these tables from the months': keep the months' under another name
                 for table in bases.MONTHLY:
-                    con.execute(f"create or replace temp table month_{table} as select * from {table}")
+                    con.execute(f"drop table if exists month_{table}")
+                    con.execute(f"alter table {table} rename to month_{table}")
     return written
 
 
