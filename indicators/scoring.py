@@ -102,17 +102,25 @@ def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
 
 def values(ruleset: RuleSet) -> str:
     """Return SQL for the view `v_values`: numerator, denominator, ratio, points, max points and flags per unit and
-    indicator, unfolded from `v_points` as it is stored."""
-    parts = []
+    indicator, unfolded from `v_points` as it is stored.
+
+    Each unit's row unfolds into a list of its indicators in one pass: a union of one select per indicator would
+    append small runs of rows that the next checkpoint has to rewrite.
+    """
+    rows = []
     for ind in REGISTRY.values():
         ref, rule = _ref(ind.id), ruleset.rule(ind.id)
-        parts.append(f"""
-            select period_start, unit_code, unit_valid_from, unit_kind, '{ind.id}' as indicator_id,
-                   '{ind.group}' as group_key, n_{ref} as numerator, d_{ref} as denominator, r_{ref} as ratio,
-                   {_number(rule.max_points)} as max_points, d_{ref} = 0 as no_data,
-                   {_not_applicable(ind.id, ruleset)} as not_applicable, p_{ref} as points
-            from v_points""")
-    return f"create or replace temp view v_values as {' union all '.join(parts)}"
+        rows.append(f"{{'indicator_id': '{ind.id}', 'group_key': '{ind.group}', 'numerator': n_{ref}, "
+                    f"'denominator': d_{ref}, 'ratio': r_{ref}, 'points': p_{ref}, "
+                    f"'max_points': {_number(rule.max_points)}, 'no_data': d_{ref} = 0, "
+                    f"'not_applicable': {_not_applicable(ind.id, ruleset)}}}")
+    return f"""
+        create or replace temp view v_values as
+        with unfolded as (
+            select period_start, unit_code, unit_valid_from, unit_kind, unnest([{", ".join(rows)}]) as v
+            from v_points
+        )
+        select period_start, unit_code, unit_valid_from, unit_kind, unnest(v) from unfolded"""
 
 
 def scores(ruleset: RuleSet) -> str:
