@@ -242,13 +242,15 @@ indicators) / engine full recompute = **{pandas_[0] / full[0]:.1f}×**, pandas /
 (about 1 s each); peak memory is the resident set of the measuring process; the engine runs with
 DuckDB's `memory_limit` at {ENGINE_MEMORY_LIMIT} (`KPI766_MEMORY_LIMIT`), so its temporary tables spill to disk.
 
-Where the full recompute's time goes (profiled at this size): the dossier facts, one row per
-dossier with its end of processing, supplement times and four working-day lookups (~9 s); the
-procedure sets of 3.2, 3.5 and 4.6, a (unit, period, procedure) table rolled up to every scope
-(~15 s); the processed dossiers spread over every period they were open in, per kind (~10 s);
-writing {n_values:,} indicator values and {n_scores:,} unit scores (~8 s). The floor does none
-of these: it is one aggregation to (unit, month). The aims of ≤ 3× the floor and ≥ 10× pandas are
-not met; the full recompute is within 60 s and 4 GB. The synthetic dossiers spread evenly over
+Where the full recompute's time goes (profiled at this size, seconds of DuckDB statements): the
+dossier facts, one row per dossier with its end of processing, supplement times and four
+working-day lookups, most of it writing that 30-column table (~7 s); the procedure sets of 3.2,
+3.5 and 4.6, a (unit, period, procedure) table gathered per scope for each kind (~19 s); the
+processed dossiers spread over every period they were open in, per kind (~9 s); writing
+{n_values:,} indicator values and {n_scores:,} unit scores (~10 s). Points and totals are
+computed wide (one row per unit) and unfolded to one row per indicator only as they are stored.
+The floor does none of these: it is one aggregation to (unit, month). The aims of ≤ 3× the floor
+and ≥ 10× pandas are not met. The synthetic dossiers spread evenly over
 300 procedures in every unit, the worst case for the procedure sets.
 """
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
