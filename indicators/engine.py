@@ -54,8 +54,8 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None)
 def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Let DuckDB write tables in any row order while the engine runs, then restore the caller's setting.
 
-    Every table the engine builds is read by joins and aggregates only, and with the order kept DuckDB
-    funnels each insert through one ordered sink: dropping it halves the time of the big writes.
+    Every table the engine builds is read by joins and aggregates only, so the order is of no use, and without
+    it DuckDB need not put the rows of its parallel threads back in sequence.
     """
     kept = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("set preserve_insertion_order = false")
