@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+import settings
+
 from . import REGISTRY, bases, calendar, outputs, scoring
 from .core import Measure
 from .periods import KINDS, LABEL_SQL, STEP, Period, as_datetime
@@ -47,7 +49,7 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None)
         select coalesce((select max(finished_at) from load_runs),
                         greatest((select max(greatest(received_at, finished_at, updated_at)) from dossiers),
                                  (select max(greatest(received_at, handled_at)) from feedback)))""").fetchone()[0]
-    return found or datetime.now().replace(microsecond=0)
+    return found or settings.local_now()
 
 
 @contextmanager
