@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -365,13 +366,16 @@ def test_killed_load_leaves_the_database_as_it_was(db_path, tmp_path):
                                      'online' as channel, '05/01/2024 08:00' as received_at, '1.000' as fee_total,
                                      '2024-02-01' as updated_at
                               from range(1000000) r(i)) to '{big}' (header)""")
-    size = db_path.stat().st_size
+    pristine = tmp_path / "before.duckdb"
+    shutil.copy(db_path, pristine)
     # Kill while reading, and as soon as the load starts writing (optimistic writes grow the file before commit).
     # A million rows keep the write long enough for the poll below to catch it before the commit.
     moments = {"after 0.8 s": lambda started: time.monotonic() - started > 0.8,
-               "once writing": lambda started: _started_writing(db_path, size)}
+               "once writing": lambda started: _started_writing(db_path, pristine.stat().st_size)}
     killed = []
     for name, due in moments.items():
+        # Each kill starts from the same file: blocks freed by an earlier kill would hide the growth that shows a write.
+        shutil.copy(pristine, db_path)
         process = subprocess.Popen([sys.executable, "-m", "etl", "load", str(big), "--db", str(db_path)], cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started = time.monotonic()
@@ -383,7 +387,6 @@ def test_killed_load_leaves_the_database_as_it_was(db_path, tmp_path):
         process.wait()
         with duckdb.connect(str(db_path)) as con:
             assert snapshot(con) == before, f"killed {name}"
-        size = db_path.stat().st_size
     assert killed == list(moments), "a load finished before its kill: use a bigger file"
 
 
