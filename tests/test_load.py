@@ -374,19 +374,27 @@ def test_killed_load_leaves_the_database_as_it_was(db_path, tmp_path):
                "once writing": lambda started: _started_writing(db_path, pristine.stat().st_size)}
     killed = []
     for name, due in moments.items():
-        # Each kill starts from the same file: blocks freed by an earlier kill would hide the growth that shows a write.
-        shutil.copy(pristine, db_path)
-        process = subprocess.Popen([sys.executable, "-m", "etl", "load", str(big), "--db", str(db_path)], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        started = time.monotonic()
-        while process.poll() is None and not due(started):
-            time.sleep(0.005)
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-            killed.append(name)
-        process.wait()
-        with duckdb.connect(str(db_path)) as con:
-            assert snapshot(con) == before, f"killed {name}"
+        # A kill can land after the commit on a busy machine: then the load is whole, and the moment is tried again.
+        for _ in range(3):
+            # Each try starts from the same file: blocks freed by an earlier kill would hide the growth of a write.
+            shutil.copy(pristine, db_path)
+            process = subprocess.Popen([sys.executable, "-m", "etl", "load", str(big), "--db", str(db_path)], cwd=ROOT,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            started = time.monotonic()
+            while process.poll() is None and not due(started):
+                time.sleep(0.005)
+            was_running = process.poll() is None
+            if was_running:
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            with duckdb.connect(str(db_path)) as con:
+                committed = con.execute("select count(*) from load_runs").fetchone()[0] > before["load_runs"][0]
+                if not committed:
+                    assert snapshot(con) == before, f"killed {name}: the database changed"
+                    assert was_running
+                    killed.append(name)
+                    break
+                assert con.execute("select count(*) from dossiers").fetchone()[0] == 1_000_000, f"killed {name}: partial"
     assert killed == list(moments), "a load finished before its kill: use a bigger file"
 
 
