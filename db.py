@@ -1,6 +1,8 @@
 """The one place a DuckDB connection is opened, and where the schema is created."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,16 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     if not read_only:
         ensure_schema(con)
     return con
+
+
+@contextmanager
+def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield the connection every command that changes the database writes through, and close it after."""
+    con = connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
