@@ -1,6 +1,17 @@
-"""The one place a DuckDB connection is opened, and where the schema is created."""
+"""The one place a DuckDB connection is opened, where the schema is created, and where a write is published.
+
+DuckDB lets one process write a database file and no other process open it meanwhile, not
+even read-only. So a command that changes the database never writes the file the dashboard
+reads: `writing` gives it a private copy and, when it succeeds, puts that copy in the file's
+place with one atomic rename. Readers always open a complete version (README: "Serving while
+loading").
+"""
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,30 +21,128 @@ import duckdb
 import settings
 
 
+def database_path(path: str | Path | None = None) -> Path:
+    """Return the path of the database file: `path`, else the `db` setting."""
+    return Path(settings.get("db", path and str(path)))
+
+
 def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Return a connection to the database at `path` (default: the `db` setting), schema ensured unless read-only."""
-    path = Path(settings.get("db", path and str(path)))
+    path = database_path(path)
     config = {}
     for name in ("threads", "memory_limit"):
         if settings.get(name):
             config[name] = settings.get(name)
-    if not read_only:
+    if read_only:
+        con = _open_read_only(path, config)
+    else:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+        con = duckdb.connect(str(path), config=config)
     con.execute("set TimeZone = ?", [settings.get("timezone")])
     if not read_only:
         ensure_schema(con)
     return con
 
 
+def _open_read_only(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=True, config=config)
+    except duckdb.IOException as e:
+        # A writer publishing at this instant removes the old version's write-ahead log between
+        # DuckDB seeing it and opening it; the next attempt finds the new version whole.
+        if not path.exists() or "No such file" not in str(e):
+            raise
+        return duckdb.connect(str(path), read_only=True, config=config)
+
+
+def wal_path(path: Path) -> Path:
+    """Return the path of the write-ahead log DuckDB keeps beside the database file `path`."""
+    return path.with_name(path.name + ".wal")
+
+
+def next_path(path: Path) -> Path:
+    """Return the path of the private copy a writer changes before it is published as `path`."""
+    return path.with_name(path.name + ".next")
+
+
+def lock_path(path: Path) -> Path:
+    """Return the path of the file whose lock makes writers of `path` take turns."""
+    return path.with_name(path.name + ".lock")
+
+
 @contextmanager
 def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield the connection every command that changes the database writes through, and close it after."""
-    con = connect(path)
+    """Yield a connection to a private copy of the database; publish the copy in its place on success, drop it on failure.
+
+    Writers take turns on `<path>.lock`. While one writes, readers keep opening `path` and see
+    the version before it; after it, the version it made, whole. An exception, Ctrl-C or a
+    killed process leaves `path` as it was.
+    """
+    path = database_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    copy = next_path(path)
+    with _writer_lock(path):
+        _remove(copy, wal_path(copy))  # left by a writer that was killed: its work was never published
+        try:
+            if path.exists():
+                shutil.copyfile(path, copy)
+                # A log beside the published file holds transactions committed after its last
+                # checkpoint (by a writer that bypassed this function); they belong to this version.
+                if wal_path(path).exists():
+                    shutil.copyfile(wal_path(path), wal_path(copy))
+            con = connect(copy)
+            try:
+                yield con
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            if wal_path(copy).exists():
+                raise RuntimeError(f"{copy} still has a write-ahead log after its checkpoint; {path} is unchanged")
+            _publish(copy, path)
+        except BaseException:
+            _remove(copy, wal_path(copy))
+            raise
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        yield con
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            print(f"waiting: another process (pid {holder}) is writing {path}; this one starts when it finishes",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
     finally:
-        con.close()
+        # Closing the descriptor releases the lock; the kernel does the same for a killed process.
+        os.close(fd)
+
+
+def _publish(copy: Path, path: Path) -> None:
+    _fsync(copy)  # the pages copied but never rewritten are still only in the page cache
+    # DuckDB replays any log it finds beside a file it opens, whichever version the log was
+    # written for; the copy has absorbed this one, so it must go before the copy takes its place.
+    wal_path(path).unlink(missing_ok=True)
+    os.replace(copy, path)
+    _fsync(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -116,8 +116,7 @@ def export(frame, fmt: str, out: str | None) -> None:
 def run(args: argparse.Namespace) -> int:
     period = periods.parse(args.period)
     ruleset = rulesets.load(args.ruleset)
-    con = db.connect(args.db)
-    try:
+    with db.writing(args.db) as con:
         ensure_scores(con, period, ruleset, args.as_of, args.recompute)
         if args.unit:
             summary = report.unit_summary(con, ruleset, period.label, args.unit)
@@ -134,8 +133,6 @@ def run(args: argparse.Namespace) -> int:
                 print(f"no {args.level} scores for {period.label}", file=sys.stderr)
                 return 1
             table = ranking_table(frame, f"Bộ chỉ số 766 · {period.label} · {args.level} · {ruleset.name}")
-    finally:
-        con.close()
     if args.format == "table":
         if args.out:
             with open(args.out, "w", encoding="utf-8") as out:

@@ -14,6 +14,7 @@ import duckdb
 import openpyxl
 import pytest
 
+import db
 from etl.entities import ENTITIES
 from etl.load import load_paths
 from etl.sources.files import FileError
@@ -351,8 +352,9 @@ def test_other_entities_latest_load_wins(catalogue, tmp_path):
 
 
 def _started_writing(db_path: Path, size: int) -> bool:
-    """Return whether a load has begun writing its rows: DuckDB writes large inserts to the file before commit."""
-    return db_path.stat().st_size != size
+    """Return whether a load has begun writing its rows into the copy it publishes: DuckDB writes large inserts before commit."""
+    copy = db.next_path(db_path)
+    return copy.exists() and copy.stat().st_size > size
 
 
 def test_killed_load_leaves_the_database_as_it_was(db_path, tmp_path):

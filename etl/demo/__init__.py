@@ -36,8 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.last_day < args.first_day:
         print("--to is before --from")
         return 2
-    con = db.connect(args.db)
-    try:
+    with db.writing(args.db) as con:
         known = con.execute("select count(*) from units where kind = 'province' and unit_code = ?", [args.province]).fetchone()[0]
         if args.province is not None and not known:
             print(f"unknown province code: {args.province}")
@@ -48,6 +47,4 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name:<20} {n:>12,}")
         print(f"built in {seconds:.1f} s")
         scores.refresh(con)
-    finally:
-        con.close()
     return 0
