@@ -7,6 +7,7 @@ import os
 import dash
 from dash import Dash, html
 
+import db
 import settings
 
 
@@ -16,6 +17,9 @@ def create_app() -> Dash:
                serve_locally=True, update_title=None)
     nav = [html.A(page["name"], href=page["relative_path"], className="nav-link")
            for page in dash.page_registry.values()]
+    # Each request reads one version of the database, even when a load publishes the next meanwhile.
+    app.server.before_request(db.hold_version)
+    app.server.teardown_request(db.release_version)
     app.layout = html.Div([
         html.Header([html.Span("Bộ chỉ số 766", className="brand"), html.Nav(nav)], className="topbar"),
         html.Main(dash.page_container, className="content"),

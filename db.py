@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,9 @@ import duckdb
 
 import settings
 
+# The catalogue name a read-only connection gives the database it attaches.
+ALIAS = "kpi766"
+_held = threading.local()
 
 def database_path(path: str | Path | None = None) -> Path:
     """Return the path of the database file: `path`, else the `db` setting."""
@@ -45,14 +49,53 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
 
 
 def _open_read_only(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
+    held = getattr(_held, "connections", None)
+    if held is None:
+        return _attach(path, config)
+    if path not in held:
+        held[path] = _attach(path, config)
+    con = held[path].cursor()
+    con.execute(f"use {ALIAS}")
+    return con
+
+
+def _attach(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
+    # duckdb.connect(path) hands out the instance already open on that path in this process,
+    # which after a publish is the old version for as long as any connection to it lives; a
+    # private in-memory instance attaching the file opens whatever version is there now.
+    con = duckdb.connect(":memory:", config=config)
+    # ATTACH takes no bound parameters: the path is quoted as an SQL string.
+    statement = f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {ALIAS} (read_only)"
     try:
-        return duckdb.connect(str(path), read_only=True, config=config)
-    except duckdb.IOException as e:
-        # A writer publishing at this instant removes the old version's write-ahead log between
-        # DuckDB seeing it and opening it; the next attempt finds the new version whole.
-        if not path.exists() or "No such file" not in str(e):
-            raise
-        return duckdb.connect(str(path), read_only=True, config=config)
+        try:
+            con.execute(statement)
+        except duckdb.IOException as e:
+            # A writer publishing at this instant removes the old version's write-ahead log between
+            # DuckDB seeing it and opening it; the next attempt finds the new version whole.
+            if not path.exists() or "No such file" not in str(e):
+                raise
+            con.execute(statement)
+        con.execute(f"use {ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def hold_version() -> None:
+    """From now until `release_version`, every read-only connection this thread opens reads the version the first one found.
+
+    The dashboard holds one per request, so a page whose queries straddle a publish shows one
+    version, never the counts of the old and the dates of the new.
+    """
+    _held.connections = {}
+
+
+def release_version(_error: BaseException | None = None) -> None:
+    """Close what `hold_version` kept open; each read-only connection of this thread opens the current version again."""
+    held, _held.connections = getattr(_held, "connections", None), None
+    for con in (held or {}).values():
+        con.close()
 
 
 def wal_path(path: Path) -> Path:
