@@ -25,6 +25,7 @@ import settings
 ALIAS = "kpi766"
 _held = threading.local()
 
+
 def database_path(path: str | Path | None = None) -> Path:
     """Return the path of the database file: `path`, else the `db` setting."""
     return Path(settings.get("db", path and str(path)))
@@ -129,6 +130,7 @@ def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
         try:
             if path.exists():
                 shutil.copyfile(path, copy)
+                shutil.copymode(path, copy)  # whoever could read the database can read the next version
                 # A log beside the published file holds transactions committed after its last
                 # checkpoint (by a writer that bypassed this function); they belong to this version.
                 if wal_path(path).exists():

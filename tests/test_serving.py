@@ -175,10 +175,9 @@ def test_a_killed_writer_leaves_the_database_unchanged_and_the_next_writer_works
 
 def test_a_failed_write_leaves_the_database_unchanged(catalogue):
     published = _digest(catalogue)
-    with pytest.raises(RuntimeError, match="the load failed"):
-        with db.writing(catalogue) as con:
-            con.execute("delete from units")
-            raise RuntimeError("the load failed")
+    with pytest.raises(RuntimeError, match="the load failed"), db.writing(catalogue) as con:
+        con.execute("delete from units")
+        raise RuntimeError("the load failed")
     assert _digest(catalogue) == published
     assert not db.next_path(catalogue).exists()
     assert _count(catalogue, "units") == 14_153
