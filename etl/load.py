@@ -242,16 +242,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the paths; return 0, or 2 when a file cannot be used (nothing is then written)."""
-    with db.writing(args.db) as con:
-        # The summary and the rich progress bar report the load; DuckDB's own bar would interleave with them.
-        con.execute("set enable_progress_bar = false")
-        try:
+    try:
+        with db.writing(args.db) as con:
+            # The summary and the rich progress bar report the load; DuckDB's own bar would interleave with them.
+            con.execute("set enable_progress_bar = false")
             result = load_paths(con, args.paths, args.entity, show_progress=sys.stderr.isatty())
             # Piped output has no terminal width; rich would fold the table into 80 columns.
             summary(result, Console(width=None if sys.stdout.isatty() else 160))
             if result.load_id is not None:
                 scores.refresh(con)
-        except FileError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
+    except FileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     return 0

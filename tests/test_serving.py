@@ -1,6 +1,7 @@
 """The dashboard keeps answering while another process loads, and only ever shows a whole version of the database."""
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ import pytest
 
 import db
 from conftest import ROOT
+from etl import load
 from etl.load import load_paths
 from test_app import PAGES_CALLBACK, server  # noqa: F401  (server: the dashboard on a free port)
 
@@ -146,12 +148,12 @@ def test_the_dashboard_shows_the_old_version_or_the_new_never_an_error_or_a_mix(
 
 
 def test_two_writers_take_turns_and_both_land(catalogue, tmp_path):
-    first = _load(catalogue, _dossiers(tmp_path / "dossiers_a.csv", 50_000, "A"))
+    first = _load(catalogue, _dossiers(tmp_path / "dossiers_a.csv", 20_000, "A"))
     _wait_for(db.next_path(catalogue).exists)  # the first holds the lock while its copy exists
-    second = _load(catalogue, _dossiers(tmp_path / "dossiers_b.csv", 30_000, "B"))
+    second = _load(catalogue, _dossiers(tmp_path / "dossiers_b.csv", 10_000, "B"))
     assert first.wait() == 0 and second.wait() == 0
     assert f"waiting: another process (pid {first.pid}) is writing" in second.stderr.read()
-    assert _count(catalogue, "dossiers") == 80_000
+    assert _count(catalogue, "dossiers") == 30_000
     assert _count(catalogue, "load_runs") == 3
     assert not db.next_path(catalogue).exists() and not db.wal_path(catalogue).exists()
 
@@ -181,6 +183,15 @@ def test_a_failed_write_leaves_the_database_unchanged(catalogue):
     assert _digest(catalogue) == published
     assert not db.next_path(catalogue).exists()
     assert _count(catalogue, "units") == 14_153
+
+
+def test_a_load_stopped_by_a_bad_file_publishes_nothing(catalogue, tmp_path):
+    published = catalogue.stat().st_ino
+    bad = tmp_path / "dossiers.parquet"
+    bad.write_bytes(b"PAR1 this is not parquet")
+    assert load.run(argparse.Namespace(db=str(catalogue), paths=[str(bad)], entity=None)) == 2
+    assert catalogue.stat().st_ino == published  # the same file: no version was published
+    assert not db.next_path(catalogue).exists()
 
 
 def test_a_log_left_beside_the_database_is_kept_in_the_next_version_and_never_replayed_on_it(db_path):
