@@ -13,6 +13,8 @@ Arrow's CSV reader batch by batch; any other database through a server-side curs
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -87,6 +89,48 @@ def _batch(table: pa.Table, names: list[str], first_line: int) -> Batch:
         marks = table[WATERMARK].drop_null()
         watermark = marks[-1].as_py() if len(marks) else None
     return Batch(pa.table({"line": lines, **{n: table[n] for n in names}}), watermark)
+
+
+def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """Yield the batches of `batches`, reading each next one in a thread while the caller handles the last.
+
+    The source's work and the caller's writes then overlap; at most three batches are held (one
+    being read, one waiting, one being written). An error while reading is raised in the caller.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> None:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                put(batch)
+                if stop.is_set():
+                    return
+            put(done)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller, which raises it
+            put(e)
+        finally:
+            batches.close()
+
+    reader = threading.Thread(target=read, name="source-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 class Database:
@@ -174,13 +218,15 @@ class Reader:
         return self.con.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()), params).scalar()
 
     def batches(self, table: TableMapping, watermark: str | None, size: int) -> Iterator[Batch]:
-        """Yield the rows at or after `watermark`, in watermark order, `size` rows a batch."""
+        """Yield the rows at or after `watermark`, in watermark order, `size` rows a batch.
+
+        The next batch is read while the caller writes the last one.
+        """
         query, params = select(table, watermark)
         names = list(table.columns)
         if self.database.copy:
-            yield from self._copy_batches(query, params, names, size)
-        else:
-            yield from self._cursor_batches(query, params, names, size)
+            return _read_ahead(self._copy_batches(query, params, names, size))
+        return _read_ahead(self._cursor_batches(query, params, names, size))
 
     def _copy_batches(self, query: sa.Select, params: dict, names: list[str], size: int) -> Iterator[Batch]:
         """Yield batches read with COPY ... TO STDOUT: the server sends one CSV row per message, read as it comes."""
