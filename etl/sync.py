@@ -115,8 +115,7 @@ def _write_batch(con: duckdb.DuckDBPyConnection, database: Database, mapping: Ta
     con.execute("begin")
     part = None
     try:
-        parse(con, entity, Staged("(select * from sync_batch)", {}, {c: "VARCHAR" for c in mapping.columns}),
-              "sync_rows")
+        parse(con, entity, Staged("(select * from sync_batch)", {}, batch.types), "sync_rows")
         if entity.name in SCORE_DAYS:
             run.since = _earliest(run.since, _replaced_day(con, entity, "sync_rows"))
         part = write_rows(con, entity, "sync_rows", run.load_id, file.path)
@@ -159,7 +158,7 @@ def sync(con: duckdb.DuckDBPyConnection, database: Database, tables: list[Checke
                 run.files.append(file)
                 run.watermarks[name] = mark
                 progress.step(f"{name}: reading", 0)
-                for batch in reader.batches(table.mapping, mark, batch_size):
+                for batch in reader.batches(table, mark, batch_size):
                     _write_batch(con, database, table.mapping, batch, run, file, started_at)
                     run.watermarks[name] = batch.watermark or run.watermarks[name]
                     progress.step(f"{name}: {file.n_read:,} rows", batch.table.num_rows)

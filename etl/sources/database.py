@@ -2,7 +2,9 @@
 
 Every mapped value is selected as text (`cast(... as varchar)`), so it is parsed and checked
 exactly like a file's cell; only mapped columns are selected, so a citizen's personal data
-never leaves the source. Rows come ordered by the watermark, in batches of a fixed number of
+never leaves the source. Through COPY, a column whose source type already is the canonical
+type (a timestamp, an integer, a boolean) comes typed instead: Arrow parses it, and DuckDB
+only casts it. Rows come ordered by the watermark, in batches of a fixed number of
 rows, each with the last watermark it holds, so that a batch and its watermark can be
 committed together.
 
@@ -37,21 +39,53 @@ class SourceError(Exception):
 
 @dataclass
 class Batch:
-    """Rows pulled from one source table: `line` (1-based position in this pull) and the canonical columns as text.
+    """Rows pulled from one source table: `line` (1-based position in this pull) and the canonical columns.
 
-    `watermark`: the last watermark value in the batch as the source writes it, or None (no watermark).
+    `types`: each column's DuckDB type (VARCHAR but for typed columns); `watermark`: the last
+    watermark value in the batch as the source writes it, or None (no watermark).
     """
 
     table: pa.Table
+    types: dict[str, str]
     watermark: str | None
 
 
 @dataclass
 class CheckedTable:
-    """A mapping's section that the source can serve, and the personal columns its table holds (never selected)."""
+    """A mapping's section that the source can serve, and the personal columns its table holds (never selected).
+
+    `typed`: the canonical columns read from a source column of their own type, with that type in DuckDB.
+    """
 
     mapping: TableMapping
     personal: list[str] = field(default_factory=list)
+    typed: dict[str, str] = field(default_factory=dict)
+
+
+# Canonical type -> the source column types that hold it as they are, with the DuckDB type they arrive as.
+# A timestamp with a time zone is not among them: it goes through text, which converts its offset.
+_SAME_TYPE = {
+    "timestamp": ((sa.DateTime, "TIMESTAMP"),),
+    "date": ((sa.Date, "DATE"),),
+    "integer": ((sa.Integer, "BIGINT"),),
+    "number": ((sa.Integer, "BIGINT"), (sa.Float, "DOUBLE"), (sa.Numeric, "DOUBLE")),
+    "bool": ((sa.Boolean, "BOOLEAN"),),
+}
+_ARROW = {"TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+          "BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
+
+
+def _typed(table: TableMapping, columns: list[dict]) -> dict[str, str]:
+    """Return the canonical columns mapped to a plain source column of their own type, with their DuckDB type."""
+    source_types = {c["name"]: c["type"] for c in columns}
+    typed = {}
+    for name, source in table.columns.items():
+        kind = source_types.get(source.column) if source.column is not None else None
+        for sql_type, duckdb_type in _SAME_TYPE.get(table.entity.column(name).type, ()):
+            if isinstance(kind, sql_type) and not getattr(kind, "timezone", False):
+                typed[name] = duckdb_type
+                break
+    return typed
 
 
 def _first_line(error: BaseException) -> str:
@@ -62,13 +96,15 @@ def _expr(source: Source) -> sa.ColumnElement:
     return sa.column(source.column) if source.column is not None else sa.literal_column(f"({source.sql})")
 
 
-def select(table: TableMapping, watermark: str | None) -> tuple[sa.Select, dict[str, str]]:
+def select(table: TableMapping, watermark: str | None, typed: dict[str, str] | None = None) -> tuple[sa.Select, dict[str, str]]:
     """Return the query pulling the table's rows at or after `watermark` (None: every row), ordered by it, and its parameters.
 
-    `>=` rather than `>`: rows sharing the stored watermark may not all have been written;
-    those that were come again and count as unchanged.
+    Every column is cast to text but the `typed` ones. `>=` rather than `>`: rows sharing the
+    stored watermark may not all have been written; those that were come again and count as unchanged.
     """
-    columns = [sa.cast(_expr(source), sa.String).label(name) for name, source in table.columns.items()]
+    typed = typed or {}
+    columns = [(_expr(source) if name in typed else sa.cast(_expr(source), sa.String)).label(name)
+               for name, source in table.columns.items()]
     query = sa.select(*columns).select_from(sa.table(table.table, schema=table.schema))
     params = {}
     if table.watermark is not None:
@@ -81,14 +117,16 @@ def select(table: TableMapping, watermark: str | None) -> tuple[sa.Select, dict[
     return query, params
 
 
-def _batch(table: pa.Table, names: list[str], first_line: int) -> Batch:
-    """Return the Batch of an Arrow table of text holding `names` and perhaps the watermark column."""
+def _batch(table: pa.Table, names: list[str], first_line: int, types: dict[str, str] | None = None) -> Batch:
+    """Return the Batch of an Arrow table holding `names` (text, but the `types` given) and perhaps the watermark column."""
     lines = pa.array(range(first_line, first_line + table.num_rows), pa.int64())
     watermark = None
     if WATERMARK in table.column_names:
         marks = table[WATERMARK].drop_null()
         watermark = marks[-1].as_py() if len(marks) else None
-    return Batch(pa.table({"line": lines, **{n: table[n] for n in names}}), watermark)
+    types = types or {}
+    return Batch(pa.table({"line": lines, **{n: table[n] for n in names}}),
+                 {n: types.get(n, "VARCHAR") for n in names}, watermark)
 
 
 def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
@@ -133,6 +171,28 @@ def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
         reader.join()
 
 
+def _read_csv(data: bytes, columns: list[str], names: list[str], types: dict[str, str], line: int) -> Batch:
+    options = (pa_csv.ReadOptions(column_names=columns),
+               pa_csv.ParseOptions(newlines_in_values=True),
+               # COPY writes null unquoted and an empty text as "": only the first is null. Booleans are t and f.
+               pa_csv.ConvertOptions(column_types={c: _ARROW[types.get(c, "VARCHAR")] for c in columns},
+                                     strings_can_be_null=True, quoted_strings_can_be_null=False,
+                                     true_values=["t"], false_values=["f"]))
+    return _batch(pa_csv.read_csv(io.BytesIO(data), *options), names, line, types)
+
+
+def _csv_batch(data: bytes, columns: list[str], names: list[str], typed: dict[str, str], line: int) -> Batch:
+    """Return the Batch of COPY's CSV rows: typed columns parsed by Arrow, the rest as text.
+
+    A value Arrow cannot parse as its column's type (PostgreSQL's `infinity`) makes the whole
+    batch come as text instead, so the row is rejected like a file's, with its value.
+    """
+    try:
+        return _read_csv(data, columns, names, typed, line)
+    except pa.ArrowInvalid:
+        return _read_csv(data, columns, names, {}, line)
+
+
 class Database:
     """A source database at a SQLAlchemy URL. `fast`: read PostgreSQL through COPY (False: the generic cursor)."""
 
@@ -167,7 +227,8 @@ class Database:
                     problems.append(f"{where}: table {table.table} has no column {', '.join(missing)}; "
                                     f"its columns: {', '.join(present)}")
                     continue
-                checked.append(CheckedTable(table, [c for c in present if is_personal(c)]))
+                columns = inspector.get_columns(table.table, schema=table.schema)
+                checked.append(CheckedTable(table, [c for c in present if is_personal(c)], _typed(table, columns)))
             if problems:
                 raise SourceError("\n".join(problems))
             with self.engine.connect() as con:
@@ -217,26 +278,23 @@ class Reader:
         query, params = select(table, watermark)
         return self.con.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()), params).scalar()
 
-    def batches(self, table: TableMapping, watermark: str | None, size: int) -> Iterator[Batch]:
+    def batches(self, table: CheckedTable, watermark: str | None, size: int) -> Iterator[Batch]:
         """Yield the rows at or after `watermark`, in watermark order, `size` rows a batch.
 
         The next batch is read while the caller writes the last one.
         """
-        query, params = select(table, watermark)
-        names = list(table.columns)
+        names = list(table.mapping.columns)
         if self.database.copy:
-            return _read_ahead(self._copy_batches(query, params, names, size))
+            query, params = select(table.mapping, watermark, table.typed)
+            return _read_ahead(self._copy_batches(query, params, names, table.typed, size))
+        query, params = select(table.mapping, watermark)
         return _read_ahead(self._cursor_batches(query, params, names, size))
 
-    def _copy_batches(self, query: sa.Select, params: dict, names: list[str], size: int) -> Iterator[Batch]:
+    def _copy_batches(self, query: sa.Select, params: dict, names: list[str], typed: dict[str, str],
+                      size: int) -> Iterator[Batch]:
         """Yield batches read with COPY ... TO STDOUT: the server sends one CSV row per message, read as it comes."""
         sql = str(query.compile(dialect=self.database.engine.dialect))
         columns = [c.name for c in query.selected_columns]
-        options = (pa_csv.ReadOptions(column_names=columns),
-                   pa_csv.ParseOptions(newlines_in_values=True),
-                   # COPY writes null unquoted and an empty text as "": only the first is null.
-                   pa_csv.ConvertOptions(column_types={c: pa.string() for c in columns}, strings_can_be_null=True,
-                                         quoted_strings_can_be_null=False))
         driver = self.con.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"copy ({sql}) to stdout (format csv)", params) as copy:
             buffer, n, line = io.BytesIO(), 0, 1
@@ -244,11 +302,11 @@ class Reader:
                 buffer.write(row)
                 n += 1
                 if n == size:
-                    yield _batch(pa_csv.read_csv(io.BytesIO(buffer.getvalue()), *options), names, line)
+                    yield _csv_batch(buffer.getvalue(), columns, names, typed, line)
                     line += n
                     buffer, n = io.BytesIO(), 0
             if n:
-                yield _batch(pa_csv.read_csv(io.BytesIO(buffer.getvalue()), *options), names, line)
+                yield _csv_batch(buffer.getvalue(), columns, names, typed, line)
 
     def _cursor_batches(self, query: sa.Select, params: dict, names: list[str], size: int) -> Iterator[Batch]:
         """Yield batches fetched through a server-side cursor, `size` rows at a time."""
