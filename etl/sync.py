@@ -184,9 +184,9 @@ def sync(con: duckdb.DuckDBPyConnection, database: Database, tables: list[Checke
 
 
 def _refresh(con: duckdb.DuckDBPyConnection, run: SyncResult) -> None:
-    """Recompute the scores the run's rows count in."""
+    """Recompute the scores of the periods the run's rows, and the versions they replaced, count in."""
     if run.written:
-        scores.refresh(con)
+        scores.refresh(con, since=None if run.every_period else run.since)
 
 
 def _report(run: SyncResult) -> None:
