@@ -208,9 +208,13 @@ def _run_once(args: argparse.Namespace, database: Database, tables: list[Checked
         try:
             run = sync(con, database, tables, args.batch_size, show_progress=sys.stderr.isatty())
         except Exception as e:  # noqa: BLE001 - any error of a run is reported and logged, and the next run retries
-            print(f"error: sync from {database.label} failed: {str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}",
-                  file=sys.stderr)
+            message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            print(f"error: sync from {database.label} failed: {message}", file=sys.stderr)
             return 1
+        except KeyboardInterrupt:
+            print("sync interrupted: the batches written so far are kept, the next sync goes on from there",
+                  file=sys.stderr)
+            return 130
         _report(run)
         _refresh(con, run)
     return 0
