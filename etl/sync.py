@@ -58,6 +58,7 @@ class SyncResult(LoadResult):
     since: date | None = None
     watermarks: dict[str, str | None] | None = None  # source table -> its watermark after the run
     seconds: float = 0.0  # from the first query to the source to the last commit
+    cpu_seconds: float = 0.0  # the CPU time of this process (every thread) meanwhile
 
     @property
     def written(self) -> bool:
@@ -141,7 +142,7 @@ def sync(con: duckdb.DuckDBPyConnection, database: Database, tables: list[Checke
     The run is logged in load_runs: `running` while it goes, then `ok`, or `failed` when an error
     stops it (re-raised); a run that was killed is marked `interrupted` by the next one.
     """
-    started_at, start = settings.local_now(), time.perf_counter()
+    started_at, start, cpu = settings.local_now(), time.perf_counter(), time.process_time()
     con.execute("update load_runs set status = 'interrupted' where status = 'running' and source = $1",
                 [database.label])
     run = SyncResult(next_load_id(con), [], watermarks={})
@@ -170,7 +171,7 @@ def sync(con: duckdb.DuckDBPyConnection, database: Database, tables: list[Checke
         if progress:
             progress.close()
     record_run(con, run.load_id, started_at, settings.local_now(), database.label, run.files, "ok")
-    run.seconds = time.perf_counter() - start
+    run.seconds, run.cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     run.top_reasons = top_reasons(con, run.load_id)
     for table in tables:
         entity = table.mapping.entity
@@ -194,8 +195,8 @@ def _report(run: SyncResult) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160)
     summary(run, console)
     read = run.total("n_read")
-    console.print(f"{read:,} rows read in {run.seconds:.1f} s ({read / max(run.seconds, 1e-9):,.0f} rows/s)",
-                  markup=False, highlight=False)
+    console.print(f"{read:,} rows read in {run.seconds:.1f} s ({read / max(run.seconds, 1e-9):,.0f} rows/s; "
+                  f"{run.cpu_seconds:.1f} s of CPU)", markup=False, highlight=False)
     for table, mark in (run.watermarks or {}).items():
         console.print(f"{table}: synced up to {mark or '(no watermark)'}", markup=False, highlight=False)
 
