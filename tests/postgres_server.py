@@ -9,6 +9,7 @@ import glob
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def _stop(directory: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
+def postgres_server():
     """Yield the SQLAlchemy URL of a running PostgreSQL server whose databases the tests may create."""
     if os.environ.get("KPI766_TEST_PG"):
         yield os.environ["KPI766_TEST_PG"]
@@ -42,7 +43,8 @@ def postgres_server(tmp_path_factory):
     if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
         pytest.skip("PostgreSQL is absent: set KPI766_TEST_PG to a server's URL, or install PostgreSQL "
                     "(/usr/lib/postgresql/*/bin) so that .ci/start-postgres can start one")
-    directory = tmp_path_factory.mktemp("postgres")
+    # Not under pytest's own temporary folder: that one is private to us, and the server runs as postgres.
+    directory = Path(tempfile.mkdtemp(prefix="kpi766-pg."))
     started = subprocess.run([str(START), str(directory)], capture_output=True, text=True, timeout=120)
     if started.returncode != 0:
         pytest.fail(f".ci/start-postgres failed: {started.stderr}")
