@@ -8,6 +8,7 @@ import sys
 COMMANDS = {
     "demo": ("etl.demo", "build a realistic demo database"),
     "load": ("etl.load", "load input files or folders"),
+    "sync": ("etl.sync", "pull the changed rows from a source database, once or at an interval"),
 }
 
 

@@ -292,6 +292,10 @@ SYSTEM_TABLES = (
         n_read bigint, n_loaded bigint, n_replaced bigint, n_unchanged bigint, n_rejected bigint)""",
     """create table if not exists rejected_rows (
         load_id bigint, entity varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)""",
+    # Per source database, table and entity: the last watermark value written, as the source writes it
+    # (text, so that its type and time zone stay the source's own when it is sent back).
+    """create table if not exists sync_state (
+        source varchar, source_table varchar, entity varchar, watermark varchar, load_id bigint, synced_at timestamp)""",
     """create table if not exists unit_mapping (
         old_code varchar, new_code varchar, old_province_code varchar, new_province_code varchar,
         is_default boolean, divided boolean)""",

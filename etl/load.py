@@ -7,6 +7,10 @@ procedure_decisions, dossiers, dossier_events, feedback, national_report.
 Every file is checked before anything is written: a file that cannot be read or lacks a
 required column stops the load (exit status 2). Bad rows go to `rejected_rows`; the rest
 loads. A file already loaded (same SHA-256) is skipped. The whole load is one transaction.
+
+Rows staged from elsewhere (`python -m etl sync` stages batches from a source database) go
+through the same steps: `parse`, then `write_rows` and `record_run` inside the caller's
+transaction.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from rich.table import Table
 import db
 import settings
 from etl import scores
-from etl.entities import BY_NAME, ENTITIES
+from etl.entities import BY_NAME, ENTITIES, Entity
 from etl.sources import files
 from etl.sources.files import FileError
 from etl.sql import upsert, validate
@@ -68,13 +72,13 @@ class LoadResult:
         return sum(getattr(f, name) for f in self.files)
 
 
-class _Progress:
-    """A rich progress bar that appears only once a load has run for PROGRESS_DELAY_S."""
+class ProgressBar:
+    """A rich progress bar of `total` steps that appears only once a load has run for PROGRESS_DELAY_S."""
 
-    def __init__(self, enabled: bool, n_files: int):
+    def __init__(self, enabled: bool, total: int | None):
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=Console(stderr=True), transient=True)
-        self.task = self.bar.add_task("loading", total=n_files * len(STAGES))
+        self.task = self.bar.add_task("loading", total=total)
         self.timer = threading.Timer(PROGRESS_DELAY_S, self.bar.start) if enabled else None
         if self.timer:
             self.timer.start()
@@ -95,6 +99,11 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, sources: list[files.SourceFi
     return dict(rows)
 
 
+def parse(con: duckdb.DuckDBPyConnection, entity: Entity, staged: files.Staged, rows: str) -> None:
+    """Parse staged rows into temp table `rows`: every column typed, each bad row's problems listed (see validate.parse_sql)."""
+    con.execute(validate.parse_sql(entity, staged, rows), staged.params)
+
+
 def _read(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str) -> None:
     """Read and parse one file into temp table `rows` (see validate.parse_sql); raise FileError when it cannot be read.
 
@@ -104,7 +113,7 @@ def _read(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str) -
     staged = None
     try:
         staged = files.stage(con, source, f"{rows}_source")
-        con.execute(validate.parse_sql(source.entity, staged, rows), staged.params)
+        parse(con, source.entity, staged, rows)
     except (duckdb.Error, pa.ArrowException, UnicodeDecodeError) as e:
         raise files.unreadable(source.path, source.format, e) from e
     finally:
@@ -112,26 +121,56 @@ def _read(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str) -
             con.unregister(staged.registered)
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str, load_id: int,
-               progress: _Progress) -> FileResult:
-    """Check and write one parsed file (temp table `rows`) inside the open transaction; return its counts."""
-    entity = source.entity
-    result = FileResult(source.name, entity.name, personal=source.personal, ignored=source.ignored)
-    progress.step(f"{source.path.name}: checking", 0)
+def write_rows(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, load_id: int, name: str) -> FileResult:
+    """Check the parsed rows of temp table `rows` and write them inside the open transaction; return their counts.
+
+    Rejected rows go to rejected_rows as coming from `name`; the others are upserted on the entity's key.
+    """
+    result = FileResult(name, entity.name)
     con.execute(validate.checks_sql(entity, rows, "failed"))
     con.execute(validate.duplicates_sql(entity, rows, "duplicated"))
     result.n_read = con.execute(f"select count(*) from {rows}").fetchone()[0]
-    progress.step(f"{source.path.name}: writing")
-    result.n_rejected = upsert.reject(con, entity, rows, "failed", "duplicated", load_id, source.name)
+    result.n_rejected = upsert.reject(con, entity, rows, "failed", "duplicated", load_id, name)
     counts = upsert.write(con, entity, rows, "failed", "duplicated", load_id, result.n_read - result.n_rejected)
     result.n_new, result.n_replaced, result.n_unchanged = counts["new"], counts["replaced"], counts["unchanged"]
     for table in ("failed", "duplicated"):
         con.execute(f"drop table {table}")
+    return result
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, source: files.SourceFile, rows: str, load_id: int,
+               progress: ProgressBar) -> FileResult:
+    """Check and write one parsed file (temp table `rows`) inside the open transaction; return its counts."""
+    progress.step(f"{source.path.name}: checking and writing", 0)
+    result = write_rows(con, source.entity, rows, load_id, source.name)
+    result.personal, result.ignored = source.personal, source.ignored
+    progress.step(f"{source.path.name}: written")
     con.execute("insert into load_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                [load_id, source.name, source.sha256, entity.name, result.n_read, result.n_new, result.n_replaced,
-                 result.n_unchanged, result.n_rejected])
+                [load_id, source.name, source.sha256, source.entity.name, result.n_read, result.n_new,
+                 result.n_replaced, result.n_unchanged, result.n_rejected])
     progress.step(f"{source.path.name}: done")
     return result
+
+
+def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the id the next load takes."""
+    return con.execute("select coalesce(max(load_id), 0) + 1 from load_runs").fetchone()[0]
+
+
+def record_run(con: duckdb.DuckDBPyConnection, load_id: int, started_at, finished_at, source: str,
+               results: list[FileResult], status: str) -> None:
+    """Write the load_runs row of load `load_id` with the totals of `results`, replacing the one it has."""
+    con.execute("delete from load_runs where load_id = $1", [load_id])
+    con.execute("insert into load_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                [load_id, started_at, finished_at, source,
+                 *(sum(getattr(r, n) for r in results) for n in ("n_read", "n_new", "n_replaced", "n_unchanged",
+                                                                "n_rejected")), status])
+
+
+def top_reasons(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[str, int]]:
+    """Return the five most frequent rejection reasons of load `load_id`, with their counts."""
+    return con.execute("""select reason, count(*) from rejected_rows where load_id = $1
+                          group by reason order by count(*) desc, reason limit 5""", [load_id]).fetchall()
 
 
 def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
@@ -162,7 +201,7 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
     if not todo:
         return LoadResult(None, results)
     started_at = settings.local_now()
-    progress = _Progress(show_progress, len(todo))
+    progress = ProgressBar(show_progress, len(todo) * len(STAGES))
     tables = [f"rows_{i}" for i in range(len(todo))]
     try:
         for s, table in zip(todo, tables):
@@ -175,13 +214,10 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
         raise
     con.execute("begin")
     try:
-        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_runs").fetchone()[0]
+        load_id = next_load_id(con)
         for s, table in zip(todo, tables):
             results.append(_load_file(con, s, table, load_id, progress))
-        con.execute("""insert into load_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ok')""",
-                    [load_id, started_at, settings.local_now(), source or " ".join(map(str, paths)),
-                     *(sum(getattr(r, n) for r in results) for n in ("n_read", "n_new", "n_replaced", "n_unchanged",
-                                                                    "n_rejected"))])
+        record_run(con, load_id, started_at, settings.local_now(), source or " ".join(map(str, paths)), results, "ok")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -189,9 +225,7 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
     finally:
         progress.close()
         _drop(con, tables)
-    reasons = con.execute("""select reason, count(*) from rejected_rows where load_id = $1
-                             group by reason order by count(*) desc, reason limit 5""", [load_id]).fetchall()
-    return LoadResult(load_id, results, reasons)
+    return LoadResult(load_id, results, top_reasons(con, load_id))
 
 
 def _shown(path: str) -> str:

@@ -204,7 +204,10 @@ def rollup(leaf_table: str, basis_table: str, columns: list[str]) -> str:
 
 
 def authority(measures: dict[Measure, str]) -> str:
-    """Return SQL counting, per scoring unit, the procedures under its authority that meet each measure."""
+    """Return SQL counting, per scoring unit, the procedures under its authority that meet each measure.
+
+    A unit is its code, kind and province: the 2025 reform gave some codes to a unit of another province.
+    """
     return f"""
         create or replace temp table b_authority as
         with units as (select distinct unit_code, kind, province_code from scope_units),
@@ -214,7 +217,8 @@ def authority(measures: dict[Measure, str]) -> str:
             join procedures pr on pr.province_code = s.province_code
             where {AUTHORITY}
         )
-        select unit_code, kind, {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        select unit_code, kind, province_code,
+               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
         from rows group by all"""
 
 
@@ -241,27 +245,44 @@ def announced(kind: str, measures: dict[Measure, str]) -> str:
         from rows group by all"""
 
 
-def published(measures: dict[Measure, str]) -> str:
-    """Return SQL for 1.2 per province and period: decisions dated in the period or due for publication in it."""
+def published(kind: str, measures: dict[Measure, str]) -> str:
+    """Return SQL for 1.2 per province and period: decisions dated in the period or due for publication in it.
+
+    A day counts in a period from its first day to its effective end, both included, so a day that starts a
+    period also counts in the ended period before it: each day is tried against the period holding it and the
+    one holding the day before, an equality join rather than a range join.
+    """
+    if kind == "range":
+        candidates = "select *, null as candidate from days"
+        on = "true"
+    else:
+        candidates = (f"select *, unnest([date_trunc('{kind}', day), date_trunc('{kind}', day - 1)]) as candidate "
+                      f"from days")
+        on = "p.period_start = d.candidate"
     return f"""
         create or replace temp table b_published as
-        with decisions as (
+        with dated as (
+            -- the deadline: the publish_days-th working day after the decision, as that day's n_before
             select d.province_code, d.procedure_code, d.decision_date, d.published_at,
-                   c.day as deadline_day
+                   cd.n_before + cd.is_working::int + (select publish_days from run_params) - 1 as deadline_n
             from procedure_decisions d
-            cross join run_params r
             join work_calendar cd on cd.day = d.decision_date
-            -- the deadline: the publish_days-th working day after the decision
-            join work_calendar c on c.is_working and c.n_before = cd.n_before + cd.is_working::int + r.publish_days - 1
         ),
+        decisions as (
+            select d.* exclude (deadline_n), c.day as deadline_day
+            from dated d
+            join work_calendar c on c.is_working and c.n_before = d.deadline_n
+        ),
+        days as (
+            select *, unnest([decision_date, deadline_day]) as day from decisions
+        ),
+        candidates as ({candidates}),
         rows as (
             select d.province_code, d.procedure_code, p.period_start,
                    bool_and(d.published_at is not null and d.published_at < d.deadline_day + interval 1 day)
                        as is_published_on_time
-            from decisions d
-            join periods p
-              on (d.decision_date >= p.period_start and d.decision_date <= p.eff_end_at)
-              or (d.deadline_day >= p.period_start and d.deadline_day <= p.eff_end_at)
+            from candidates d
+            join periods p on {on} and d.day >= p.period_start and d.day <= p.eff_end_at
             group by all
         )
         select period_start, province_code,

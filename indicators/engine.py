@@ -1,14 +1,14 @@
 """The engine: turns the declarations and a rule set into SQL, runs it, and stores indicator_values and unit_scores.
 
-`refresh(con)` recomputes every unit for every month, quarter and year present in the data;
-`score_range(con, period)` computes one period or date range on request. Everything is
-aggregated in DuckDB, one pass per period kind.
+`refresh(con)` recomputes every unit for every month, quarter and year present in the data, or with
+`since` only the periods that end on or after that day; `score_range(con, period)` computes one period
+or date range on request. Everything is aggregated in DuckDB, one pass per period kind.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -121,49 +121,90 @@ def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None) -
                 [*([period.label] if period else []), kind if period is None else period.kind])
 
 
+def by_basis(columns: dict[Measure, str]) -> dict[str, dict[Measure, str]]:
+    """Return the measures with their column names, grouped by basis."""
+    grouped: dict[str, dict[Measure, str]] = {}
+    for measure, name in columns.items():
+        grouped.setdefault(measure.basis, {})[measure] = name
+    return grouped
+
+
+def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None) -> None:
+    """Create `month_<table>` for every additive leaf table (`bases.MONTHLY`): the months holding data (with `since`,
+    those from the start of the first changed period), from which every kind adds up its own."""
+    _periods(con, "month", None)
+    if since is not None:
+        con.execute("delete from periods where period_start < (select coalesce(min(period_start), 'infinity') from changed)")
+    columns, havings = measure_columns()
+    grouped = by_basis(columns)
+    cube, procedures, _ = bases.received("month", grouped.get("received", {}), havings)
+    for statement in (cube, procedures, bases.finished("month", grouped.get("finished", {}))):
+        con.execute(statement)
+    for table in bases.MONTHLY:
+        con.execute(f"drop table if exists month_{table}")
+        con.execute(f"alter table {table} rename to month_{table}")
+
+
 def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthly: bool = False) -> None:
     """Compute v_points (with its view v_values) and v_scores for the periods in `periods` (of `kind`, or 'range').
 
-    `monthly`: the months have just been computed, so the additive leaf tables are sums of theirs.
+    `monthly`: the additive leaf tables are sums of the months' (`month_<table>`).
     """
     con.execute(_sql("scope.sql"))
     columns, havings = measure_columns()
-    by_basis: dict[str, dict[Measure, str]] = {}
-    for measure, name in columns.items():
-        by_basis.setdefault(measure.basis, {})[measure] = name
+    grouped = by_basis(columns)
     basis_kind = "range" if kind not in KINDS else kind
-    for statement in bases.received(basis_kind, by_basis.get("received", {}), havings, monthly):
+    for statement in bases.received(basis_kind, grouped.get("received", {}), havings, monthly):
         con.execute(statement)
-    con.execute(bases.procedure(by_basis.get("procedure", {}), havings))
-    con.execute(bases.processed(basis_kind, by_basis.get("processed", {})))
-    con.execute(bases.finished(basis_kind, by_basis.get("finished", {}), monthly))
-    con.execute(bases.feedback(basis_kind, by_basis.get("feedback", {})))
+    con.execute(bases.procedure(grouped.get("procedure", {}), havings))
+    con.execute(bases.processed(basis_kind, grouped.get("processed", {})))
+    con.execute(bases.finished(basis_kind, grouped.get("finished", {}), monthly))
+    con.execute(bases.feedback(basis_kind, grouped.get("feedback", {})))
     for basis, leaf in LEAF_BASES.items():
-        con.execute(bases.rollup(leaf, f"b_{basis}", list(by_basis.get(basis, {}).values())))
-    con.execute(bases.authority(by_basis.get("authority", {})))
-    con.execute(bases.announced(basis_kind, by_basis.get("announced", {})))
-    con.execute(bases.published(by_basis.get("published", {})))
-    con.execute(bases.catalogue(by_basis.get("catalogue", {})))
-    con.execute(bases.communes(by_basis.get("communes", {})))
-    con.execute(bases.national_report(by_basis.get("national_report", {})))
+        con.execute(bases.rollup(leaf, f"b_{basis}", list(grouped.get(basis, {}).values())))
+    con.execute(bases.authority(grouped.get("authority", {})))
+    con.execute(bases.announced(basis_kind, grouped.get("announced", {})))
+    con.execute(bases.published(basis_kind, grouped.get("published", {})))
+    con.execute(bases.catalogue(grouped.get("catalogue", {})))
+    con.execute(bases.communes(grouped.get("communes", {})))
+    con.execute(bases.national_report(grouped.get("national_report", {})))
     con.execute(scoring.wide(columns))
     con.execute(scoring.points(columns, ruleset))
     con.execute(scoring.values(ruleset))
     con.execute(scoring.scores(ruleset))
 
 
-def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str) -> int:
-    """Replace the stored rows of these periods and this rule set with the new ones; return the unit scores written."""
+def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None) -> None:
+    """Delete the stored rows that the rows of `periods` replace.
+
+    A full refresh of a kind deletes all of that kind, so periods that no longer hold data go too; with `since`,
+    the periods ending on or after it and those recomputed; a range, only itself.
+    """
     step = STEP.get(kind)
-    previous = (f"lag(period_start) over w = period_start - interval '{step}'" if step else "false")
+    for table in ("indicator_values", "unit_scores"):
+        if step is None:
+            con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
+                        f"(select period, period_kind from periods)", [ruleset.name])
+        elif since is None:
+            con.execute(f"delete from {table} where ruleset = ? and period_kind = ?", [ruleset.name, kind])
+        else:
+            con.execute(f"""delete from {table} where ruleset = ? and period_kind = ?
+                            and (period_start + interval '{step}' > ? or period_start in (select period_start::date
+                                                                                           from periods))""",
+                        [ruleset.name, kind, since])
+
+
+def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None = None) -> int:
+    """Replace the stored rows of these periods and this rule set with the new ones; return the unit scores written.
+
+    Each unit's previous period of the same kind is read from the new rows or, when it was not recomputed, from
+    the stored ones.
+    """
+    step = STEP.get(kind)
+    previous = f"p.period_start = c.period_start - interval '{step}'" if step else "false"
     con.execute("begin")
     try:
-        for table in ("indicator_values", "unit_scores"):
-            if step:  # a full refresh of a kind: periods that no longer hold data go too
-                con.execute(f"delete from {table} where ruleset = ? and period_kind = ?", [ruleset.name, kind])
-            else:
-                con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
-                            f"(select period, period_kind from periods)", [ruleset.name])
+        _delete(con, ruleset, kind, since)
         con.execute("""
             insert into indicator_values by name
             select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
@@ -176,19 +217,24 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str) -> int:
         con.execute(f"""
             insert into unit_scores by name
             with current as (
-                select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start,
+                select $ruleset as ruleset, p.period, p.period_kind, p.period_start::date as period_start,
                        p.last_day as period_end, r.as_of, v.*  exclude (period_start), now()::timestamp as computed_at
                 from v_scores v join periods p using (period_start) cross join run_params r
             ),
+            previous as (
+                select period_start, unit_code, unit_valid_from, total, rank from current
+                union all
+                select period_start, unit_code, unit_valid_from, total, rank from unit_scores
+                where ruleset = $ruleset and period_kind = $kind
+            ),
             compared as (
-                select *,
-                       case when {previous} then lag(total) over w end as previous_total,
-                       case when {previous} then lag(rank) over w end as previous_rank
-                from current
-                window w as (partition by unit_code, unit_valid_from order by period_start)
+                select c.*, p.total as previous_total, p.rank as previous_rank
+                from current c
+                left join previous p
+                  on {previous} and p.unit_code = c.unit_code and p.unit_valid_from is not distinct from c.unit_valid_from
             )
             select * , total - previous_total as score_change, previous_rank - rank as rank_change from compared""",
-                    [ruleset.name])
+                    {"ruleset": ruleset.name, "kind": kind})
         written = con.execute("select count(*) from v_scores").fetchone()[0]
         con.execute("commit")
     except Exception:
@@ -197,29 +243,64 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str) -> int:
     return written
 
 
+def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> None:
+    """Create the temporary table `changed`: per kind, the periods holding data that end on or after `since`, are
+    not stored yet, or were stored before they ended (their effective end has moved with as_of); then keep in
+    the facts only the dossiers and feedback that can count in one of them.
+    """
+    con.execute("create or replace temp table changed (period_kind varchar, period_start timestamp, end_at timestamp)")
+    for kind in kinds:
+        con.execute(f"""
+            insert into changed
+            select $kind, p.period_start, p.end_at
+            from ({_sql('periods.sql')}) p
+            left join (select period_start, min(as_of) as as_of from unit_scores
+                       where ruleset = $ruleset and period_kind = $kind group by all) s
+                   on s.period_start = p.period_start::date
+            where p.last_nominal_day >= $since or s.period_start is null or p.end_at > s.as_of""",
+                    {"kind": kind, "step": STEP[kind], "ruleset": ruleset.name, "since": since})
+    con.execute("""delete from f_dossiers where received_at >= (select max(end_at) from changed)
+                                              or end_at < (select min(period_start) from changed)""")
+    con.execute("""delete from f_feedback where received_at >= (select max(end_at) from changed)
+                                             or received_at < (select min(period_start) from changed)""")
+
+
+def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
+    """Give the stored rows that were not recomputed this run's as_of, as a full refresh would."""
+    for table in ("indicator_values", "unit_scores"):
+        con.execute(f"""update {table} set as_of = (select as_of from run_params)
+                        where ruleset = ? and list_contains(?, period_kind)
+                          and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
+
+
 def _ruleset(ruleset: RuleSet | str | None) -> RuleSet:
     return ruleset if isinstance(ruleset, RuleSet) else load(ruleset)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None, as_of: datetime | None = None,
-            kinds: tuple[str, ...] = KINDS) -> dict[str, int]:
+            kinds: tuple[str, ...] = KINDS, since: date | None = None) -> dict[str, int]:
     """Recompute and store every unit's scores for every period of each kind present in the data.
 
-    Returns the number of unit scores written per kind. Call it after every load.
+    With `since`, recompute only the periods that end on or after that day (and those new or stored before they
+    ended), for when only dossiers and feedback received from that day on have changed; the result is the same
+    as a full refresh. Returns the number of unit scores written per kind. Call it after every load.
     """
     rs = _ruleset(ruleset)
     written = {}
     with unordered(con):
         prepare(con, rs, resolve_as_of(con, as_of))
+        if since is not None:
+            _changed(con, rs, kinds, since)
+        _month_leaves(con, since)
         for kind in kinds:
             _periods(con, kind, None)
-            _compute(con, kind, rs, monthly=kind != "month" and "month" in written)
-            written[kind] = _store(con, rs, kind)
-            if kind == "month":
-                # the next kinds rebuild these tables from the months': keep the months' under another name
-                for table in bases.MONTHLY:
-                    con.execute(f"drop table if exists month_{table}")
-                    con.execute(f"alter table {table} rename to month_{table}")
+            if since is not None:
+                con.execute("delete from periods where period_start not in "
+                            "(select period_start from changed where period_kind = ?)", [kind])
+            _compute(con, kind, rs, monthly=True)
+            written[kind] = _store(con, rs, kind, since)
+        if since is not None:
+            _restamp(con, rs, kinds)
     return written
 
 

@@ -20,7 +20,7 @@ JOIN_ON = {
     "feedback": "b.period_start = s.period_start and b.unit_code = s.unit_code",
     "communes": "b.period_start = s.period_start and b.unit_code = s.unit_code",
     "national_report": "b.period_start = s.period_start and b.unit_code = s.unit_code",
-    "authority": "b.unit_code = s.unit_code and b.kind = s.kind",
+    "authority": "b.unit_code = s.unit_code and b.kind = s.kind and b.province_code = s.province_code",
     "announced": "b.period_start = s.period_start and b.province_code = s.province_code",
     "published": "b.period_start = s.period_start and b.province_code = s.province_code",
     "catalogue": "b.province_code = s.province_code",

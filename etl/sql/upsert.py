@@ -51,7 +51,8 @@ def reject(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: st
         union select r.line from {rows} r join {dups} d on {key_match(entity, 'r', 'd')})""").fetchone()[0]
 
 
-def _changed(entity: Entity) -> str:
+def changed(entity: Entity) -> str:
+    """Return the condition that incoming row `g` replaces stored row `s` with the same key."""
     if entity.version:
         v = quote(entity.version)
         return f"s.{v} is null or g.{v} > s.{v}"
@@ -69,7 +70,7 @@ def write(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: str
         union select r.line from {rows} r join {dups} d on {key_match(entity, 'r', 'd')}""")
     # Only rows whose key is already stored need a decision; the rest are new.
     con.execute(f"""create or replace temp table matched as
-        select g.line, {keys}, case when {_changed(entity)} then 'replaced' else 'unchanged' end as outcome
+        select g.line, {keys}, case when {changed(entity)} then 'replaced' else 'unchanged' end as outcome
         from {rows} g join {table} s on {key_match(entity, 'g', 's')}
         anti join skipped k on k.line = g.line
         where g.problems is null""")

@@ -110,7 +110,9 @@ final as (
 )
 select unit_code, unit_valid_from, procedure_code, channel, received_at, due_at, end_at, end_kind,
        is_withdrawn_unreceived, max_processing_days, supplement_requested_at, second_request_at,
-       supplement_completed_at, wt_received, wt_requested, wt_completed, wt_end - wt_received as working_days,
+       supplement_completed_at, wt_received, wt_requested, wt_completed,
+       -- a decimal, so that sums of it are exact whatever order the rows are added up in
+       (wt_end - wt_received)::decimal(18, 12) as working_days,
        is_synced, fee_total, paid_online, components_digitized, result_file_attached, reused_digitized_data,
        from_personal_store, population_data_used, requires_result_document, fee_bearing, rating, has_complaint,
        -- on time at its end: one supplement request at most, then the due time, else the statutory working days
