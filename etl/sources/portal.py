@@ -102,8 +102,10 @@ def _fee_total() -> str:
     fees = "coalesce(r.DanhSachPhiLePhi, r.DanhSachLePhi)"
     prices = f"list_filter(list_transform({fees}, f -> f.Gia), g -> nullif(trim(g), '') is not null)"
     bad = f"list_filter({prices}, g -> ({parse.number_expr('g')}) is null)"
+    # One price is passed on as written, so that a rejection shows it so.
     return (f"case when {fees} is null then null"
             f" when len({bad}) > 0 then array_to_string({bad}, '; ')"
+            f" when len({prices}) = 1 then {prices}[1]"
             f" else coalesce(list_sum(list_transform({prices}, g -> {parse.number_expr('g')})), 0)::varchar end")
 
 
@@ -152,10 +154,6 @@ class Mapping:
     sql: str
 
 
-def _flag_rule(field: str) -> str:
-    return f"true when some document has `{field}` = 1; false when all have 0"
-
-
 DOSSIERS = (
     Mapping("dossier_code", "`MaHoSo`", "as written", "r.MaHoSo"),
     Mapping("procedure_code", "`MaTTHC`", "as written", "r.MaTTHC"),
@@ -183,10 +181,10 @@ DOSSIERS = (
             "true when some document has `DuocTaiSuDung` = 1, or 2 (reused and replaced by a result code); false when "
             "all have 0", _any_true(_documents("case when trim(t.DuocTaiSuDung) = '2' then '1' else t.DuocTaiSuDung end"))),
     Mapping("from_personal_store", "`TaiLieuNop[].DuocLayTuKhoDMQG`",
-            "true when some document was taken from the citizen's data store on the portal: " + _flag_rule(
-                "DuocLayTuKhoDMQG"), _any_true(_documents("t.DuocLayTuKhoDMQG"))),
+            "true when some document has `DuocLayTuKhoDMQG` = 1 (taken from the citizen's data store on the portal); "
+            "false when all have 0", _any_true(_documents("t.DuocLayTuKhoDMQG"))),
     Mapping("population_data_used", "`TaiKhoanDuocXacThucVoiVNeID`",
-            "1 (the citizen's account was verified with VNeID, against the population database) true, 0 false",
+            "true for 1 (the citizen's account was verified with VNeID, against the population database), false for 0",
             _any_true("[r.TaiKhoanDuocXacThucVoiVNeID]")),
     Mapping("updated_at", "`NgayNopHoSo`, `NgayTiepNhan`, `NgayKetThucXuLy`, `NgayTra`, `QuaTrinhXuLy[].ThoiDiemXuLy`",
             "the latest of these times: a later sync of the dossier has moved on, and replaces the stored one",
@@ -210,6 +208,7 @@ MAPPINGS = {"dossiers": DOSSIERS, "dossier_events": DOSSIER_EVENTS}
 # The fields a portal file must have (`MaHoSo` is what makes it one): without them no row could load.
 REQUIRED_FIELDS = ("MaHoSo", "MaTTHC", "MaDonVi")
 HISTORY_FIELDS = ("QuaTrinhXuLy", "DanhSachTrangThai")
+ENTRY_LINES = 1000  # a history entry's line is its record's number times this, plus its position
 
 
 @dataclass(frozen=True)
@@ -239,9 +238,10 @@ def layout(con: duckdb.DuckDBPyConnection, path) -> Layout | None:
         return Layout(None, tuple(names))
     for name, type_, *_ in columns:
         if type_.startswith("STRUCT(") and type_.endswith("[]"):
-            fields = con.execute(f"select unnest(struct_keys(null::{type_[:-2]}))").fetchall()
-            if ("MaHoSo",) in fields:
-                return Layout(name, tuple(f[0] for f in fields))
+            # Unnesting a typed null struct names its fields without reading anything.
+            fields = tuple(f[0] for f in con.execute(f"describe select unnest(null::{type_[:-2]})").fetchall())
+            if "MaHoSo" in fields:
+                return Layout(name, fields)
     return None
 
 
@@ -276,5 +276,25 @@ def relation(entity: str, found: Layout) -> str:
                f" from {_records(found)}")
     previous = "lag(trim(h.TrangThai)) over (partition by line order by seq) as previous"
     not_events = ", ".join(map(_literal, NOT_AN_EVENT))
-    return (f"(select line, {columns} from (select *, {previous} from ({entries}))"
+    # The loader tells rows apart by line: an entry's is its record's number and its own position, 7002 for 7's second.
+    return (f"(select line * {ENTRY_LINES} + seq as line, {columns} from (select *, {previous} from ({entries}))"
             f" where trim(h.TrangThai) is null or trim(h.TrangThai) not in ({not_events}))")
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def mapping_table() -> str:
+    """Return the README's tables of the portal's sync format: every mapping, then the status codes."""
+    lines = [_row("portal field", "canonical column", "rule"), "|---|---|---|"]
+    for entity, mappings in MAPPINGS.items():
+        lines += [_row(m.fields, f"`{entity}.{m.column}`", m.rule) for m in mappings]
+    lines += ["", _row("code", "TrangThaiHoSo / TrangThai", "`dossiers.status`", "`dossier_events.event`"),
+              "|---|---|---|---|"]
+    for code, name in STATUS_NAMES.items():
+        event = f"`{EVENTS[code]}`" if code in EVENTS else "— (left out)"
+        if code in RESUMED:
+            event += "; `supplement_completed` right after a 5"
+        lines.append(_row(code, name, f"`{STATUSES[code]}`", event))
+    return "\n".join(lines) + "\n"
