@@ -283,10 +283,13 @@ def test_entity_option_loads_one_of_the_two(catalogue):
     assert catalogue.execute("select count(*) from dossier_events").fetchone()[0] == 0
 
 
-def test_a_file_without_status_history_holds_dossiers_only(catalogue, tmp_path):
+def test_a_file_without_status_history_has_no_processing_records(catalogue, tmp_path):
     rows = [{k: v for k, v in r.items() if k != "QuaTrinhXuLy"} for r in records()]
     result = load_paths(catalogue, [write_lines(tmp_path, "dong_bo.jsonl", rows)])
-    assert [(f.entity, f.n_new) for f in result.files] == [("dossiers", 10)]
+    assert [(f.entity, f.n_read, f.n_new) for f in result.files] == [("dossiers", 10, 10), ("dossier_events", 0, 0)]
+    # Without its history, a dossier's last change is its latest own time.
+    assert catalogue.execute("select updated_at::varchar from dossiers "
+                             "where dossier_code = '000.00.18.H12-240306-0003'").fetchone() == ("2024-03-06 09:00:00",)
 
 
 def test_portal_times(con):

@@ -240,8 +240,8 @@ def sources(con: duckdb.DuckDBPyConnection, path: Path, entity: str | None = Non
 
 def _portal_sources(path: Path, found: portal.Layout, entity: str | None) -> list[SourceFile]:
     """Return one source per entity of the portal file (only `entity`'s when given); raise FileError when one cannot load."""
-    if entity and entity not in found.entities:
-        raise FileError(path, f"is a portal sync file: it holds {' and '.join(found.entities)}, not {entity}")
+    if entity and entity not in portal.MAPPINGS:
+        raise FileError(path, f"is a portal sync file: it holds {' and '.join(portal.MAPPINGS)}, not {entity}")
     missing = [f for f in portal.REQUIRED_FIELDS if f not in found.fields]
     if missing:
         raise FileError(path, f"missing required field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
@@ -252,7 +252,7 @@ def _portal_sources(path: Path, found: portal.Layout, entity: str | None) -> lis
     return [SourceFile(path, "portal JSON", BY_NAME[name], digest,
                        {m.column: (m.fields, "VARCHAR") for m in portal.MAPPINGS[name]}, personal, ignored, 0,
                        relation=portal.relation(name, found))
-            for name in found.entities if entity in (None, name)]
+            for name in portal.MAPPINGS if entity in (None, name)]
 
 
 def _quote(name: str) -> str:

@@ -10,7 +10,6 @@ unchanged; the README's "The portal's sync format" is rendered from these declar
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import duckdb
@@ -57,6 +56,8 @@ RECORD = {
     "QuaTrinhXuLy": [{"TrangThai": "VARCHAR", "ThoiDiemXuLy": "VARCHAR"}],
     "DanhSachTrangThai": [{"TrangThai": "VARCHAR", "ThoiDiemXuLy": "VARCHAR"}],
 }
+# The processing records need only the dossier, its unit and its history.
+HISTORY_RECORD = {k: RECORD[k] for k in ("MaHoSo", "MaDonVi", "QuaTrinhXuLy", "DanhSachTrangThai")}
 
 
 def _literal(text: str) -> str:
@@ -71,9 +72,17 @@ def _codes(codes) -> str:
     return "[" + ", ".join(_literal(c) for c in codes) + "]"
 
 
+PORTAL_TIME_FORMATS = "['%Y%m%d%H%M%S', '%Y%m%d']"
+
+
 def time_text(value: str) -> str:
     """Return the portal time `value` as text the parser reads: `yyyyMMddHHmmss` (or `yyyyMMdd`) as ISO, else as written."""
-    return f"coalesce(strftime(try_strptime(trim({value}), ['%Y%m%d%H%M%S', '%Y%m%d']), '%Y-%m-%d %H:%M:%S'), {value})"
+    return f"coalesce(strftime(try_strptime(trim({value}), {PORTAL_TIME_FORMATS}), '%Y-%m-%d %H:%M:%S'), {value})"
+
+
+def _timestamp(value: str) -> str:
+    """Return the TIMESTAMP of a portal time: the portal's own form directly, any other through the common parser."""
+    return f"coalesce(try_strptime(trim({value}), {PORTAL_TIME_FORMATS}), {parse.timestamp_expr(value)})"
 
 
 def _code(value: str) -> str:
@@ -86,27 +95,39 @@ def _coded(value: str, codes: dict[str, str]) -> str:
     return f"coalesce({_map(codes)}[{_code(value)}], {value})"
 
 
+def _read_items(items: str, value) -> str:
+    """Return the SQL list of {text, value} for the non-blank texts of the SQL list `items`, `value(x)` parsing one.
+
+    Each item is parsed once: the callers bind the list to a lambda's name rather than repeating it.
+    """
+    return (f"list_transform(list_filter({items}, x -> nullif(trim(x), '') is not null),"
+            f" x -> {{'text': x, 'value': {value('x')}}})")
+
+
+def _unread(items: str) -> str:
+    """Return the texts of the {text, value} list `items` whose value did not parse, joined by '; '."""
+    return f"array_to_string(list_transform(list_filter({items}, i -> i.value is null), i -> i.text), '; ')"
+
+
 def _any_true(items: str) -> str:
     """Return 'true' when some flag of the SQL list `items` is true, 'false' when all are false, null when none is given.
 
     A flag that is no boolean makes the result the unreadable flags as written, which the parser rejects.
     """
-    given = f"list_filter({items}, x -> nullif(trim(x), '') is not null)"
-    bad = f"list_filter({given}, x -> ({parse.bool_expr('x')}) is null)"
-    return (f"case when len({given}) = 0 then null"
-            f" when len({bad}) > 0 then array_to_string({bad}, '; ')"
-            f" when list_bool_or(list_transform({given}, x -> {parse.bool_expr('x')})) then 'true' else 'false' end")
+    return (f"list_transform([{_read_items(items, parse.bool_expr)}], fs ->"
+            f" case when len(fs) = 0 then null"
+            f" when list_bool_or(list_transform(fs, i -> i.value is null)) then {_unread('fs')}"
+            f" when list_bool_or(list_transform(fs, i -> i.value)) then 'true' else 'false' end)[1]")
 
 
 def _fee_total() -> str:
     fees = "coalesce(r.DanhSachPhiLePhi, r.DanhSachLePhi)"
-    prices = f"list_filter(list_transform({fees}, f -> f.Gia), g -> nullif(trim(g), '') is not null)"
-    bad = f"list_filter({prices}, g -> ({parse.number_expr('g')}) is null)"
+    prices = _read_items(f"list_transform({fees}, f -> f.Gia)", parse.number_expr)
     # One price is passed on as written, so that a rejection shows it so.
-    return (f"case when {fees} is null then null"
-            f" when len({bad}) > 0 then array_to_string({bad}, '; ')"
-            f" when len({prices}) = 1 then {prices}[1]"
-            f" else coalesce(list_sum(list_transform({prices}, g -> {parse.number_expr('g')})), 0)::varchar end")
+    return (f"case when {fees} is not null then list_transform([{prices}], ps ->"
+            f" case when list_bool_or(list_transform(ps, i -> i.value is null)) then {_unread('ps')}"
+            f" when len(ps) = 1 then ps[1].text"
+            f" else coalesce(list_sum(list_transform(ps, i -> i.value)), 0)::varchar end)[1] end")
 
 
 def _paid_online() -> str:
@@ -139,8 +160,8 @@ CHANGE_TIMES = ("NgayNopHoSo", "NgayTiepNhan", "NgayKetThucXuLy", "NgayTra")
 
 
 def _updated_at() -> str:
-    times = ", ".join(parse.timestamp_expr(time_text(f"r.{f}")) for f in CHANGE_TIMES)
-    history = f"list_max(list_transform({HISTORY}, h -> {parse.timestamp_expr(time_text('h.ThoiDiemXuLy'))}))"
+    times = ", ".join(_timestamp(f"r.{f}") for f in CHANGE_TIMES)
+    history = f"list_max(list_transform({HISTORY}, h -> {_timestamp('h.ThoiDiemXuLy')}))"
     return f"greatest({times}, {history})::varchar"
 
 
@@ -207,7 +228,6 @@ DOSSIER_EVENTS = (
 MAPPINGS = {"dossiers": DOSSIERS, "dossier_events": DOSSIER_EVENTS}
 # The fields a portal file must have (`MaHoSo` is what makes it one): without them no row could load.
 REQUIRED_FIELDS = ("MaHoSo", "MaTTHC", "MaDonVi")
-HISTORY_FIELDS = ("QuaTrinhXuLy", "DanhSachTrangThai")
 ENTRY_LINES = 1000  # a history entry's line is its record's number times this, plus its position
 
 
@@ -218,20 +238,15 @@ class Layout:
     wrapper: str | None
     fields: tuple[str, ...]
 
-    @property
-    def entities(self) -> tuple[str, ...]:
-        """Return the entities the file holds: dossier_events only when its records carry a status history."""
-        if any(f in self.fields for f in HISTORY_FIELDS):
-            return tuple(MAPPINGS)
-        return ("dossiers",)
-
 
 def layout(con: duckdb.DuckDBPyConnection, path) -> Layout | None:
     """Return the file's portal layout, or None when the file is JSON of another kind.
 
     Records have `MaHoSo` at the top; a wrapped file is one object with a member that is an array of such records.
+    The fields are those of the reader's sample (the first 20,480 records): only the mapped fields are ever read,
+    so the others serve only the summary's lists of dropped and ignored fields.
     """
-    describe = f"describe select * from read_json($path, sample_size = -1, maximum_object_size = {MAX_OBJECT_BYTES})"
+    describe = f"describe select * from read_json($path, maximum_object_size = {MAX_OBJECT_BYTES})"
     columns = con.execute(describe, {"path": str(path)}).fetchall()
     names = [c[0] for c in columns]
     if "MaHoSo" in names:
@@ -250,17 +265,30 @@ def is_personal(field: str) -> bool:
     return field in PERSONAL_FIELDS or field.startswith(PERSONAL_PREFIXES)
 
 
-def _records(found: Layout) -> str:
-    """Return the subquery of the file's records as (line = the record's number, r = its struct), reading $path."""
-    struct = _literal(json.dumps(RECORD))
+def _sql_type(spec) -> str:
+    """Return the DuckDB type of a RECORD entry: a type name, a list of one item spec, or a dict of fields."""
+    if isinstance(spec, list):
+        return _sql_type(spec[0]) + "[]"
+    if isinstance(spec, dict):
+        return "STRUCT(" + ", ".join(f"{_quote(k)} {_sql_type(v)}" for k, v in spec.items()) + ")"
+    return spec
+
+
+def _records(found: Layout, fields: dict) -> str:
+    """Return the subquery of the file's records as (line = the record's number, r = a struct of `fields`), reading $path.
+
+    The JSON reader types the fields itself (a number read as VARCHAR is its text); no other field is read.
+    """
     if found.wrapper is None:
+        columns = "{" + ", ".join(f"{_literal(k)}: {_literal(_sql_type(v))}" for k, v in fields.items()) + "}"
         # A window without order numbers the records as the reader yields them, which is the file's order.
-        return (f"(select row_number() over () as line, json_transform(json, {struct}) as r"
-                f" from read_json_objects($path, maximum_object_size = {MAX_OBJECT_BYTES}))")
+        return (f"(select row_number() over () as line, t as r"
+                f" from read_json($path, columns = {columns}, maximum_object_size = {MAX_OBJECT_BYTES}) t)")
     member = _literal(found.wrapper)
-    return (f"(select unnest(generate_series(1, len(items))) as line, json_transform(unnest(items), {struct}) as r"
+    items = _literal(_sql_type([fields]))
+    return (f"(select unnest(generate_series(1, len(items))) as line, unnest(items) as r"
             f" from (select {_quote(found.wrapper)} as items"
-            f" from read_json($path, columns = {{{member}: 'JSON[]'}}, maximum_object_size = {MAX_OBJECT_BYTES})))")
+            f" from read_json($path, columns = {{{member}: {items}}}, maximum_object_size = {MAX_OBJECT_BYTES})))")
 
 
 def _quote(name: str) -> str:
@@ -268,12 +296,20 @@ def _quote(name: str) -> str:
 
 
 def relation(entity: str, found: Layout) -> str:
-    """Return the SQL subquery of the entity's rows in the portal file bound as $path: `line` and each column as text."""
+    """Return the SQL subquery of the entity's rows in the portal file bound as $path: `line` and each column as text.
+
+    The rows are a materialised CTE: the parser names each column several times, and DuckDB would otherwise
+    compute a column's expression, json and list functions included, once for every mention.
+    """
+    return f"(with staged as materialized {_rows(entity, found)} select * from staged)"
+
+
+def _rows(entity: str, found: Layout) -> str:
     columns = ", ".join(f"{m.sql} as {_quote(m.column)}" for m in MAPPINGS[entity])
     if entity == "dossiers":
-        return f"(select line, {columns} from {_records(found)})"
+        return f"(select line, {columns} from {_records(found, RECORD)})"
     entries = (f"select line, r, unnest({HISTORY}) as h, unnest(generate_series(1, len({HISTORY}))) as seq"
-               f" from {_records(found)}")
+               f" from {_records(found, HISTORY_RECORD)}")
     previous = "lag(trim(h.TrangThai)) over (partition by line order by seq) as previous"
     not_events = ", ".join(map(_literal, NOT_AN_EVENT))
     # The loader tells rows apart by line: an entry's is its record's number and its own position, 7002 for 7's second.
