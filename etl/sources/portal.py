@@ -3,8 +3,9 @@
 A portal file is JSON — an array of records, JSON Lines, or an object wrapping an array of
 records — recognised by the records' `MaHoSo` field, whatever the file's name. One file holds
 two entities: the dossiers, and in each record's status history their processing records
-(dossier_events). Each becomes a source of its own, read in DuckDB: nested arrays are taken
-apart with json_transform and list functions, never a Python loop per record. Every mapping
+(dossier_events). Each becomes a source of its own, read in DuckDB: the JSON reader reads only
+the mapped fields, nested arrays as lists of structs, which list functions and unnest take
+apart; there is no Python loop per record. Every mapping
 below yields a canonical column as text, so the common parsing, checks and rejections apply
 unchanged; the README's "The portal's sync format" is rendered from these declarations.
 """
@@ -66,10 +67,6 @@ def _literal(text: str) -> str:
 
 def _map(pairs: dict[str, str]) -> str:
     return "map {" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in pairs.items()) + "}"
-
-
-def _codes(codes) -> str:
-    return "[" + ", ".join(_literal(c) for c in codes) + "]"
 
 
 PORTAL_TIME_FORMATS = "['%Y%m%d%H%M%S', '%Y%m%d']"
@@ -228,7 +225,8 @@ DOSSIER_EVENTS = (
 MAPPINGS = {"dossiers": DOSSIERS, "dossier_events": DOSSIER_EVENTS}
 # The fields a portal file must have (`MaHoSo` is what makes it one): without them no row could load.
 REQUIRED_FIELDS = ("MaHoSo", "MaTTHC", "MaDonVi")
-ENTRY_LINES = 1000  # a history entry's line is its record's number times this, plus its position
+# A history entry's line is its record's number times this, plus its position: a portal history has tens of entries.
+ENTRY_LINES = 1000
 
 
 @dataclass(frozen=True)
