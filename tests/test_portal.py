@@ -140,7 +140,7 @@ def test_sample_maps_every_field_and_status(catalogue):
     assert result.files[0].ignored == ["TenTTHC", "NgayTuChoi"]
 
 
-def test_json_lines_and_a_wrapped_array_load_the_same_rows(catalogue, tmp_path):
+def test_json_lines_a_wrapped_array_and_a_single_record_load_the_same_rows(catalogue, tmp_path):
     load_paths(catalogue, [write_lines(tmp_path, "dong_bo.jsonl", records())])
     assert (dossiers(catalogue), events(catalogue)) == (DOSSIERS, EVENTS)
     catalogue.execute("delete from dossier_events; delete from dossiers")
@@ -148,6 +148,11 @@ def test_json_lines_and_a_wrapped_array_load_the_same_rows(catalogue, tmp_path):
     result = load_paths(catalogue, [wrapped])
     assert (dossiers(catalogue), events(catalogue)) == (DOSSIERS, EVENTS)
     assert result.files[0].personal == PERSONAL
+    catalogue.execute("delete from dossier_events; delete from dossiers")
+    single = next(r for r in records() if r["TrangThaiHoSo"] == "10")
+    load_paths(catalogue, [write_json(tmp_path, "mot_ho_so.json", single)])
+    assert dossiers(catalogue) == [d for d in DOSSIERS if d[9] == "returned"]
+    assert events(catalogue) == [e for e in EVENTS if e[0] == single["MaHoSo"]]
 
 
 def test_bad_records_are_rejected_with_their_reason_and_the_rest_loads(catalogue, tmp_path):

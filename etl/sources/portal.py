@@ -97,7 +97,7 @@ def _read_items(items: str, value) -> str:
 
     Each item is parsed once: the callers bind the list to a lambda's name rather than repeating it.
     """
-    return (f"list_transform(list_filter({items}, x -> nullif(trim(x), '') is not null),"
+    return (f"list_transform(list_filter({items}, x -> {parse.present('x')}),"
             f" x -> {{'text': x, 'value': {value('x')}}})")
 
 
@@ -133,15 +133,11 @@ def _paid_online() -> str:
             f" when regexp_full_match({value}, '\\d+') then 'false' else r.DuocThanhToanTrucTuyen end")
 
 
-def _present(value: str) -> str:
-    return f"(nullif(trim({value}), '') is not null)"
-
-
 def _result_file() -> str:
     results = "r.DanhSachGiayToKetQua"
-    complete = (f"list_filter({results}, g -> {_present('coalesce(g.MaGiayToKetQua, g.MaKetQua)')}"
-                f" and {_present('g.DuongDanTepTinKetQua')})")
-    top = f"{_present('r.MaKetQua')} and {_present('r.DuongDanTepTinKetQua')}"
+    complete = (f"list_filter({results}, g -> {parse.present('coalesce(g.MaGiayToKetQua, g.MaKetQua)')}"
+                f" and {parse.present('g.DuongDanTepTinKetQua')})")
+    top = f"{parse.present('r.MaKetQua')} and {parse.present('r.DuongDanTepTinKetQua')}"
     return (f"case when {results} is null and r.MaKetQua is null and r.DuongDanTepTinKetQua is null then null"
             f" when {top} or len({complete}) > 0 then 'true' else 'false' end")
 
