@@ -11,6 +11,7 @@ unchanged; the README's "The portal's sync format" is rendered from these declar
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import duckdb
@@ -238,9 +239,11 @@ def layout(con: duckdb.DuckDBPyConnection, path) -> Layout | None:
 
     Records have `MaHoSo` at the top; a wrapped file is one object with a member that is an array of such records.
     The fields are those of the reader's sample (the first 20,480 records): only the mapped fields are ever read,
-    so the others serve only the summary's lists of dropped and ignored fields.
+    so the others serve only the summary's lists of dropped and ignored fields. Types deeper than a wrapped record's
+    own fields are left undetected: only names are needed, and a large wrapped file is described several times faster.
     """
-    describe = f"describe select * from read_json($path, maximum_object_size = {MAX_OBJECT_BYTES})"
+    describe = ("describe select * from read_json($path, maximum_depth = 3, "
+                f"maximum_object_size = {MAX_OBJECT_BYTES})")
     columns = con.execute(describe, {"path": str(path)}).fetchall()
     names = [c[0] for c in columns]
     if "MaHoSo" in names:
@@ -271,18 +274,18 @@ def _sql_type(spec) -> str:
 def _records(found: Layout, fields: dict) -> str:
     """Return the subquery of the file's records as (line = the record's number, r = a struct of `fields`), reading $path.
 
-    The JSON reader types the fields itself (a number read as VARCHAR is its text); no other field is read.
+    The fields are typed as they are read (a number read as VARCHAR is its text); no other field is read.
     """
     if found.wrapper is None:
         columns = "{" + ", ".join(f"{_literal(k)}: {_literal(_sql_type(v))}" for k, v in fields.items()) + "}"
         # A window without order numbers the records as the reader yields them, which is the file's order.
         return (f"(select row_number() over () as line, t as r"
                 f" from read_json($path, columns = {columns}, maximum_object_size = {MAX_OBJECT_BYTES}) t)")
-    member = _literal(found.wrapper)
-    items = _literal(_sql_type([fields]))
+    # A wrapped file is one JSON value: transformed whole from its text, it is parsed once (the JSON reader
+    # is several times slower on one large value).
+    wrapper = _literal(json.dumps({found.wrapper: [fields]}))
     return (f"(select unnest(generate_series(1, len(items))) as line, unnest(items) as r"
-            f" from (select {_quote(found.wrapper)} as items"
-            f" from read_json($path, columns = {{{member}: {items}}}, maximum_object_size = {MAX_OBJECT_BYTES})))")
+            f" from (select json_transform(content, {wrapper}).{_quote(found.wrapper)} as items from read_text($path)))")
 
 
 def _quote(name: str) -> str:
@@ -292,18 +295,21 @@ def _quote(name: str) -> str:
 def relation(entity: str, found: Layout) -> str:
     """Return the SQL subquery of the entity's rows in the portal file bound as $path: `line` and each column as text.
 
-    The rows are a materialised CTE: the parser names each column several times, and DuckDB would otherwise
-    compute a column's expression, json and list functions included, once for every mention.
+    Both steps are materialised CTEs. The records: a wrapped file's come from one value, and the mappings would
+    otherwise run on a single thread. The rows: the parser names each column several times, and DuckDB would
+    otherwise compute a column's expression, list functions included, once for every mention.
     """
-    return f"(with staged as materialized {_rows(entity, found)} select * from staged)"
+    fields = RECORD if entity == "dossiers" else HISTORY_RECORD
+    return (f"(with records as materialized {_records(found, fields)}, staged as materialized {_rows(entity)}"
+            " select * from staged)")
 
 
-def _rows(entity: str, found: Layout) -> str:
+def _rows(entity: str) -> str:
+    """Return the subquery of the entity's rows over the CTE `records`."""
     columns = ", ".join(f"{m.sql} as {_quote(m.column)}" for m in MAPPINGS[entity])
     if entity == "dossiers":
-        return f"(select line, {columns} from {_records(found, RECORD)})"
-    entries = (f"select line, r, unnest({HISTORY}) as h, unnest(generate_series(1, len({HISTORY}))) as seq"
-               f" from {_records(found, HISTORY_RECORD)}")
+        return f"(select line, {columns} from records)"
+    entries = f"select line, r, unnest({HISTORY}) as h, unnest(generate_series(1, len({HISTORY}))) as seq from records"
     previous = "lag(trim(h.TrangThai)) over (partition by line order by seq) as previous"
     not_events = ", ".join(map(_literal, NOT_AN_EVENT))
     # The loader tells rows apart by line: an entry's is its record's number and its own position, 7002 for 7's second.
