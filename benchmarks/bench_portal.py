@@ -187,8 +187,7 @@ def main() -> None:
                  "parsing, every check, duplicate keys, upsert and commit; plain = the same rows in the contract's "
                  "column names, one file per entity. The portal file is read twice, once per entity, and each "
                  "record carries the fields the load leaves unread (names, documents, personal data). A wrapping "
-                 "object is one JSON value, which DuckDB's reader describes and parses as a whole, on one thread: "
-                 "large exports load faster as JSON Lines or an array."]
+                 "object is one JSON value, read as text and transformed whole before its records are taken apart."]
     record(rows)
 
 
