@@ -92,11 +92,14 @@ class ProgressBar:
             self.bar.stop()
 
 
-def _already_loaded(con: duckdb.DuckDBPyConnection, sources: list[files.SourceFile]) -> dict[str, int]:
-    """Return the sha256 of each given file that a previous load wrote, with the first load that did."""
-    rows = con.execute("select sha256, min(load_id) from load_files where list_contains($1, sha256) group by sha256",
-                       [[s.sha256 for s in sources]]).fetchall()
-    return dict(rows)
+def _already_loaded(con: duckdb.DuckDBPyConnection, sources: list[files.SourceFile]) -> dict[tuple[str, str], int]:
+    """Return the (sha256, entity) of each given source that a previous load wrote, with the first load that did.
+
+    A file can hold two entities (the portal's sync format): each is loaded once.
+    """
+    rows = con.execute("""select sha256, entity, min(load_id) from load_files where list_contains($1, sha256)
+                          group by sha256, entity""", [[s.sha256 for s in sources]]).fetchall()
+    return {(digest, entity): load_id for digest, entity, load_id in rows}
 
 
 def parse(con: duckdb.DuckDBPyConnection, entity: Entity, staged: files.Staged, rows: str) -> None:
@@ -187,17 +190,18 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
     the paths).
     """
     order = {e.name: i for i, e in enumerate(ENTITIES)}
-    sources = [files.inspect(con, path, entity) for path in files.discover(paths)]
+    sources = [s for path in files.discover(paths) for s in files.sources(con, path, entity)]
     sources.sort(key=lambda s: order[s.entity.name])
     loaded = _already_loaded(con, sources)
     results, todo, seen = [], [], set()
     for s in sources:
-        if s.sha256 in loaded or s.sha256 in seen:
+        key = (s.sha256, s.entity.name)
+        if key in loaded or key in seen:
             results.append(FileResult(s.name, s.entity.name, personal=s.personal, ignored=s.ignored,
-                                      skipped_by=loaded.get(s.sha256, -1)))
+                                      skipped_by=loaded.get(key, -1)))
         else:
             todo.append(s)
-            seen.add(s.sha256)
+            seen.add(key)
     if not todo:
         return LoadResult(None, results)
     started_at = settings.local_now()

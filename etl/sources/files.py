@@ -2,7 +2,8 @@
 
 A file is inspected first (format, entity, header, required columns, checksum) without
 writing anything; only then is it staged. Staging selects the canonical columns by name, so
-personal and other columns are never materialised.
+personal and other columns are never materialised. A JSON file in the national portal's sync
+format holds two entities and is read by its own module (`portal`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import pyarrow.csv as pa_csv
 import python_calamine
 
 from etl.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
+from etl.sources import portal
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
            ".jsonl": "json", ".ndjson": "json", ".json": "json"}
@@ -49,6 +51,8 @@ class SourceFile:
     personal: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     line_offset: int = 1  # added to the 1-based row number to give the reported line
+    # For a file read by its own module: the SQL subquery of `line` and the columns as text, reading $path.
+    relation: str | None = None
 
     @property
     def name(self) -> str:
@@ -219,6 +223,38 @@ def inspect(con: duckdb.DuckDBPyConnection, path: Path, entity: str | None = Non
     return SourceFile(path, fmt, target, sha256(path), columns, personal, ignored, offset)
 
 
+def sources(con: duckdb.DuckDBPyConnection, path: Path, entity: str | None = None) -> list[SourceFile]:
+    """Return the sources the file holds: a portal sync file's entities (see `portal`), or the one `inspect` finds.
+
+    Raises FileError as `inspect` does, and when `entity` names one a portal file does not hold.
+    """
+    if FORMATS.get(path.suffix.lower()) == "json":
+        try:
+            found = portal.layout(con, path)
+        except duckdb.Error as e:
+            raise unreadable(path, "json", e) from e
+        if found:
+            return _portal_sources(path, found, entity)
+    return [inspect(con, path, entity)]
+
+
+def _portal_sources(path: Path, found: portal.Layout, entity: str | None) -> list[SourceFile]:
+    """Return one source per entity of the portal file (only `entity`'s when given); raise FileError when one cannot load."""
+    if entity and entity not in portal.MAPPINGS:
+        raise FileError(path, f"is a portal sync file: it holds {' and '.join(portal.MAPPINGS)}, not {entity}")
+    missing = [f for f in portal.REQUIRED_FIELDS if f not in found.fields]
+    if missing:
+        raise FileError(path, f"missing required field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                              "of the portal's sync format")
+    personal = [f for f in found.fields if portal.is_personal(f) or is_personal(f)]
+    ignored = [f for f in found.fields if f not in portal.RECORD and f not in personal]
+    digest = sha256(path)
+    return [SourceFile(path, "portal JSON", BY_NAME[name], digest,
+                       {m.column: (m.fields, "VARCHAR") for m in portal.MAPPINGS[name]}, personal, ignored, 0,
+                       relation=portal.relation(name, found))
+            for name in portal.MAPPINGS if entity in (None, name)]
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -253,8 +289,10 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> Stag
     Parquet is read in place with its types, `line` being the 1-based row number; JSON in place
     as text, `line` being the JSON line; CSV (`line`: the physical line, header = 1) and the
     first sheet of an xlsx file (`line`: the sheet row) become an Arrow table of text registered
-    as `name`.
+    as `name`. A file read by its own module is staged by its `relation`.
     """
+    if source.relation:
+        return Staged(source.relation, {"path": str(source.path)}, {col: "VARCHAR" for col in source.columns})
     picked = ", ".join(f"{_quote(src)} as {_quote(col)}" for col, (src, _) in source.columns.items())
     if source.format == "parquet":
         relation = f"(select file_row_number + 1 as line, {picked} from {_reader('parquet')})"
