@@ -50,7 +50,7 @@ MONTHLY = {"c_received": "sum", "c_procedure_leaf": "bit_or", "l_finished": "sum
 
 def from_months(table: str, kind: str, columns: list[str]) -> str:
     """Return SQL building a quarter's or year's leaf table from the months' copy of it (`month_<table>`)."""
-    keys = "l.unit_code, l.unit_valid_from"
+    keys = "l.unit_code, l.unit_valid_from" + (", l.word" if table == "c_procedure_leaf" else "")
     combined = ", ".join(f"{MONTHLY[table]}(l.{c}) as {c}" for c in columns) or "count(*) as n_rows"
     return f"""
         create or replace temp table {table} as
@@ -60,15 +60,18 @@ def from_months(table: str, kind: str, columns: list[str]) -> str:
         group by all"""
 
 
+# A set of procedures is stored as 64-bit words: procedure n is bit n % 64 of word n // 64.
+WORD = "procedure_id // 64 as word"
+
+
 def procedure_set(condition: str) -> str:
-    """Return the aggregate of the procedures (by `procedure_ids`) of the rows meeting a condition, as a bit string."""
-    return (f"bitstring_agg(procedure_id, 0, getvariable('procedure_top')) "
-            f"filter (where coalesce({condition}, false))")
+    """Return the aggregate of one word of the set of procedures (by `procedure_ids`) of the rows meeting a condition."""
+    return f"coalesce(bit_or(1::ubigint << (procedure_id % 64)::ubigint) filter (where coalesce({condition}, false)), 0)"
 
 
 def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], monthly: bool = False) -> tuple[str, ...]:
     """Return the statements of the received basis: counts per unit holding dossiers, their totals per scope, and
-    per unit the set of procedures that met each `having` condition (`c_procedure_leaf`, one bit string each).
+    per unit the set of procedures that met each `having` condition (`c_procedure_leaf`, one row per word of them).
     `monthly`: add up the months'."""
     counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
     sets = ", ".join(f"{procedure_set(cond)} as {name}" for cond, name in havings.items())
@@ -80,7 +83,7 @@ def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], m
         group by all"""
     procedures = f"""
         create or replace temp table c_procedure_leaf as
-        select p.period_start, d.unit_code, d.unit_valid_from, {sets or "true as any_row"}
+        select p.period_start, d.unit_code, d.unit_valid_from, d.{WORD}, {sets or "true as any_row"}
         from f_dossiers d
         {bucket_join(kind, "d.received_at")}
         group by all"""
@@ -102,7 +105,7 @@ AUTHORITY = """
 
 def procedure_masks(measures: dict[Measure, str]) -> str:
     """Return SQL for `procedure_masks`: per province, kind of unit and `owner` (as in `authority`), the set of
-    procedures (as a bit string over `procedure_ids`) that meet each procedure measure's condition, once per run.
+    procedures (in words, as in `c_procedure_leaf`) that meet each procedure measure's condition, once per run.
 
     A procedure outside the province's catalogue is judged on an empty catalogue row, as a left join gives it.
     """
@@ -120,23 +123,22 @@ def procedure_masks(measures: dict[Measure, str]) -> str:
             cross join procedure_ids i
             left join procedures pr on pr.province_code = s.province_code and pr.procedure_code = i.procedure_code
         )
-        select province_code, kind, coalesce(unit_code, kind) as owner, {masks or "true as any_row"}
+        select province_code, kind, coalesce(unit_code, kind) as owner, {WORD}, {masks or "true as any_row"}
         from rows group by all"""
 
 
 def procedure(measures: dict[Measure, str], having_columns: dict[str, str]) -> str:
     """Return SQL counting, per period and scoring unit, the procedures that meet each procedure measure.
 
-    The sets of the units in a scope are joined into the scope's (a bitwise or), and a measure counts the
-    procedures both in the set of its `having` condition and in the mask of its own condition.
+    The sets of the units in a scope are joined into the scope's (a bitwise or of each word), and a measure counts
+    the procedures both in the set of its `having` condition and in the mask of its own condition.
     """
     sets = ", ".join(f"bit_or(l.{name}) as {name}" for name in having_columns.values())
-    counts = [f"coalesce(bit_count(c.{having_columns[m.having]} & k.{name}), 0) as {name}"
-              for m, name in measures.items()]
+    counts = [f"sum(bit_count(c.{having_columns[m.having]} & k.{name})) as {name}" for m, name in measures.items()]
     return f"""
         create or replace temp table b_procedure as
         with c_procedure as (
-            select m.period_start, m.scope_code as unit_code, {sets or "true as any_row"}
+            select m.period_start, m.scope_code as unit_code, l.word, {sets or "true as any_row"}
             from c_procedure_leaf l
             join scope_map m on m.period_start = l.period_start and m.leaf_code = l.unit_code
                             and m.leaf_from is not distinct from l.unit_valid_from
@@ -147,7 +149,8 @@ def procedure(measures: dict[Measure, str], having_columns: dict[str, str]) -> s
         join scope_units s on s.period_start = c.period_start and s.unit_code = c.unit_code
         join procedure_masks k
           on k.province_code = s.province_code and k.kind = s.kind
-         and k.owner = case s.kind when 'department' then s.unit_code else s.kind end"""
+         and k.owner = case s.kind when 'department' then s.unit_code else s.kind end and k.word = c.word
+        group by all"""
 
 
 def processed(kind: str, measures: dict[Measure, str]) -> str:

@@ -80,11 +80,10 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
                 "?::int as publish_days",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
-    # procedures are numbered, so that a unit's set of them is a bit string
+    # procedures are numbered, so that a unit's set of them is a few 64-bit words
     con.execute("""create or replace temp table procedure_ids as
                    select procedure_code, row_number() over (order by procedure_code) - 1 as procedure_id
                    from (select procedure_code from procedures union select procedure_code from dossiers)""")
-    con.execute("set variable procedure_top = (select greatest(count(*) - 1, 0) from procedure_ids)")
     if window is None:
         con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
