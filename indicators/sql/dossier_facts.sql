@@ -5,10 +5,8 @@ dossiers as (
     select * from dossiers
 ),
 units as (
-    select unit_code, valid_from, valid_to from units
-),
-tree as (
-    select unit_code, valid_from, province_code from t_tree
+    -- the unit tree holds every unit with its validity and its province
+    select unit_code, valid_from, valid_to, province_code from t_tree
 ),
 procedures as (
     select province_code, procedure_code, fee_bearing, requires_result_document, max_processing_days from procedures
@@ -36,7 +34,7 @@ events as (
 ),
 located as (
     -- a dossier belongs to the unit with its code valid on the day it was received
-    select d.dossier_code, d.procedure_code, d.unit_code, u.valid_from as unit_valid_from, t.province_code,
+    select d.dossier_code, d.procedure_code, d.unit_code, u.valid_from as unit_valid_from, u.province_code,
            d.channel, d.status, d.due_at, d.finished_at, d.returned_at, d.updated_at,
            coalesce(d.received_at, e.received_event_at) as received_at,
            d.synced_to_portal as is_synced, coalesce(d.fee_total, 0) as fee_total, d.paid_online,
@@ -53,7 +51,6 @@ located as (
       on u.unit_code = d.unit_code
      and (u.valid_from is null or u.valid_from <= coalesce(d.received_at, d.submitted_at)::date)
      and (u.valid_to is null or u.valid_to >= coalesce(d.received_at, d.submitted_at)::date)
-    join tree t on t.unit_code = u.unit_code and t.valid_from is not distinct from u.valid_from
 ),
 ended as (
     -- end of processing: the first terminal event by priority finished > returned > stopped/rejected >
