@@ -161,11 +161,14 @@ def processed(kind: str, measures: dict[Measure, str]) -> str:
             join periods p on d.received_at <= p.eff_end_at and (d.end_at is null or d.end_at >= p.period_start)"""
     else:
         step = {"month": "1 month", "quarter": "3 months", "year": "1 year"}[kind]
+        # only the periods asked for: a refresh since a day scores the last few, not every one a dossier was open in
         spread = f"""
-            select d.*, unnest(generate_series(date_trunc('{kind}', d.received_at),
-                                               date_trunc('{kind}', least(coalesce(d.end_at, r.as_of), r.as_of)),
+            select d.*, unnest(generate_series(greatest(date_trunc('{kind}', d.received_at), b.first_start),
+                                               least(date_trunc('{kind}', least(coalesce(d.end_at, r.as_of), r.as_of)),
+                                                     b.last_start),
                                                interval '{step}')) as period_start
-            from f_dossiers d cross join run_params r"""
+            from f_dossiers d cross join run_params r
+            cross join (select min(period_start) as first_start, max(period_start) as last_start from periods) b"""
     counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
     return f"""
         create or replace temp table l_processed as
