@@ -252,7 +252,7 @@ indicator values and {n_scores:,} unit scores (~10 s: DuckDB compresses every ro
 facts, one row per dossier with its end of processing, supplement times and working-day lookups
 (~7 s); the procedure sets of 3.2, 3.5 and 4.6 (~4 s, from ~19 s: a unit's procedures are a few
 64-bit words joined by bitwise or up the tree, no longer a (unit, period, procedure) table); the
-received counts, points, totals and ranks (~8 s together). Quarters and years add up the months'
+received and finished counts, scopes, points, totals and ranks (~10 s together). Quarters and years add up the months'
 counts and procedure sets; the catalogue's authority counts and procedure masks are computed once.
 
 The one-period run spends most of its time (~9 s of ~13 s profiled) on the dossier facts: every
