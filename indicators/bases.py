@@ -103,6 +103,11 @@ AUTHORITY = """
     end and coalesce(pr.status, 'public') <> 'abolished'"""
 
 
+# What the catalogue offers a unit depends only on its province and kind, and for a department on its code.
+OWNERS = """select distinct province_code, kind, case when kind = 'department' then unit_code end as unit_code
+            from t_tree where province_code is not null"""
+
+
 def procedure_masks(measures: dict[Measure, str]) -> str:
     """Return SQL for `procedure_masks`: per province, kind of unit and `owner` (as in `authority`), the set of
     procedures (in words, as in `c_procedure_leaf`) that meet each procedure measure's condition, once per run.
@@ -112,10 +117,7 @@ def procedure_masks(measures: dict[Measure, str]) -> str:
     masks = ", ".join(f"{procedure_set(m.where)} as {name}" for m, name in measures.items())
     return f"""
         create or replace temp table procedure_masks as
-        with units as (
-            select distinct province_code, kind, case when kind = 'department' then unit_code end as unit_code
-            from t_tree where province_code is not null
-        ),
+        with units as ({OWNERS}),
         rows as (
             select s.province_code, s.kind, s.unit_code, i.procedure_id,
                    pr.* exclude (procedure_code, province_code), {AUTHORITY} as under_authority
@@ -247,10 +249,7 @@ def authority(measures: dict[Measure, str]) -> str:
     """
     return f"""
         create or replace temp table b_authority as
-        with units as (
-            select distinct province_code, kind, case when kind = 'department' then unit_code end as unit_code
-            from t_tree where province_code is not null
-        ),
+        with units as ({OWNERS}),
         rows as (
             select s.unit_code, s.kind, pr.*
             from units s

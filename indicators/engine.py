@@ -273,10 +273,16 @@ def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
 
 def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
     """Give the stored rows that were not recomputed this run's as_of, as a full refresh would."""
-    for table in ("indicator_values", "unit_scores"):
-        con.execute(f"""update {table} set as_of = (select as_of from run_params)
-                        where ruleset = ? and list_contains(?, period_kind)
-                          and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
+    con.execute("begin")
+    try:
+        for table in ("indicator_values", "unit_scores"):
+            con.execute(f"""update {table} set as_of = (select as_of from run_params)
+                            where ruleset = ? and list_contains(?, period_kind)
+                              and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def _ruleset(ruleset: RuleSet | str | None) -> RuleSet:
