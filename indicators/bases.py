@@ -44,13 +44,13 @@ def _rollup(leaf_table: str, columns: list[str], keys: str = "") -> str:
         group by all"""
 
 
-# Leaf tables that add up over time: a quarter's or a year's is the sum of its months'.
-MONTHLY = {"c_received": "sum", "c_procedure_leaf": "bool_or", "l_finished": "sum"}
+# Leaf tables that add up over time: a quarter's or a year's is the sum (or union) of its months'.
+MONTHLY = {"c_received": "sum", "c_procedure_leaf": "bit_or", "l_finished": "sum"}
 
 
 def from_months(table: str, kind: str, columns: list[str]) -> str:
     """Return SQL building a quarter's or year's leaf table from the months' copy of it (`month_<table>`)."""
-    keys = "l.unit_code, l.unit_valid_from" + (", l.procedure_code" if table == "c_procedure_leaf" else "")
+    keys = "l.unit_code, l.unit_valid_from" + (", l.word" if table == "c_procedure_leaf" else "")
     combined = ", ".join(f"{MONTHLY[table]}(l.{c}) as {c}" for c in columns) or "count(*) as n_rows"
     return f"""
         create or replace temp table {table} as
@@ -60,11 +60,21 @@ def from_months(table: str, kind: str, columns: list[str]) -> str:
         group by all"""
 
 
+# A set of procedures is stored as 64-bit words: procedure n is bit n % 64 of word n // 64.
+WORD = "procedure_id // 64 as word"
+
+
+def procedure_set(condition: str) -> str:
+    """Return the aggregate of one word of the set of procedures (by `procedure_ids`) of the rows meeting a condition."""
+    return f"coalesce(bit_or(1::ubigint << (procedure_id % 64)::ubigint) filter (where coalesce({condition}, false)), 0)"
+
+
 def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], monthly: bool = False) -> tuple[str, ...]:
     """Return the statements of the received basis: counts per unit holding dossiers, their totals per scope, and
-    which procedures met each `having` condition per unit (`c_procedure_leaf`). `monthly`: add up the months'."""
+    per unit the set of procedures that met each `having` condition (`c_procedure_leaf`, one row per word of them).
+    `monthly`: add up the months'."""
     counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
-    flags = ", ".join(f"bool_or(coalesce({cond}, false)) as {name}" for cond, name in havings.items())
+    sets = ", ".join(f"{procedure_set(cond)} as {name}" for cond, name in havings.items())
     cube = f"""
         create or replace temp table c_received as
         select p.period_start, d.unit_code, d.unit_valid_from, {counts or "count(*) as n_rows"}
@@ -73,7 +83,7 @@ def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], m
         group by all"""
     procedures = f"""
         create or replace temp table c_procedure_leaf as
-        select p.period_start, d.unit_code, d.unit_valid_from, d.procedure_code, {flags or "true as any_row"}
+        select p.period_start, d.unit_code, d.unit_valid_from, d.{WORD}, {sets or "true as any_row"}
         from f_dossiers d
         {bucket_join(kind, "d.received_at")}
         group by all"""
@@ -93,31 +103,56 @@ AUTHORITY = """
     end and coalesce(pr.status, 'public') <> 'abolished'"""
 
 
+# What the catalogue offers a unit depends only on its province and kind, and for a department on its code.
+OWNERS = """select distinct province_code, kind, case when kind = 'department' then unit_code end as unit_code
+            from t_tree where province_code is not null"""
+
+
+def procedure_masks(measures: dict[Measure, str]) -> str:
+    """Return SQL for `procedure_masks`: per province, kind of unit and `owner` (as in `authority`), the set of
+    procedures (in words, as in `c_procedure_leaf`) that meet each procedure measure's condition, once per run.
+
+    A procedure outside the province's catalogue is judged on an empty catalogue row, as a left join gives it.
+    """
+    masks = ", ".join(f"{procedure_set(m.where)} as {name}" for m, name in measures.items())
+    return f"""
+        create or replace temp table procedure_masks as
+        with units as ({OWNERS}),
+        rows as (
+            select s.province_code, s.kind, s.unit_code, i.procedure_id,
+                   pr.* exclude (procedure_code, province_code), {AUTHORITY} as under_authority
+            from units s
+            cross join procedure_ids i
+            left join procedures pr on pr.province_code = s.province_code and pr.procedure_code = i.procedure_code
+        )
+        select province_code, kind, coalesce(unit_code, kind) as owner, {WORD}, {masks or "true as any_row"}
+        from rows group by all"""
+
+
 def procedure(measures: dict[Measure, str], having_columns: dict[str, str]) -> str:
     """Return SQL counting, per period and scoring unit, the procedures that meet each procedure measure.
 
-    The procedures are gathered per scope inside this statement rather than stored first: the (period, scope,
-    procedure) set is about as large as the dossiers, and writing it out cost as much as counting it.
+    The sets of the units in a scope are joined into the scope's (a bitwise or of each word), and a measure counts
+    the procedures both in the set of its `having` condition and in the mask of its own condition.
     """
-    counts = [f"count(*) filter (where ({m.where}) and {having_columns[m.having]}) as {name}"
-              for m, name in measures.items()]
-    flags = ", ".join(f"bool_or(l.{name}) as {name}" for name in having_columns.values())
+    sets = ", ".join(f"bit_or(l.{name}) as {name}" for name in having_columns.values())
+    counts = [f"sum(bit_count(c.{having_columns[m.having]} & k.{name})) as {name}" for m, name in measures.items()]
     return f"""
         create or replace temp table b_procedure as
         with c_procedure as (
-            select m.period_start, m.scope_code as unit_code, l.procedure_code, {flags or "true as any_row"}
+            select m.period_start, m.scope_code as unit_code, l.word, {sets or "true as any_row"}
             from c_procedure_leaf l
             join scope_map m on m.period_start = l.period_start and m.leaf_code = l.unit_code
                             and m.leaf_from is not distinct from l.unit_valid_from
             group by all
-        ),
-        rows as (
-            select c.*, pr.* exclude (procedure_code, province_code), {AUTHORITY} as under_authority
-            from c_procedure c
-            join scope_units s on s.period_start = c.period_start and s.unit_code = c.unit_code
-            left join procedures pr on pr.province_code = s.province_code and pr.procedure_code = c.procedure_code
         )
-        select period_start, unit_code, {", ".join(counts) or "count(*) as n_rows"} from rows group by all"""
+        select c.period_start, c.unit_code, {", ".join(counts) or "count(*) as n_rows"}
+        from c_procedure c
+        join scope_units s on s.period_start = c.period_start and s.unit_code = c.unit_code
+        join procedure_masks k
+          on k.province_code = s.province_code and k.kind = s.kind
+         and k.owner = case s.kind when 'department' then s.unit_code else s.kind end and k.word = c.word
+        group by all"""
 
 
 def processed(kind: str, measures: dict[Measure, str]) -> str:
@@ -128,11 +163,14 @@ def processed(kind: str, measures: dict[Measure, str]) -> str:
             join periods p on d.received_at <= p.eff_end_at and (d.end_at is null or d.end_at >= p.period_start)"""
     else:
         step = {"month": "1 month", "quarter": "3 months", "year": "1 year"}[kind]
+        # only the periods asked for: a refresh since a day scores the last few, not every one a dossier was open in
         spread = f"""
-            select d.*, unnest(generate_series(date_trunc('{kind}', d.received_at),
-                                               date_trunc('{kind}', least(coalesce(d.end_at, r.as_of), r.as_of)),
+            select d.*, unnest(generate_series(greatest(date_trunc('{kind}', d.received_at), b.first_start),
+                                               least(date_trunc('{kind}', least(coalesce(d.end_at, r.as_of), r.as_of)),
+                                                     b.last_start),
                                                interval '{step}')) as period_start
-            from f_dossiers d cross join run_params r"""
+            from f_dossiers d cross join run_params r
+            cross join (select min(period_start) as first_start, max(period_start) as last_start from periods) b"""
     counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
     return f"""
         create or replace temp table l_processed as
@@ -204,20 +242,21 @@ def rollup(leaf_table: str, basis_table: str, columns: list[str]) -> str:
 
 
 def authority(measures: dict[Measure, str]) -> str:
-    """Return SQL counting, per scoring unit, the procedures under its authority that meet each measure.
+    """Return SQL counting the procedures under a unit's authority that meet each measure, once per run.
 
-    A unit is its code, kind and province: the 2025 reform gave some codes to a unit of another province.
+    They depend only on the unit's province and kind, and for a department on its code (the procedures it
+    handles): one row per province, kind and `owner` (the department's code, else the kind).
     """
     return f"""
         create or replace temp table b_authority as
-        with units as (select distinct unit_code, kind, province_code from scope_units),
+        with units as ({OWNERS}),
         rows as (
             select s.unit_code, s.kind, pr.*
             from units s
             join procedures pr on pr.province_code = s.province_code
             where {AUTHORITY}
         )
-        select unit_code, kind, province_code,
+        select province_code, kind, coalesce(unit_code, kind) as owner,
                {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
         from rows group by all"""
 

@@ -80,6 +80,10 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
                 "?::int as publish_days",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
+    # procedures are numbered, so that a unit's set of them is a few 64-bit words
+    con.execute("""create or replace temp table procedure_ids as
+                   select procedure_code, row_number() over (order by procedure_code) - 1 as procedure_id
+                   from (select procedure_code from procedures union select procedure_code from dossiers)""")
     if window is None:
         con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
@@ -92,6 +96,9 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
         con.execute(f"""create or replace temp table f_feedback as
                         select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
                     bounds)
+    grouped = by_basis(measure_columns()[0])
+    con.execute(bases.authority(grouped.get("authority", {})))
+    con.execute(bases.procedure_masks(grouped.get("procedure", {})))
     # the periods to score are those with dossiers or feedback: decisions alone do not make a period
     con.execute("""create or replace temp table data_months as
                    select distinct date_trunc('month', received_at) as month from f_dossiers
@@ -162,7 +169,6 @@ def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthl
     con.execute(bases.feedback(basis_kind, grouped.get("feedback", {})))
     for basis, leaf in LEAF_BASES.items():
         con.execute(bases.rollup(leaf, f"b_{basis}", list(grouped.get(basis, {}).values())))
-    con.execute(bases.authority(grouped.get("authority", {})))
     con.execute(bases.announced(basis_kind, grouped.get("announced", {})))
     con.execute(bases.published(basis_kind, grouped.get("published", {})))
     con.execute(bases.catalogue(grouped.get("catalogue", {})))
@@ -267,10 +273,16 @@ def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
 
 def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
     """Give the stored rows that were not recomputed this run's as_of, as a full refresh would."""
-    for table in ("indicator_values", "unit_scores"):
-        con.execute(f"""update {table} set as_of = (select as_of from run_params)
-                        where ruleset = ? and list_contains(?, period_kind)
-                          and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
+    con.execute("begin")
+    try:
+        for table in ("indicator_values", "unit_scores"):
+            con.execute(f"""update {table} set as_of = (select as_of from run_params)
+                            where ruleset = ? and list_contains(?, period_kind)
+                              and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def _ruleset(ruleset: RuleSet | str | None) -> RuleSet:

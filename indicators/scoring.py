@@ -20,7 +20,8 @@ JOIN_ON = {
     "feedback": "b.period_start = s.period_start and b.unit_code = s.unit_code",
     "communes": "b.period_start = s.period_start and b.unit_code = s.unit_code",
     "national_report": "b.period_start = s.period_start and b.unit_code = s.unit_code",
-    "authority": "b.unit_code = s.unit_code and b.kind = s.kind and b.province_code = s.province_code",
+    "authority": "b.province_code = s.province_code and b.kind = s.kind "
+                 "and b.owner = case s.kind when 'department' then s.unit_code else s.kind end",
     "announced": "b.period_start = s.period_start and b.province_code = s.province_code",
     "published": "b.period_start = s.period_start and b.province_code = s.province_code",
     "catalogue": "b.province_code = s.province_code",

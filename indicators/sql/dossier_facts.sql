@@ -1,16 +1,18 @@
--- grain: one row per dossier received (or submitted) at a known unit, with its end of processing and deadline facts
+-- grain: one row per dossier received (or submitted) at a known unit, with its end of processing and deadline facts;
+-- its procedure by number (procedure_ids)
 with
 dossiers as (
     select * from dossiers
 ),
 units as (
-    select unit_code, valid_from, valid_to from units
-),
-tree as (
-    select unit_code, valid_from, province_code from t_tree
+    -- the unit tree holds every unit with its validity and its province
+    select unit_code, valid_from, valid_to, province_code from t_tree
 ),
 procedures as (
     select province_code, procedure_code, fee_bearing, requires_result_document, max_processing_days from procedures
+),
+ids as (
+    select procedure_code, procedure_id from procedure_ids
 ),
 calendar as (
     select * from work_calendar
@@ -25,14 +27,14 @@ events as (
            min("at") filter (where event = 'withdrawn') as withdrawn_event_at,
            count(*) filter (where event = 'supplement_requested') as n_supplement_requests,
            min("at") filter (where event = 'supplement_requested') as supplement_requested_at,
-           (list("at" order by "at") filter (where event = 'supplement_requested'))[2] as second_request_at,
+           (min("at", 2) filter (where event = 'supplement_requested'))[2] as second_request_at,
            min("at") filter (where event = 'supplement_completed') as supplement_completed_at
     from dossier_events
     group by dossier_code
 ),
 located as (
     -- a dossier belongs to the unit with its code valid on the day it was received
-    select d.dossier_code, d.procedure_code, d.unit_code, u.valid_from as unit_valid_from, t.province_code,
+    select d.dossier_code, d.procedure_code, d.unit_code, u.valid_from as unit_valid_from, u.province_code,
            d.channel, d.status, d.due_at, d.finished_at, d.returned_at, d.updated_at,
            coalesce(d.received_at, e.received_event_at) as received_at,
            d.synced_to_portal as is_synced, coalesce(d.fee_total, 0) as fee_total, d.paid_online,
@@ -49,7 +51,6 @@ located as (
       on u.unit_code = d.unit_code
      and (u.valid_from is null or u.valid_from <= coalesce(d.received_at, d.submitted_at)::date)
      and (u.valid_to is null or u.valid_to >= coalesce(d.received_at, d.submitted_at)::date)
-    join tree t on t.unit_code = u.unit_code and t.valid_from is not distinct from u.valid_from
 ),
 ended as (
     -- end of processing: the first terminal event by priority finished > returned > stopped/rejected >
@@ -91,7 +92,7 @@ timed as (
 final as (
     select t.* exclude (finished_event_at, returned_event_at, stopped_event_at, withdrawn_event_at, finished_at,
                         returned_at, status, updated_at, has_events),
-           p.fee_bearing, p.requires_result_document, p.max_processing_days,
+           i.procedure_id, p.fee_bearing, p.requires_result_document, p.max_processing_days,
            wt(cr.n_before, cr.is_working, t.received_at) as wt_received,
            wt(ce.n_before, ce.is_working, t.end_at) as wt_end,
            wt(cq.n_before, cq.is_working, t.supplement_requested_at) as wt_requested,
@@ -102,13 +103,14 @@ final as (
                as supplement_interval
     from timed t
     left join procedures p on p.province_code = t.province_code and p.procedure_code = t.procedure_code
+    join ids i on i.procedure_code = t.procedure_code
     left join calendar cr on cr.day = t.received_at::date
     left join calendar ce on ce.day = t.end_at::date
     left join calendar cq on cq.day = t.supplement_requested_at::date
     left join calendar cc on cc.day = t.supplement_completed_at::date
     where t.received_at is not null
 )
-select unit_code, unit_valid_from, procedure_code, channel, received_at, due_at, end_at, end_kind,
+select unit_code, unit_valid_from, procedure_id, channel, received_at, due_at, end_at, end_kind,
        is_withdrawn_unreceived, max_processing_days, supplement_requested_at, second_request_at,
        supplement_completed_at, wt_received, wt_requested, wt_completed,
        -- a decimal, so that sums of it are exact whatever order the rows are added up in
