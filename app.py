@@ -8,18 +8,15 @@ import dash
 from dash import Dash, html
 
 import settings
+from dashboard import shell
 
 
 def create_app() -> Dash:
-    """Return the Dash app: a navigation bar built from the page registry above the current page."""
+    """Return the Dash app: every page of dashboard/pages inside the shell (top bar, language switch, data as of)."""
     app = Dash(__name__, use_pages=True, pages_folder="dashboard/pages", title="Bộ chỉ số 766",
-               serve_locally=True, update_title=None)
-    nav = [html.A(page["name"], href=page["relative_path"], className="nav-link")
-           for page in dash.page_registry.values()]
-    app.layout = html.Div([
-        html.Header([html.Span("Bộ chỉ số 766", className="brand"), html.Nav(nav)], className="topbar"),
-        html.Main(dash.page_container, className="content"),
-    ])
+               serve_locally=True, update_title=None, suppress_callback_exceptions=True)
+    app.layout = shell.layout
+    app.index_string = app.index_string.replace("<html>", '<html lang="vi">')
     return app
 
 

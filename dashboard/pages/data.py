@@ -4,9 +4,11 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard import i18n, queries
+from dashboard import i18n
+from dashboard.queries import base, data as queries
 
-dash.register_page(__name__, path="/", name="Dữ liệu", title="Dữ liệu — Bộ chỉ số 766")
+dash.register_page(__name__, path="/du-lieu", name="Dữ liệu", name_en="Data", nav=True, order=4,
+                   title="Dữ liệu — Bộ chỉ số 766")
 
 ENTITY_LABELS = {
     "units": "Đơn vị", "procedures": "Thủ tục hành chính", "procedure_decisions": "Quyết định công bố",
@@ -35,7 +37,7 @@ def layout(**_):
     old, new = provinces[~provinces.is_new_tree], provinces[provinces.is_new_tree]
     return html.Div([
         html.H1("Dữ liệu đã nạp"),
-        html.P(f"Dữ liệu tính đến {i18n.moment(queries.as_of())}", id="data-as-of", className="as-of"),
+        html.P(f"Dữ liệu tính đến {i18n.moment(base.as_of())}", id="data-as-of", className="as-of"),
         _table(("Bảng", "Số dòng"), [(ENTITY_LABELS[r.entity], i18n.number(r.n_rows)) for r in counts.itertuples()],
                "data-counts"),
         html.H2(f"Trước 01/07/2025: {len(old)} tỉnh, thành phố"),

@@ -1,34 +1,17 @@
-"""The only place pages get data from: named functions running SQL with bound parameters.
-
-Each call opens a read-only connection, so the dashboard always shows what is committed.
-"""
+"""What is loaded: rows per input table and the provinces of both unit trees."""
 from __future__ import annotations
 
 import pandas as pd
 
-import db
 from etl.entities import ENTITIES, valid_on
 
-
-def _frame(sql: str, params: list | None = None) -> pd.DataFrame:
-    con = db.connect(read_only=True)
-    try:
-        return con.execute(sql, params or []).df()
-    finally:
-        con.close()
+from .base import frame as _frame
 
 
 def table_counts() -> pd.DataFrame:
     """Return one row per input entity: entity, n_rows."""
     union = " union all ".join(f"select '{e.name}' as entity, count(*) as n_rows from {e.name}" for e in ENTITIES)
     return _frame(union)
-
-
-def as_of() -> pd.Timestamp | None:
-    """Return the moment the data describes: the finish time of the last successful load, or None."""
-    frame = _frame("select max(finished_at) as as_of from load_runs where status = 'ok'")
-    value = frame["as_of"].iloc[0]
-    return None if pd.isna(value) else value
 
 
 def provinces() -> pd.DataFrame:
