@@ -1,0 +1,187 @@
+"""One unit in one period: its scores, its place in the tree, the points each indicator lost, its monthly trend,
+its children, and the procedures, dossiers and feedback items behind the points it lost.
+
+Every function reads the stored scores of the default rule set by (period, unit_code), except the drill-down
+ones, which recompute the failing rows of one indicator from the dossiers (indicators/drill.py).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from indicators import GROUPS, REGISTRY, rulesets
+
+from .base import frame as _frame
+
+RULESET = rulesets.DEFAULT
+# The total the index asks every unit to reach.
+TARGET_TOTAL = 90.0
+GROUP_KEYS = tuple(g.key for g in GROUPS)
+SUMMARY_COLUMNS = ("unit_code", "unit_valid_from", "unit_name as name", "unit_kind as kind", "province_code",
+                   "district_code", "period", "period_kind", "period_start", "period_end", "as_of", *GROUP_KEYS,
+                   "total", "band", "peer_list", "rank", "n_peers", "rank_in_district", "previous_total",
+                   "score_change", "previous_rank", "rank_change")
+
+
+def _rules() -> rulesets.RuleSet:
+    return rulesets.load(RULESET)
+
+
+def summary(unit_code: str, period: str) -> dict | None:
+    """Return the unit's scores in the period as a dict: unit_code, unit_valid_from, name, kind, province_code,
+    district_code, period, period_kind, period_start, period_end, as_of, the six columns, total, band, peer_list,
+    rank, n_peers, rank_in_district, previous_total, score_change, previous_rank, rank_change; None when the unit
+    was not scored in the period."""
+    found = _frame(f"""
+        select {", ".join(SUMMARY_COLUMNS)}
+        from unit_scores where ruleset = $ruleset and period = $period and unit_code = $unit""",
+                   {"ruleset": RULESET, "period": period, "unit": unit_code})
+    if found.empty:
+        return None
+    return found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+
+
+def periods(kind: str | None = None) -> list[str]:
+    """Return the periods scored, latest first, of `kind` (month, quarter, year) or of every kind."""
+    found = _frame("""
+        select distinct period, period_kind, period_start from unit_scores
+        where ruleset = $ruleset and ($kind is null or period_kind = $kind)
+        order by period_start desc, period_kind desc""", {"ruleset": RULESET, "kind": kind})
+    return found["period"].tolist()
+
+
+def unit_periods(unit_code: str) -> pd.DataFrame:
+    """Return the periods in which the unit was scored, latest first: period, period_kind."""
+    return _frame("""
+        select period, period_kind from unit_scores
+        where ruleset = $ruleset and unit_code = $unit and period_kind in ('month', 'quarter', 'year')
+        order by period_start desc, case period_kind when 'year' then 0 when 'quarter' then 1 else 2 end""",
+                  {"ruleset": RULESET, "unit": unit_code})
+
+
+def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the chain from the unit's province down to the unit in the period, top first: unit_code, name, kind.
+
+    A department sits under its province; a commune of the new tree directly under its province.
+    """
+    return _frame("""
+        with unit as (
+            select unit_code, province_code, district_code from unit_scores
+            where ruleset = $ruleset and period = $period and unit_code = $unit
+        ),
+        chain as (
+            select s.unit_code, s.unit_name as name, s.unit_kind as kind,
+                   case s.unit_kind when 'province' then 0 when 'district' then 1 else 2 end as depth
+            from unit_scores s, unit u
+            where s.ruleset = $ruleset and s.period = $period
+              and s.unit_code in (u.province_code, u.district_code, u.unit_code)
+        )
+        select unit_code, name, kind from chain order by depth""",
+                  {"ruleset": RULESET, "period": period, "unit": unit_code})
+
+
+def ledger(unit_code: str, period: str) -> pd.DataFrame:
+    """Return one row per indicator, the most points lost first: indicator_id, group_key, group_number, name_vi,
+    name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
+    display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
+    order (the declarations' order)."""
+    values = _frame("""
+        select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable
+        from indicator_values where ruleset = $ruleset and period = $period and unit_code = $unit""",
+                    {"ruleset": RULESET, "period": period, "unit": unit_code})
+    if values.empty:
+        return values
+    rules = _rules()
+    numbers = {g.key: g.number for g in GROUPS}
+    declared = pd.DataFrame([
+        {"indicator_id": i.id, "group_key": i.group, "group_number": numbers[i.group], "name_vi": i.name_vi,
+         "name_en": i.name_en, "unit": i.unit, "display_only": rules.rule(i.id).max_points == 0,
+         "target": rules.rule(i.id).target, "order": n}
+        for n, i in enumerate(REGISTRY.values())])
+    rows = declared.merge(values, on="indicator_id")
+    scored = ~rows["display_only"] & ~rows["not_applicable"].fillna(False).astype(bool)
+    rows["points_lost"] = (rows["max_points"] - rows["points"]).where(scored)
+    rows.loc[rows["display_only"], "points"] = None
+    return rows.sort_values(["points_lost", "order"], ascending=[False, True], na_position="last",
+                            ignore_index=True)
+
+
+def next_band(unit_code: str, period: str) -> dict | None:
+    """Return what the unit needs to climb, as a dict: total, band, next_band (key, or None at the top),
+    next_band_min, points_to_next_band, target (90), points_to_target (0 when reached); None when not scored.
+
+    Totals are compared rounded to 2 decimals, as the engine assigns bands.
+    """
+    unit = summary(unit_code, period)
+    if unit is None:
+        return None
+    total = round(unit["total"], 2) if unit["total"] is not None else None
+    above = [b for b in _rules().bands if total is None or b.min > total]
+    following = above[-1] if above else None
+    return {
+        "total": unit["total"], "band": unit["band"],
+        "next_band": following.key if following else None,
+        "next_band_min": following.min if following else None,
+        "points_to_next_band": round(following.min - (total or 0), 2) if following else 0.0,
+        "target": TARGET_TOTAL,
+        "points_to_target": round(max(0.0, TARGET_TOTAL - (total or 0)), 2),
+    }
+
+
+def trend(unit_code: str, valid_from: date | None = None) -> pd.DataFrame:
+    """Return the unit's monthly scores over the whole data range, oldest first: period, period_start, the six
+    columns, total, band. With `valid_from`, only that unit (a code reused by the 2025 reform names two)."""
+    return _frame(f"""
+        select period, period_start, {", ".join(GROUP_KEYS)}, total, band
+        from unit_scores
+        where ruleset = $ruleset and period_kind = 'month' and unit_code = $unit
+          and ($valid_from is null or unit_valid_from = $valid_from)
+        order by period_start""", {"ruleset": RULESET, "unit": unit_code, "valid_from": valid_from})
+
+
+def children(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the units directly under the unit in the period, best first: unit_code, name, kind, total, band,
+    rank, n_peers, peer_list, score_change, rank_change. A province's districts and departments (and its
+    communes when it has no districts); a district's communes; nothing under a commune or a department."""
+    return _frame("""
+        with unit as (
+            select unit_code, unit_kind from unit_scores
+            where ruleset = $ruleset and period = $period and unit_code = $unit
+        )
+        select s.unit_code, s.unit_name as name, s.unit_kind as kind, s.total, s.band, s.rank, s.n_peers,
+               s.peer_list, s.score_change, s.rank_change
+        from unit_scores s, unit u
+        where s.ruleset = $ruleset and s.period = $period
+          and case u.unit_kind
+                  when 'province' then s.province_code = u.unit_code and s.unit_code <> u.unit_code
+                       and (s.unit_kind in ('district', 'department')
+                            or (s.unit_kind = 'commune' and s.district_code is null))
+                  when 'district' then s.district_code = u.unit_code and s.unit_kind = 'commune'
+                  else false
+              end
+        order by case s.unit_kind when 'district' then 0 when 'commune' then 1 else 2 end,
+                 s.total desc nulls last, s.unit_code""",
+                  {"ruleset": RULESET, "period": period, "unit": unit_code})
+
+
+def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the rankings below the unit in the period: peer_list, kind, district_code (set for the communes of
+    a district), n_units. A province: its departments, districts and communes; a district: its communes."""
+    return _frame("""
+        with unit as (
+            select unit_code, unit_kind from unit_scores
+            where ruleset = $ruleset and period = $period and unit_code = $unit
+        )
+        select s.peer_list, s.unit_kind as kind,
+               case when u.unit_kind = 'district' then u.unit_code end as district_code, count(*) as n_units
+        from unit_scores s, unit u
+        where s.ruleset = $ruleset and s.period = $period and s.unit_code <> u.unit_code
+          and case u.unit_kind
+                  when 'province' then s.province_code = u.unit_code
+                  when 'district' then s.district_code = u.unit_code and s.unit_kind = 'commune'
+                  else false
+              end
+        group by all
+        order by case kind when 'district' then 0 when 'commune' then 1 else 2 end""",
+                  {"ruleset": RULESET, "period": period, "unit": unit_code})
