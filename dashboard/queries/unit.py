@@ -182,6 +182,6 @@ def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
                   when 'district' then s.district_code = u.unit_code and s.unit_kind = 'commune'
                   else false
               end
-        group by all
+        group by s.peer_list, s.unit_kind, u.unit_kind, u.unit_code
         order by case kind when 'district' then 0 when 'commune' then 1 else 2 end""",
                   {"ruleset": RULESET, "period": period, "unit": unit_code})
