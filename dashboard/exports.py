@@ -33,13 +33,15 @@ FORMATS = ("csv", "xlsx")
 class Table:
     """A table to export: its title and optional subtitle as (Vietnamese, English) pairs, its columns, its rows.
 
-    A `band` column writes the frame's `band_name`; a `link` column writes its own field.
+    A `band` column writes the frame's `band_name`; a `link` column writes its own field. `tag` ends the file
+    name (default: the parameters' period).
     """
 
     title: tuple[str, str]
     columns: list[Column]
     frame: pd.DataFrame
     subtitle: tuple[str, str] | None = None
+    tag: str | None = None
 
     def heading(self, language: str) -> str:
         return i18n.pick(*self.title, language)
@@ -74,11 +76,12 @@ def slug(text: str) -> str:
 
 
 def file_name(table_: Table, params: dict | None, extension: str, language: str) -> str:
-    """Return the download's file name: the title and the period, such as `xep-hang-2024.xlsx`."""
+    """Return the download's file name: the title and the table's tag or the period, such as
+    `xep-hang-2024.xlsx`."""
     parts = [slug(table_.heading(language))]
-    period = (params or {}).get("period")
-    if period:
-        parts.append(slug(str(period)))
+    tag = table_.tag or (params or {}).get("period")
+    if tag:
+        parts.append(slug(str(tag)))
     return "-".join(parts) + "." + extension
 
 
