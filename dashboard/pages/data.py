@@ -53,9 +53,9 @@ LOAD_COLUMNS = [
     Column("n_read", ("Đọc", "Read"), "count", width=100),
     Column("n_loaded", ("Mới", "New"), "count", width=100),
     Column("n_replaced", ("Thay thế", "Replaced"), "count", width=100),
-    Column("n_unchanged", ("Không đổi", "Unchanged"), "count", width=100),
+    Column("n_unchanged", ("Không đổi", "Unchanged"), "count", width=120),
     Column("n_rejected", ("Từ chối", "Rejected"), "count", width=100),
-    Column("status", ("Trạng thái", "Status"), width=100),
+    Column("status", ("Trạng thái", "Status"), width=120),
 ]
 REASON_COLUMNS = [
     Column("n_rows", ("Số dòng", "Rows"), "count", width=110),
@@ -119,10 +119,11 @@ def loads_table(params: dict) -> exports.Table:
     return exports.Table(LABELS["history"], LOAD_COLUMNS, queries.load_runs())
 
 
-def _table(headers, rows, table_id: str) -> html.Table:
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])),
-                       html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows])],
-                      id=table_id, className="data-table")
+def _table(headers, rows, table_id: str) -> html.Div:
+    """Return a plain table that scrolls sideways on a narrow screen rather than widening the page."""
+    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])),
+                                html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows])],
+                               id=table_id, className="data-table"), style={"overflowX": "auto"})
 
 
 def _province_rows(frame):
