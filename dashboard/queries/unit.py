@@ -6,13 +6,23 @@ ones, which recompute the failing rows of one indicator from the dossiers (indic
 """
 from __future__ import annotations
 
+import atexit
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
+import duckdb
 import pandas as pd
 
-from indicators import GROUPS, REGISTRY, rulesets
+import db
+import settings
+from indicators import GROUPS, REGISTRY, drill, periods as _periods, rulesets
 
-from .base import frame as _frame
+from . import base
 
 RULESET = rulesets.DEFAULT
 # The total the index asks every unit to reach.
@@ -24,8 +34,48 @@ SUMMARY_COLUMNS = ("unit_code", "unit_valid_from", "unit_name as name", "unit_ki
                    "score_change", "previous_rank", "rank_change")
 
 
+# The connection of an open `session()`, shared by the queries run inside it.
+_SESSION: ContextVar[duckdb.DuckDBPyConnection | None] = ContextVar("unit_session", default=None)
+
+
+@contextmanager
+def session() -> Iterator[None]:
+    """Run the queries called inside on one read-only connection: a page's layout asks a dozen small questions,
+    and opening a connection costs more than most of them."""
+    if _SESSION.get() is not None:
+        yield
+        return
+    con = db.connect(read_only=True)
+    token = _SESSION.set(con)
+    try:
+        yield
+    finally:
+        _SESSION.reset(token)
+        con.close()
+
+
+def _frame(sql: str, params: dict) -> pd.DataFrame:
+    con = _SESSION.get()
+    return base.frame(sql, params) if con is None else con.execute(sql, params).df()
+
+
+@functools.cache
 def _rules() -> rulesets.RuleSet:
     return rulesets.load(RULESET)
+
+
+def _at(period: str, **params) -> dict:
+    """Return the bound parameters naming a stored period: its label, kind and first day, with `params`.
+
+    The score tables are written one period kind at a time, so the kind and first day let DuckDB skip most of
+    their row groups.
+    """
+    try:
+        parsed = _periods.parse(period)
+        kind, start = parsed.kind, parsed.start
+    except ValueError:
+        kind, start = None, None
+    return {"ruleset": RULESET, "period": period, "kind": kind, "start": start, **params}
 
 
 def summary(unit_code: str, period: str) -> dict | None:
@@ -35,8 +85,9 @@ def summary(unit_code: str, period: str) -> dict | None:
     was not scored in the period."""
     found = _frame(f"""
         select {", ".join(SUMMARY_COLUMNS)}
-        from unit_scores where ruleset = $ruleset and period = $period and unit_code = $unit""",
-                   {"ruleset": RULESET, "period": period, "unit": unit_code})
+        from unit_scores where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit""",
+                   _at(period, unit=unit_code))
     if found.empty:
         return None
     return found.astype(object).where(found.notna(), None).iloc[0].to_dict()
@@ -68,17 +119,18 @@ def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
     return _frame("""
         with unit as (
             select unit_code, province_code, district_code from unit_scores
-            where ruleset = $ruleset and period = $period and unit_code = $unit
+            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit
         ),
         chain as (
             select s.unit_code, s.unit_name as name, s.unit_kind as kind,
                    case s.unit_kind when 'province' then 0 when 'district' then 1 else 2 end as depth
             from unit_scores s, unit u
-            where s.ruleset = $ruleset and s.period = $period
+            where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
               and s.unit_code in (u.province_code, u.district_code, u.unit_code)
         )
         select unit_code, name, kind from chain order by depth""",
-                  {"ruleset": RULESET, "period": period, "unit": unit_code})
+                  _at(period, unit=unit_code))
 
 
 def ledger(unit_code: str, period: str) -> pd.DataFrame:
@@ -88,8 +140,9 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     order (the declarations' order)."""
     values = _frame("""
         select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable
-        from indicator_values where ruleset = $ruleset and period = $period and unit_code = $unit""",
-                    {"ruleset": RULESET, "period": period, "unit": unit_code})
+        from indicator_values where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit""",
+                    _at(period, unit=unit_code))
     if values.empty:
         return values
     rules = _rules()
@@ -147,12 +200,13 @@ def children(unit_code: str, period: str) -> pd.DataFrame:
     return _frame("""
         with unit as (
             select unit_code, unit_kind from unit_scores
-            where ruleset = $ruleset and period = $period and unit_code = $unit
+            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit
         )
         select s.unit_code, s.unit_name as name, s.unit_kind as kind, s.total, s.band, s.rank, s.n_peers,
                s.peer_list, s.score_change, s.rank_change
         from unit_scores s, unit u
-        where s.ruleset = $ruleset and s.period = $period
+        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
           and case u.unit_kind
                   when 'province' then s.province_code = u.unit_code and s.unit_code <> u.unit_code
                        and (s.unit_kind in ('district', 'department')
@@ -162,7 +216,7 @@ def children(unit_code: str, period: str) -> pd.DataFrame:
               end
         order by case s.unit_kind when 'district' then 0 when 'commune' then 1 else 2 end,
                  s.total desc nulls last, s.unit_code""",
-                  {"ruleset": RULESET, "period": period, "unit": unit_code})
+                  _at(period, unit=unit_code))
 
 
 def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
@@ -171,12 +225,13 @@ def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
     return _frame("""
         with unit as (
             select unit_code, unit_kind from unit_scores
-            where ruleset = $ruleset and period = $period and unit_code = $unit
+            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit
         )
         select s.peer_list, s.unit_kind as kind,
                case when u.unit_kind = 'district' then u.unit_code end as district_code, count(*) as n_units
         from unit_scores s, unit u
-        where s.ruleset = $ruleset and s.period = $period and s.unit_code <> u.unit_code
+        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period and s.unit_code <> u.unit_code
           and case u.unit_kind
                   when 'province' then s.province_code = u.unit_code
                   when 'district' then s.district_code = u.unit_code and s.unit_kind = 'commune'
@@ -184,4 +239,138 @@ def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
               end
         group by s.peer_list, s.unit_kind, u.unit_kind, u.unit_code
         order by case kind when 'district' then 0 when 'commune' then 1 else 2 end""",
-                  {"ruleset": RULESET, "period": period, "unit": unit_code})
+                  _at(period, unit=unit_code))
+
+
+# The judged rows of the last units and periods asked for: judging a province's year takes about a second, and
+# the reader pages through its dossiers and switches indicators many times. Keyed by the database and the
+# moment its scores describe, so a new load is judged afresh.
+_DRILLS: OrderedDict[tuple, drill.Drill] = OrderedDict()
+_DRILLS_KEPT = 6
+_LOCKS: dict[tuple, threading.Lock] = {}
+_GUARD = threading.Lock()
+_PENDING: dict[tuple, threading.Thread] = {}
+
+
+def _drill_key(unit_code: str, period: str) -> tuple | None:
+    unit = summary(unit_code, period)
+    return None if unit is None else (settings.get("db"), unit_code, period, unit["as_of"])
+
+
+def judged(unit_code: str, period: str) -> drill.Drill | None:
+    """Return the judged dossiers, feedback items and procedures of the unit in the period (indicators/drill.py),
+    computed once and kept; None when the unit was not scored in the period."""
+    key = _drill_key(unit_code, period)
+    if key is None:
+        return None
+    with _GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _DRILLS:
+            con = db.connect(read_only=True)
+            try:
+                _DRILLS[key] = drill.judge(con, unit_code, period, RULESET, key[-1])
+            finally:
+                con.close()
+            with _GUARD:
+                while len(_DRILLS) > _DRILLS_KEPT:
+                    _LOCKS.pop(_DRILLS.popitem(last=False)[0], None)
+        _DRILLS.move_to_end(key)
+        return _DRILLS[key]
+
+
+def drill_ready(unit_code: str, period: str) -> bool:
+    """Return whether the unit's judged rows are at hand, so that asking for them answers at once."""
+    return _drill_key(unit_code, period) in _DRILLS
+
+
+def prepare_drill(unit_code: str, period: str) -> None:
+    """Start judging the unit's rows in the background, unless they are at hand or on their way, so that they are
+    ready when the reader picks an indicator."""
+    key = _drill_key(unit_code, period)
+    with _GUARD:
+        if key is None or key in _DRILLS or key in _PENDING:
+            return
+        worker = threading.Thread(target=_judge_pending, args=(key, unit_code, period), daemon=True)
+        _PENDING[key] = worker
+    worker.start()
+
+
+def _judge_pending(key: tuple, unit_code: str, period: str) -> None:
+    try:
+        judged(unit_code, period)
+    finally:
+        with _GUARD:
+            _PENDING.pop(key, None)
+
+
+@atexit.register
+def _finish_pending() -> None:
+    # a DuckDB query still running in a thread when the interpreter goes down aborts the process
+    for worker in list(_PENDING.values()):
+        worker.join()
+
+
+def _indicator_row(unit_code: str, period: str, indicator_id: str) -> dict | None:
+    rows = ledger(unit_code, period)
+    found = rows[rows["indicator_id"] == indicator_id]
+    return None if found.empty else found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+
+
+def _recoverable(row: dict, fixed: pd.Series) -> pd.Series:
+    """Return the points the indicator would gain if `fixed` more rows met its numerator: max × min(1, (N + f) / D
+    / target) − points, as the engine scores it."""
+    if row["display_only"] or not row["target"] or not row["denominator"] or row["points"] is None:
+        return pd.Series(None, index=fixed.index, dtype="float64")
+    share = ((row["numerator"] + fixed) / row["denominator"] / row["target"]).clip(upper=1.0)
+    return row["max_points"] * share - row["points"]
+
+
+def failing_procedures(unit_code: str, period: str, indicator_id: str) -> pd.DataFrame:
+    """Return the procedures behind the indicator's lost points, the most recoverable first: procedure_code, name,
+    n_failing (its failing dossiers or feedback items; 1 for a failing procedure itself), points_recoverable (the
+    points the indicator would gain were they all fixed)."""
+    rows = judged(unit_code, period)
+    row = _indicator_row(unit_code, period, indicator_id)
+    empty = pd.DataFrame(columns=["procedure_code", "name", "n_failing", "points_recoverable"])
+    if rows is None or row is None or drill.kind_of(REGISTRY[indicator_id]) in (None, "feedback"):
+        return empty
+    failing = rows.failing(indicator_id)
+    if failing.empty:
+        return empty
+    if "dossier_code" in failing:
+        counted = failing.groupby("procedure_code", as_index=False).size().rename(columns={"size": "n_failing"})
+        names = rows.procedures[["procedure_code", "name"]]
+        counted = counted.merge(names, on="procedure_code", how="left")
+    else:
+        counted = failing[["procedure_code", "name"]].assign(n_failing=1)
+    counted["points_recoverable"] = _recoverable(row, counted["n_failing"])
+    ordered = counted.sort_values(["points_recoverable", "n_failing", "procedure_code"],
+                                  ascending=[False, False, True], ignore_index=True)
+    return ordered[["procedure_code", "name", "n_failing", "points_recoverable"]]
+
+
+def failing_rows(unit_code: str, period: str, indicator_id: str, procedure: str | None = None, start: int = 0,
+                 end: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Return rows `start` to `end` (all when None) of the dossiers or feedback items that failed the indicator,
+    of one procedure when given, and how many there are in all.
+
+    Dossiers: dossier_code, unit_code, procedure_code, procedure_name, channel, received_at, due_at, end_at,
+    end_kind, ordered by received time and code. Feedback items: feedback_id, unit_code, category, received_at,
+    due_at, handled_at, likes, dislikes, reraised.
+    """
+    rows = judged(unit_code, period)
+    if rows is None or drill.kind_of(REGISTRY[indicator_id]) not in ("dossier", "feedback"):
+        return pd.DataFrame(), 0
+    failing = rows.failing(indicator_id)
+    if "dossier_code" in failing:
+        if procedure:
+            failing = failing[failing["procedure_code"] == procedure]
+        failing = failing.sort_values(["received_at", "dossier_code"], ignore_index=True)
+        names = rows.procedures[["procedure_code", "name"]].rename(columns={"name": "procedure_name"})
+        page = failing.iloc[start:end].merge(names, on="procedure_code", how="left")
+        columns = ["dossier_code", "unit_code", "procedure_code", "procedure_name", "channel", "received_at",
+                   "due_at", "end_at", "end_kind"]
+        return page[columns], len(failing)
+    failing = failing.sort_values(["received_at", "feedback_id"], ignore_index=True)
+    return failing.iloc[start:end].reset_index(drop=True), len(failing)
