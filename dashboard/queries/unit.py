@@ -182,15 +182,20 @@ def next_band(unit_code: str, period: str) -> dict | None:
     }
 
 
-def trend(unit_code: str, valid_from: date | None = None) -> pd.DataFrame:
+ANY = "any"
+
+
+def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
     """Return the unit's monthly scores over the whole data range, oldest first: period, period_start, the six
-    columns, total, band. With `valid_from`, only that unit (a code reused by the 2025 reform names two)."""
+    columns, total, band. With `valid_from` (a date, or None for a unit valid from the start), only that unit: a
+    code reused by the 2025 reform names two."""
     return _frame(f"""
         select period, period_start, {", ".join(GROUP_KEYS)}, total, band
         from unit_scores
         where ruleset = $ruleset and period_kind = 'month' and unit_code = $unit
-          and ($valid_from is null or unit_valid_from = $valid_from)
-        order by period_start""", {"ruleset": RULESET, "unit": unit_code, "valid_from": valid_from})
+          and ($any or unit_valid_from is not distinct from $valid_from)
+        order by period_start""", {"ruleset": RULESET, "unit": unit_code, "any": isinstance(valid_from, str),
+                                   "valid_from": None if isinstance(valid_from, str) else valid_from})
 
 
 def children(unit_code: str, period: str) -> pd.DataFrame:
