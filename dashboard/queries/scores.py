@@ -76,7 +76,7 @@ def league(period: str, peers: str, district: str | None = None, ruleset: str | 
                    transparency, progress, online, payment, digitisation, satisfaction, total, score_change, band
             from peers
         )
-        select * from final order by rank, unit_name""",
+        select * from final order by rank, total desc, unit_name""",
         {"ruleset": ruleset or rulesets.DEFAULT, "period": period, "peers": peers, "district": district})
 
 
