@@ -18,7 +18,6 @@ from typing import Callable
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from dashboard import i18n, theme
 from dashboard.components.grid import Column
@@ -317,20 +316,37 @@ def _groups(pdf: _Pdf, groups: pd.DataFrame, language: str) -> None:
                  align="R", new_x="LMARGIN", new_y="NEXT")
 
 
+def _fit(pdf: _Pdf, text: str, width: float) -> str:
+    """Return `text` cut with an ellipsis to fit `width` mm in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _table(pdf: _Pdf, headers: list[str], rows: list[list[str]], widths: tuple, aligns: tuple) -> None:
-    pdf.set_font("DejaVu", size=8.5)
+    """Draw a table of one line per row, the header repeated on each new page; widths are shares of the page."""
+    widths = [pdf.epw * w / sum(widths) for w in widths]
+
+    def header() -> None:
+        pdf.set_font("DejaVu", "B", 8.5)
+        pdf.set_fill_color(238, 240, 243)
+        for text, width, align in zip(headers, widths, aligns):
+            pdf.cell(width, 6, _fit(pdf, text, width - 2), align=align[0], fill=True)
+        pdf.ln(6)
+        pdf.set_font("DejaVu", size=8.5)
+
     pdf.set_text_color(*INK)
     pdf.set_draw_color(*LINE)
-    pdf.set_fill_color(255, 255, 255)
-    with pdf.table(col_widths=widths, text_align=aligns, line_height=5, first_row_as_headings=True,
-                   headings_style=_HEADINGS, borders_layout="HORIZONTAL_LINES", padding=1) as grid:
-        for cells in [headers, *rows]:
-            line = grid.row()
-            for text in cells:
-                line.cell(text)
-
-
-_HEADINGS = FontFace(emphasis="BOLD", fill_color=(238, 240, 243))
+    header()
+    for cells in rows:
+        if pdf.will_page_break(6):
+            pdf.add_page()
+            header()
+        for text, width, align in zip(cells, widths, aligns):
+            pdf.cell(width, 6, _fit(pdf, text, width - 2), border="B", align=align[0])
+        pdf.ln(6)
 
 
 def _trend(pdf: _Pdf, trend: pd.DataFrame, language: str) -> None:

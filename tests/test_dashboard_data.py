@@ -66,9 +66,12 @@ def test_the_load_history_counts_what_each_load_did(loaded):
         ("july", 1, 5, 1, 4, "ok")
     sample = runs.iloc[1]
     assert (sample.n_files, sample.n_read, sample.n_rejected) == (7, 46, 0)
-    extent = queries.dossier_range()
-    assert extent["n_dossiers"] == 15  # the sample's fourteen and X-004
-    assert extent["first_received_at"].strftime("%d/%m/%Y %H:%M") == "05/01/2024 08:30"
+    whole = queries.overview().set_index("entity")
+    assert whole.at["dossiers", "n_rows"] == 15  # the sample's fourteen and X-004
+    assert whole.at["units", "n_rows"] == 14_149 + 4  # the official units, the sample's four departments (its three
+    # other rows override official communes)
+    assert whole["first_received_at"].iloc[0].strftime("%d/%m/%Y %H:%M") == "05/01/2024 08:30"
+    assert (whole["n_loads"].iloc[0], whole["n_rejected"].iloc[0]) == (2, 4)
 
 
 def test_rejected_rows_are_grouped_by_reason_with_their_file_and_columns(loaded):

@@ -178,9 +178,9 @@ def scored(con, db_path, monkeypatch):
     for month, shift in (("2024-01", -2.0), ("2024-02", 0.0), ("2024-03", 1.0)):
         _score(con, month, "month", "74", "Tỉnh Bình Dương", "province", None,
                (province[0] + shift, *province[1:]), "good", "national", 20, 63)
-    con.executemany("""insert into indicator_values (ruleset, period, period_kind, unit_code, indicator_id,
-                           points, max_points, no_data, not_applicable)
-                       values ('portal-2025', '2024', 'year', '74', ?, ?, ?, false, false)""",
+    con.executemany("""insert into indicator_values (ruleset, period, period_kind, period_start, unit_code,
+                           indicator_id, points, max_points, no_data, not_applicable)
+                       values ('portal-2025', '2024', 'year', date '2024-01-01', '74', ?, ?, ?, false, false)""",
                     [("3.2", 0.98, 4.0), ("2.1", 18.06, 20.0), ("1.1", 6.0, 6.0)])
     con.close()
     monkeypatch.setenv("KPI766_DB", str(db_path))

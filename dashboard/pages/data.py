@@ -11,7 +11,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from dashboard import exports, i18n
 from dashboard.components import downloads
 from dashboard.components.grid import Column, grid, records
-from dashboard.queries import base, data as queries
+from dashboard.queries import data as queries
 
 dash.register_page(__name__, path="/du-lieu", name="Dữ liệu", name_en="Data", nav=True, order=4,
                    title="Dữ liệu — Bộ chỉ số 766")
@@ -146,25 +146,26 @@ def _height(n_rows: int, most: int = 420) -> str:
 def layout(load=None, **_):
     language = i18n.lang()
     load_id = _load_id(load)
-    counts = queries.table_counts()
-    extent = queries.dossier_range()
+    counts = queries.overview()
+    whole = counts.iloc[0]
     runs = queries.load_runs()
     reasons = _entity_names(queries.rejection_reasons(load_id), language)
-    provinces = queries.provinces()
+    provinces = queries.provinces(whole.as_of)
     old, new = provinces[~provinces.is_new_tree], provinces[provinces.is_new_tree]
-    received = f"{i18n.day(extent['first_received_at'])} – {i18n.day(extent['last_received_at'])}"
+    received = f"{i18n.day(whole.first_received_at)} – {i18n.day(whole.last_received_at)}"
     choices = [{"label": _t("all_loads", language), "value": "all"}] + [
         {"label": f"{_t('load', language)} {r.load_id} · {i18n.moment(r.finished_at)} · "
                   f"{i18n.number(r.n_rejected)} {_t('rejected', language).lower()}", "value": str(r.load_id)}
         for r in runs.itertuples()]
     return html.Div([
         html.H1(_t("title", language)),
-        html.P(f"{i18n.t('as_of', language)} {i18n.moment(base.as_of())}", id="data-as-of", className="as-of"),
+        html.P(f"{i18n.t('as_of', language)} {i18n.moment(whole.as_of)}", id="data-as-of", className="as-of"),
         html.Div([
-            _stat(_t("dossiers", language), i18n.number(extent["n_dossiers"]), "data-n-dossiers"),
+            _stat(_t("dossiers", language), i18n.number(counts.set_index("entity").at["dossiers", "n_rows"]),
+                  "data-n-dossiers"),
             _stat(_t("received", language), received, "data-received", small=True),
-            _stat(_t("loads", language), i18n.number(len(runs)), "data-n-loads"),
-            _stat(_t("rejected", language), i18n.number(int(runs["n_rejected"].sum())), "data-n-rejected"),
+            _stat(_t("loads", language), i18n.number(whole.n_loads), "data-n-loads"),
+            _stat(_t("rejected", language), i18n.number(whole.n_rejected), "data-n-rejected"),
         ], className="cards"),
         html.H2(_t("tables", language)),
         _table((_t("table", language), _t("rows", language)),
