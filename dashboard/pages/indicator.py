@@ -78,13 +78,15 @@ def table(params: dict) -> exports.Table:
     frame = scores.indicator_values(indicator_id, params["period"], params.get("peers") or selectors.NATIONAL,
                                     params.get("district") or None)
     ind = REGISTRY[indicator_id]
-    subtitle = tuple(f"{selectors.period_label(params['period'], lang)} · {params.get('peers')}" for lang in ("vi", "en"))
-    return exports.Table((f"Chỉ số {ind.id} {ind.name_vi}", f"Indicator {ind.id} {ind.name_en}"),
-                         columns(indicator_id), frame, subtitle)
+    subtitle = (f"{ind.name_vi} · {selectors.period_label(params['period'], 'vi')} · {params.get('peers')}",
+                f"{ind.name_en} · {selectors.period_label(params['period'], 'en')} · {params.get('peers')}")
+    return exports.Table((f"Chỉ số {ind.id}", f"Indicator {ind.id}"), columns(indicator_id), frame, subtitle)
 
 
 def _percent(value: float | None, language: str) -> str:
-    return i18n.percent(value, 0 if value is not None and (value * 100) % 1 == 0 else 1, language)
+    """Return a share as a whole percentage when it is one (100 %), else with one decimal (98,2 %)."""
+    whole = value is not None and value == value and round(value * 100, 6) % 1 == 0
+    return i18n.percent(value, 0 if whole else 1, language)
 
 
 def about(indicator_id: str, language: str) -> html.Div:
