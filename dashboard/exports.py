@@ -468,21 +468,23 @@ def _peers(peer_list: str | None, path: pd.DataFrame, language: str) -> str:
 def report_data(unit_code: str, period: str, language: str) -> UnitReport | None:
     """Return what the PDF report of the unit in the period shows, from the unit page's queries; None when the
     unit was not scored in the period."""
-    unit = queries.summary(unit_code, period)
-    if unit is None:
-        return None
-    path = queries.breadcrumbs(unit_code, period)
+    with queries.session():
+        unit = queries.summary(unit_code, period)
+        if unit is None:
+            return None
+        path = queries.breadcrumbs(unit_code, period)
+        lost = queries.ledger(unit_code, period)
+        below = queries.children(unit_code, period)
+        trend = queries.trend(unit_code, unit["unit_valid_from"])
     groups = pd.DataFrame({
         "name": [f"{g.number}. {i18n.pick(g.name_vi, g.name_en, language)}" for g in GROUPS],
         "points": [unit[g.key] for g in GROUPS],
         "max_points": [g.max_points for g in GROUPS],
     })
-    lost = queries.ledger(unit_code, period)
     if not lost.empty:
         lost = lost[lost["points_lost"].notna()].assign(name=lost[f"name_{language}"])
     ledger = lost[["indicator_id", "name", "points", "max_points", "points_lost"]] if not lost.empty else \
         pd.DataFrame(columns=["indicator_id", "name", "points", "max_points", "points_lost"])
-    below = queries.children(unit_code, period)
     below = below[below["total"].notna()].sort_values(["total", "unit_code"]).head(WEAKEST_CHILDREN)
     children = pd.DataFrame({"unit_name": below["name"], "total": below["total"],
                              "band_name": [_band_name(b, language) for b in below["band"]]})
@@ -491,7 +493,7 @@ def report_data(unit_code: str, period: str, language: str) -> UnitReport | None
         band_name=_band_name(unit["band"], language), rank=unit["rank"], n_peers=unit["n_peers"],
         peers=_peers(unit["peer_list"], path, language), score_change=unit["score_change"],
         rank_change=unit["rank_change"], groups=groups, ledger=ledger,
-        trend=queries.trend(unit_code, unit["unit_valid_from"])[["period", "total"]], children=children,
+        trend=trend[["period", "total"]], children=children,
         path=path["name"].tolist()[:-1],
     )
 
