@@ -172,6 +172,7 @@ def test_the_default_period_is_the_latest_year(province):
     layout = page.layout(unit_code="991")
     assert find(layout, "unit-period").value == "2024"
     assert find(layout, "unit-drill").data["period"] == "2024"
+    queries.judged("991", "2024")  # the rows the layout set to judge in the background
     missing = page.layout(unit_code="00000")
     assert find(missing, "unit-missing") is not None
 
@@ -183,3 +184,16 @@ def test_downloads_hold_the_figures_on_screen(province):
     assert dossiers.frame["dossier_code"].tolist() == ["c02", "c04", "c05", "e02"]
     procedures = page.procedures_table({"unit_code": "99", "period": PERIOD, "indicator": "2.1"})
     assert procedures.frame["procedure_code"].tolist() == ["A", "B"]
+
+
+def test_the_line_over_the_ledger_names_the_fewest_indicators_that_cover_the_next_band():
+    import pandas as pd
+
+    ledger = pd.DataFrame({"indicator_id": ["3.2", "2.1", "4.4", "2.2"], "points_lost": [3.02, 1.94, 1.6, None]})
+    needs = {"next_band": "excellent", "points_to_next_band": 5.53}
+    # 3.02 + 1.94 = 4.96 falls short of 5.53; with 4.4 it is covered
+    assert page.climb_line(ledger, needs, "vi") == ("Cần thêm 5,53 điểm để đạt Xuất sắc: lấy lại điểm đã mất ở "
+                                                    "3.2 (3,02), 2.1 (1,94), 4.4 (1,60).")
+    assert page.climb_line(ledger, {"next_band": "good", "points_to_next_band": 2.5}, "en") == (
+        "2.50 more points reach Good: recover the points lost in 3.2 (3.02).")
+    assert page.climb_line(ledger, {"next_band": None, "points_to_next_band": 0.0}, "vi") == "Đã ở hạng cao nhất"

@@ -42,6 +42,7 @@ LABELS = {
     "ledger": ("Điểm bị mất theo chỉ số", "Points lost, by indicator"),
     "ledger_hint": ("Chọn một dòng để xem thủ tục và hồ sơ làm mất điểm.",
                     "Pick a row to see the procedures and dossiers that lost the points."),
+    "drill": ("Điểm bị mất ở đâu", "Where the points were lost"),
     "choose_indicator": ("Chỉ số", "Indicator"),
     "choose_procedure": ("Lọc theo thủ tục", "Filter by procedure"),
     "all_procedures": ("Mọi thủ tục", "All procedures"),
@@ -88,7 +89,7 @@ END_KINDS = {"finished": ("hoàn thành", "finished"), "returned": ("đã trả"
 CATEGORIES = {"rules": ("quy định", "rules"), "staff": ("cán bộ", "staff"), "other": ("khác", "other")}
 
 LEDGER_COLUMNS = [
-    Column("indicator", ("Chỉ số", "Indicator"), width=300, pinned=True),
+    Column("indicator", ("Chỉ số", "Indicator"), width=260, pinned=True),
     Column("group_name", ("Nhóm", "Column"), width=170),
     Column("max_points", "max_points", "score", width=105),
     Column("points", "points", "score", width=90),
@@ -299,6 +300,23 @@ def ledger_rows(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     return shown
 
 
+def climb_line(frame: pd.DataFrame, needs: dict, language: str) -> str:
+    """Return the sentence over the ledger: the points needed for the next band, and the fewest indicators, most
+    points lost first, whose lost points would cover them."""
+    if not needs["next_band"]:
+        return L("top_band", language)
+    needed = needs["points_to_next_band"]
+    lost = frame.dropna(subset=["points_lost"])
+    lost = lost[lost["points_lost"] > 0]
+    enough = lost[lost["points_lost"].cumsum().shift(fill_value=0) < needed]
+    items = ", ".join(f"{r.indicator_id} ({i18n.number(r.points_lost, 2, language)})" for r in enough.itertuples())
+    band = _band_name(needs["next_band"], language)
+    return i18n.pick(f"Cần thêm {i18n.number(needed, 2, language)} điểm để đạt {band}: "
+                     f"lấy lại điểm đã mất ở {items}.",
+                     f"{i18n.number(needed, 2, language)} more points reach {band}: recover the points lost in "
+                     f"{items}.", language)
+
+
 def _failed_condition(indicator_id: str, language: str) -> str:
     ind = REGISTRY[indicator_id]
     return i18n.pick(f"Không đạt: {ind.name_vi}", f"Fails: {ind.name_en}", language)
@@ -371,6 +389,11 @@ def default_indicator(frame: pd.DataFrame) -> str | None:
     return listed["indicator_id"].iloc[0] if not listed.empty else None
 
 
+def _shown(frame: pd.DataFrame, columns: list[Column], *extra: str) -> pd.DataFrame:
+    """Return only the fields a table shows (and `extra` ones its cells or row ids read): the rows go to the browser."""
+    return frame[[c.field for c in columns] + [e for e in extra if e in frame]]
+
+
 def _section(title: str, children: list, section_id: str, extra=None) -> html.Section:
     head = [html.H2(title)] + ([extra] if extra is not None else [])
     return html.Section([html.Div(head, className="section-head"), *children], className="card section", id=section_id)
@@ -426,12 +449,14 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
             ], "unit-trend-card"),
         ], className="two-columns"),
         _section(L("ledger", language), [
+            html.P(climb_line(ledger, needs, language), className="climb", id="unit-climb"),
             html.P(L("ledger_hint", language), className="muted"),
-            grid("unit-ledger", LEDGER_COLUMNS, ledger_rows(ledger, language), height="420px",
+            grid("unit-ledger", LEDGER_COLUMNS, _shown(ledger_rows(ledger, language), LEDGER_COLUMNS, "indicator_id"),
+                 height="420px",
                  getRowId="params.data.indicator_id",
                  dashGridOptions=SINGLE_ROW),
         ], "unit-ledger-card", downloads.buttons("unit-ledger", params)),
-        _section(L("dossiers", language), [
+        _section(L("drill", language), [
             html.Div([
                 html.Div([html.Label(L("choose_indicator", language), htmlFor="unit-indicator"),
                           dcc.Dropdown(id="unit-indicator", options=options, value=indicator, clearable=False)],
@@ -446,7 +471,8 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
             dcc.Interval(id="unit-wait", interval=400, disabled=True),
         ], "unit-drill-card"),
         _section(L("children", language), [
-            grid("unit-children", CHILD_COLUMNS, children_rows(below, period, language), height="360px"),
+            grid("unit-children", CHILD_COLUMNS,
+                 _shown(children_rows(below, period, language), CHILD_COLUMNS, "href", "band_name"), height="360px"),
         ], "unit-children-card") if not below.empty else None,
     ], className="unit-page")
 
@@ -583,7 +609,9 @@ def serve_rows(request, params):
     with queries.session():
         frame, count = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
                                             params.get("procedure"), request["startRow"], request["endRow"])
-    return {"rowData": records(dossier_rows(frame, params["indicator"], i18n.lang())), "rowCount": count}
+    columns = FEEDBACK_COLUMNS if "feedback_id" in frame else DOSSIER_COLUMNS
+    shown = frame if frame.empty else _shown(dossier_rows(frame, params["indicator"], i18n.lang()), columns)
+    return {"rowData": records(shown), "rowCount": count}
 
 
 # The chosen indicator and procedure go into the address, so the view is a link; without reloading the page.

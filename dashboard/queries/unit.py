@@ -34,19 +34,19 @@ SUMMARY_COLUMNS = ("unit_code", "unit_valid_from", "unit_name as name", "unit_ki
                    "score_change", "previous_rank", "rank_change")
 
 
-# The connection of an open `session()`, shared by the queries run inside it.
-_SESSION: ContextVar[duckdb.DuckDBPyConnection | None] = ContextVar("unit_session", default=None)
+# The connection of an open `session()`, shared by the queries run inside it, and the answers it has given.
+_SESSION: ContextVar[tuple[duckdb.DuckDBPyConnection, dict] | None] = ContextVar("unit_session", default=None)
 
 
 @contextmanager
 def session() -> Iterator[None]:
-    """Run the queries called inside on one read-only connection: a page's layout asks a dozen small questions,
-    and opening a connection costs more than most of them."""
+    """Run the queries called inside on one read-only connection, each asked once: a page's layout asks a dozen
+    small questions, several of them twice, and opening a connection costs more than most of them."""
     if _SESSION.get() is not None:
         yield
         return
     con = db.connect(read_only=True)
-    token = _SESSION.set(con)
+    token = _SESSION.set((con, {}))
     try:
         yield
     finally:
@@ -55,8 +55,16 @@ def session() -> Iterator[None]:
 
 
 def _frame(sql: str, params: dict) -> pd.DataFrame:
-    con = _SESSION.get()
-    return base.frame(sql, params) if con is None else con.execute(sql, params).df()
+    """Return the result of `sql`: on the session's connection (the same answer as before for the same question),
+    or on a connection of its own outside a session."""
+    open_session = _SESSION.get()
+    if open_session is None:
+        return base.frame(sql, params)
+    con, answers = open_session
+    key = (sql, tuple(sorted((k, str(v)) for k, v in params.items())))
+    if key not in answers:
+        answers[key] = con.execute(sql, params).df()
+    return answers[key].copy()
 
 
 @functools.cache
@@ -111,26 +119,80 @@ def unit_periods(unit_code: str) -> pd.DataFrame:
                   {"ruleset": RULESET, "unit": unit_code})
 
 
+def _family(unit_code: str, period: str) -> pd.DataFrame:
+    """Return every unit scored in the period in the unit's province (the province included): unit_code, name,
+    kind, province_code, district_code, total, band, rank, n_peers, peer_list, score_change, rank_change."""
+    return _frame("""
+        with unit as (
+            select province_code from unit_scores
+            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit
+        )
+        select s.unit_code, s.unit_name as name, s.unit_kind as kind, s.province_code, s.district_code, s.total,
+               s.band, s.rank, s.n_peers, s.peer_list, s.score_change, s.rank_change
+        from unit_scores s
+        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
+          and s.province_code in (select province_code from unit)""", _at(period, unit=unit_code))
+
+
+def _member(family: pd.DataFrame, unit_code: str) -> pd.Series | None:
+    found = family[family["unit_code"] == unit_code]
+    return None if found.empty else found.iloc[0]
+
+
 def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
     """Return the chain from the unit's province down to the unit in the period, top first: unit_code, name, kind.
 
     A department sits under its province; a commune of the new tree directly under its province.
     """
-    return _frame("""
-        with unit as (
-            select unit_code, province_code, district_code from unit_scores
-            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-              and unit_code = $unit
-        ),
-        chain as (
-            select s.unit_code, s.unit_name as name, s.unit_kind as kind,
-                   case s.unit_kind when 'province' then 0 when 'district' then 1 else 2 end as depth
-            from unit_scores s, unit u
-            where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
-              and s.unit_code in (u.province_code, u.district_code, u.unit_code)
-        )
-        select unit_code, name, kind from chain order by depth""",
-                  _at(period, unit=unit_code))
+    family = _family(unit_code, period)
+    unit = _member(family, unit_code)
+    if unit is None:
+        return pd.DataFrame(columns=["unit_code", "name", "kind"])
+    chain = [code for code in (unit["province_code"], unit["district_code"], unit_code) if code is not None]
+    found = family.set_index("unit_code").loc[list(dict.fromkeys(chain)), ["name", "kind"]]
+    return found.reset_index()
+
+
+def _below(family: pd.DataFrame, unit: pd.Series | None) -> pd.Series:
+    """Return which of the family sit directly under the unit: a province's districts and departments (and its
+    communes when it has no districts), a district's communes."""
+    if unit is None or unit["kind"] not in ("province", "district"):
+        return pd.Series(False, index=family.index)
+    if unit["kind"] == "district":
+        return (family["district_code"] == unit["unit_code"]) & (family["kind"] == "commune")
+    return family["kind"].isin(["district", "department"]) | ((family["kind"] == "commune")
+                                                              & family["district_code"].isna())
+
+
+KIND_ORDER = {"district": 0, "commune": 1, "department": 2}
+
+
+def children(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the units directly under the unit in the period, best first: unit_code, name, kind, total, band,
+    rank, n_peers, peer_list, score_change, rank_change. A province's districts and departments (and its
+    communes when it has no districts); a district's communes; nothing under a commune or a department."""
+    family = _family(unit_code, period)
+    found = family[_below(family, _member(family, unit_code))].assign(order=lambda f: f["kind"].map(KIND_ORDER))
+    ordered = found.sort_values(["order", "total", "unit_code"], ascending=[True, False, True], na_position="last")
+    return ordered.drop(columns=["order", "province_code", "district_code"]).reset_index(drop=True)
+
+
+def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the rankings below the unit in the period: peer_list, kind, district_code (set for the communes of
+    a district), n_units. A province: its departments, districts and communes; a district: its communes."""
+    family = _family(unit_code, period)
+    unit = _member(family, unit_code)
+    if unit is None or unit["kind"] not in ("province", "district"):
+        return pd.DataFrame(columns=["peer_list", "kind", "district_code", "n_units"])
+    if unit["kind"] == "district":
+        rows = family[_below(family, unit)]
+    else:
+        rows = family[family["unit_code"] != unit_code]
+    counted = rows.groupby(["peer_list", "kind"], as_index=False).size().rename(columns={"size": "n_units"})
+    counted["district_code"] = unit_code if unit["kind"] == "district" else None
+    counted["order"] = counted["kind"].map(KIND_ORDER)
+    return counted.sort_values("order")[["peer_list", "kind", "district_code", "n_units"]].reset_index(drop=True)
 
 
 def ledger(unit_code: str, period: str) -> pd.DataFrame:
@@ -198,55 +260,6 @@ def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
                                    "valid_from": None if isinstance(valid_from, str) else valid_from})
 
 
-def children(unit_code: str, period: str) -> pd.DataFrame:
-    """Return the units directly under the unit in the period, best first: unit_code, name, kind, total, band,
-    rank, n_peers, peer_list, score_change, rank_change. A province's districts and departments (and its
-    communes when it has no districts); a district's communes; nothing under a commune or a department."""
-    return _frame("""
-        with unit as (
-            select unit_code, unit_kind from unit_scores
-            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-              and unit_code = $unit
-        )
-        select s.unit_code, s.unit_name as name, s.unit_kind as kind, s.total, s.band, s.rank, s.n_peers,
-               s.peer_list, s.score_change, s.rank_change
-        from unit_scores s, unit u
-        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
-          and case u.unit_kind
-                  when 'province' then s.province_code = u.unit_code and s.unit_code <> u.unit_code
-                       and (s.unit_kind in ('district', 'department')
-                            or (s.unit_kind = 'commune' and s.district_code is null))
-                  when 'district' then s.district_code = u.unit_code and s.unit_kind = 'commune'
-                  else false
-              end
-        order by case s.unit_kind when 'district' then 0 when 'commune' then 1 else 2 end,
-                 s.total desc nulls last, s.unit_code""",
-                  _at(period, unit=unit_code))
-
-
-def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
-    """Return the rankings below the unit in the period: peer_list, kind, district_code (set for the communes of
-    a district), n_units. A province: its departments, districts and communes; a district: its communes."""
-    return _frame("""
-        with unit as (
-            select unit_code, unit_kind from unit_scores
-            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-              and unit_code = $unit
-        )
-        select s.peer_list, s.unit_kind as kind,
-               case when u.unit_kind = 'district' then u.unit_code end as district_code, count(*) as n_units
-        from unit_scores s, unit u
-        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period and s.unit_code <> u.unit_code
-          and case u.unit_kind
-                  when 'province' then s.province_code = u.unit_code
-                  when 'district' then s.district_code = u.unit_code and s.unit_kind = 'commune'
-                  else false
-              end
-        group by s.peer_list, s.unit_kind, u.unit_kind, u.unit_code
-        order by case kind when 'district' then 0 when 'commune' then 1 else 2 end""",
-                  _at(period, unit=unit_code))
-
-
 # The judged rows of the last units and periods asked for: judging a province's year takes about a second, and
 # the reader pages through its dossiers and switches indicators many times. Keyed by the database and the
 # moment its scores describe, so a new load is judged afresh.
@@ -266,13 +279,15 @@ def judged(unit_code: str, period: str) -> drill.Drill | None:
     """Return the judged dossiers, feedback items and procedures of the unit in the period (indicators/drill.py),
     computed once and kept; None when the unit was not scored in the period."""
     key = _drill_key(unit_code, period)
-    if key is None:
-        return None
+    return None if key is None else _judged(key, unit_code, period)
+
+
+def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
     with _GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
     with lock:
         if key not in _DRILLS:
-            con = db.connect(read_only=True)
+            con = db.connect(key[0], read_only=True)
             try:
                 _DRILLS[key] = drill.judge(con, unit_code, period, RULESET, key[-1])
             finally:
@@ -303,7 +318,7 @@ def prepare_drill(unit_code: str, period: str) -> None:
 
 def _judge_pending(key: tuple, unit_code: str, period: str) -> None:
     try:
-        judged(unit_code, period)
+        _judged(key, unit_code, period)
     finally:
         with _GUARD:
             _PENDING.pop(key, None)
