@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import db
 from app import create_app
 from dashboard import exports
 from dashboard.components import selectors
@@ -220,3 +221,10 @@ def test_the_download_holds_the_table_on_screen(ranked):
     csv = exports.to_csv(table, "vi").decode("utf-8-sig")
     assert "Thành phố Đà Nẵng" in csv and "Trung bình" in csv
     assert csv.splitlines()[0].startswith("Hạng,Thay đổi hạng,Đơn vị,Công khai (18)")
+
+
+def test_new_figures_show_as_soon_as_the_database_changes(ranked):
+    assert scores.league("2024", "74:district")["total"].tolist() == [93.1, 88.0]
+    with db.writing(ranked) as con:
+        con.execute("update unit_scores set total = 94.5 where period = '2024' and unit_code = '721'")
+    assert scores.league("2024", "74:district")["total"].tolist() == [93.1, 94.5]

@@ -7,11 +7,65 @@ Every query reads one period's rows of one peer list, or one indicator's monthly
 """
 from __future__ import annotations
 
+import functools
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
 import pandas as pd
 
+import settings
 from indicators import REGISTRY, rulesets
 
 from .base import frame as _frame
+
+# Every view of a page asks again for the periods, the provinces and the same few peer lists; each query opens a
+# new read-only connection that reads the file cold. Results are kept for a few minutes per version of the
+# database file (its and its WAL's inode, size and modification time): a load publishes a new version, so the
+# next request reads the new figures.
+CACHE_SECONDS = 300
+CACHE_ENTRIES = 512
+
+
+def _version() -> tuple:
+    """Return what identifies the contents of the database file: its path, and the inode, size and modification
+    time of the file and of its write-ahead log."""
+    path = Path(settings.get("db"))
+    marks = []
+    for part in (path, path.with_name(path.name + ".wal")):
+        try:
+            status = part.stat()
+        except FileNotFoundError:
+            marks.append(None)
+        else:
+            marks.append((status.st_ino, status.st_size, status.st_mtime_ns))
+    return (str(path), *marks)
+
+
+def _cached(query):
+    """Return `query` remembering its frames per database version and arguments, for CACHE_SECONDS at most;
+    each call gets its own copy."""
+    kept: OrderedDict = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(query)
+    def remembered(*args, **kwargs):
+        key = (_version(), args, tuple(sorted(kwargs.items())))
+        now = time.monotonic()
+        with lock:
+            hit = kept.get(key)
+            if hit is not None and now - hit[0] < CACHE_SECONDS:
+                kept.move_to_end(key)
+                return hit[1].copy()
+        result = query(*args, **kwargs)
+        with lock:
+            kept[key] = (now, result)
+            while len(kept) > CACHE_ENTRIES:
+                kept.popitem(last=False)
+        return result.copy()
+
+    return remembered
 
 
 def unit_kind(peers: str) -> str:
@@ -19,6 +73,7 @@ def unit_kind(peers: str) -> str:
     return "province" if peers == "national" else peers.split(":", 1)[1]
 
 
+@_cached
 def choices(period: str | None, kind: str, province: str | None, ruleset: str | None = None) -> pd.DataFrame:
     """Return what the selectors offer, one row per choice: what, code, kind, name, start. `what` is `chosen` for
     the period shown (`period` when scored, else the latest of `kind`, else the latest of any kind), `period`
@@ -57,6 +112,7 @@ def choices(period: str | None, kind: str, province: str | None, ruleset: str | 
         {"ruleset": ruleset or rulesets.DEFAULT, "period": period, "kind": kind, "province": province})
 
 
+@_cached
 def league(period: str, peers: str, district: str | None = None, ruleset: str | None = None) -> pd.DataFrame:
     """Return the league table of `peers` in `period`, best first: rank, n_peers, rank_change, unit_code,
     unit_name, href (the unit's page at this period), the six columns, total, score_change, band.
@@ -80,6 +136,7 @@ def league(period: str, peers: str, district: str | None = None, ruleset: str | 
         {"ruleset": ruleset or rulesets.DEFAULT, "period": period, "peers": peers, "district": district})
 
 
+@_cached
 def band_counts(period: str, peers: str, target: float, district: str | None = None,
                 ruleset: str | None = None) -> pd.DataFrame:
     """Return one row per band present in the peer list: band, n_units, and n_at_target, the units of that band
@@ -96,6 +153,7 @@ def band_counts(period: str, peers: str, target: float, district: str | None = N
          "target": target})
 
 
+@_cached
 def standing(unit_code: str, period: str, peers: str, district: str | None = None, top: int = 10,
              ruleset: str | None = None) -> pd.DataFrame:
     """Return one row for the unit in the peer list (none when it is not in it): unit_name, rank, n_peers, total
@@ -122,6 +180,7 @@ def standing(unit_code: str, period: str, peers: str, district: str | None = Non
          "top": top, "unit": unit_code})
 
 
+@_cached
 def indicator_values(indicator_id: str, period: str, peers: str, district: str | None = None,
                      ruleset: str | None = None) -> pd.DataFrame:
     """Return the indicator's value for every unit of the peer list, weakest first (most points lost, then the
@@ -151,6 +210,7 @@ def indicator_values(indicator_id: str, period: str, peers: str, district: str |
          "indicator": indicator_id, "kind": unit_kind(peers), "worse_high": REGISTRY[indicator_id].unit == "days"})
 
 
+@_cached
 def indicator_trend(indicator_id: str, peers: str, district: str | None = None,
                     ruleset: str | None = None) -> pd.DataFrame:
     """Return one row per month in which the peer list exists: period, period_start, median and average of the
