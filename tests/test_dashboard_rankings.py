@@ -7,8 +7,8 @@ import pytest
 
 import db
 from app import create_app
-from dashboard import exports
-from dashboard.components import selectors
+from dashboard import exports, theme
+from dashboard.components import charts, selectors
 from dashboard.queries import scores
 from indicators import outputs
 
@@ -228,3 +228,16 @@ def test_new_figures_show_as_soon_as_the_database_changes(ranked):
     with db.writing(ranked) as con:
         con.execute("update unit_scores set total = 94.5 where period = '2024' and unit_code = '721'")
     assert scores.league("2024", "74:district")["total"].tolist() == [93.1, 94.5]
+
+
+def test_units_sharing_a_short_name_keep_their_own_bars():
+    frame = pd.DataFrame({"unit_name": ["Phường An Phú", "Xã An Phú"], "total": [91.234, 79.0],
+                          "band": ["excellent", "fair"]})
+    figure = charts.league_bars(frame, theme.bands(), 85, "vi")
+    bars = figure["data"][0]
+    assert (bars["x"], bars["y"], bars["customdata"]) == ([0, 1], [91.23, 79.0], ["Phường An Phú", "Xã An Phú"])
+    assert figure["layout"]["xaxis"]["ticktext"] == ["An Phú", "An Phú"]
+    assert bars["marker"]["color"] == [theme.BAND_COLORS["excellent"], theme.BAND_COLORS["fair"]]
+    lines = [(shape["y0"], shape["line"]["dash"]) for shape in figure["layout"]["shapes"]]
+    assert lines == [(90, "dot"), (80, "dot"), (70, "dot"), (50, "dot"), (85, "dash")]
+    assert figure["layout"]["annotations"][-1]["text"] == "Mục tiêu 85"

@@ -59,7 +59,9 @@ def league_bars(frame: pd.DataFrame, bands, target: float, language: str) -> dic
     notes.append(_note("y", target, _target_text(target, language), theme.TARGET, "right"))
     many = len(frame) > MAX_LABELLED_BARS
     low = min(float(frame["total"].min()) if len(frame) else target, target, min(b.min for b in bands if b.min > 0))
-    bars = {"type": "bar", "x": names, "y": frame["total"].round(2).tolist(),
+    # Bars stand at their place in the table; names label the places, since two units may share a short name.
+    places = list(range(len(frame)))
+    bars = {"type": "bar", "x": places, "y": frame["total"].round(2).tolist(),
             "marker": {"color": frame["band"].map(theme.BAND_COLORS).fillna(theme.MUTED).tolist()},
             "customdata": frame["unit_name"].tolist(), "hovertemplate": "%{customdata}<br>%{y:.2f}<extra></extra>"}
     return {"data": [bars], "layout": _layout(
@@ -68,7 +70,8 @@ def league_bars(frame: pd.DataFrame, bands, target: float, language: str) -> dic
         yaxis={"range": [max(0, low - 5), 100], "gridcolor": theme.GRID, "zeroline": False,
                "title": {"text": i18n.t("total", language)}},
         xaxis={"showticklabels": not many, "tickangle": -60, "tickfont": {"size": 10}, "fixedrange": True,
-               "type": "category"})}
+               "tickmode": "array", "tickvals": places, "ticktext": names, "showgrid": False,
+               "range": [-0.5, len(frame) - 0.5]})}
 
 
 def distribution(frame: pd.DataFrame, target: float | None, share: bool, language: str) -> dict:
