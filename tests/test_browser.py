@@ -183,3 +183,124 @@ def test_the_data_page_fits_a_phone(phone):
     width = phone.page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390 + 1
     phone.shot("data-phone")
+
+
+def _choose(page, dropdown: str, value: str) -> None:
+    """Pick `value` in the dropdown with id `dropdown`."""
+    page.click(f"#{dropdown}")
+    page.click(f"[role=option]:has(input[value='{value}'])")
+
+
+def _rows(page, grid_id: str):
+    return page.locator(f"#{grid_id} .ag-center-cols-container .ag-row")
+
+
+def _cell(page, grid_id: str, row_id: str, column: str) -> str:
+    return page.inner_text(f"#{grid_id} .ag-center-cols-container .ag-row[row-id='{row_id}'] [col-id='{column}']")
+
+
+def test_rankings_switch_period_and_peer_list_and_download_the_table_as_on_screen(tab):
+    import openpyxl
+
+    tab.open("/")
+    page = tab.page
+    page.wait_for_selector("#rankings-grid .ag-row")
+    assert page.inner_text("#rankings-subtitle").startswith("Năm 2024")
+    tab.shot("rankings")
+    _choose(page, "rankings-kind", "quarter")
+    page.wait_for_function("() => document.querySelector('#rankings-subtitle').textContent.startsWith('Quý 4/2024')")
+    _choose(page, "rankings-period", "2024-Q2")
+    page.wait_for_function("() => document.querySelector('#rankings-subtitle').textContent.startsWith('Quý 2/2024')")
+    assert "period=2024-Q2" in page.url
+    _choose(page, "rankings-province", PROVINCE)
+    page.wait_for_function(f"() => window.location.search.includes('peers={PROVINCE}%3A')")
+    _choose(page, "rankings-level", "district")
+    page.wait_for_function(f"() => window.location.search.includes('peers={PROVINCE}%3Adistrict')")
+    # Bạc Liêu's seven districts
+    page.wait_for_function("() => document.querySelectorAll('#rankings-grid .ag-center-cols-container .ag-row')"
+                           ".length === 7")
+    tab.shot("rankings-districts")
+    first = page.locator("#rankings-grid .ag-center-cols-container .ag-row[row-index='0']")
+    code = first.get_attribute("row-id")
+    shown_total = _cell(page, "rankings-grid", code, "total")
+    download = tab.download("button:has-text('Tải Excel')")
+    assert download.suggested_filename == "xep-hang-2024-q2.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
+    header = [c.value for c in sheet[4]]
+    first_row = {h: c.value for h, c in zip(header, sheet[5])}
+    assert f"{first_row['Tổng điểm']:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") == shown_total
+    assert first_row["Hạng"] == 1
+
+
+def test_a_unit_from_the_table_its_ledger_its_dossiers_a_commune_and_back_by_the_breadcrumb(tab):
+    import pypdf
+
+    tab.open(f"/?period=2024&peers={PROVINCE}:district")
+    page = tab.page
+    page.wait_for_selector("#rankings-grid .ag-row")
+    district = page.locator("#rankings-grid .ag-row[row-index='0'] a.grid-link")
+    district_name = district.text_content().strip()
+    district.click()
+    page.wait_for_selector("#unit-name")
+    assert page.inner_text("#unit-name") == district_name
+    assert "/don-vi/" in page.url and "period=2024" in page.url
+    page.wait_for_selector("#unit-ledger .ag-row")
+    assert _rows(page, "unit-ledger").count() > 5
+    _choose(page, "unit-indicator", "2.1")
+    code_cell = "#unit-rows .ag-row[row-index='0'] [col-id='dossier_code']"
+    page.wait_for_function(f"() => document.querySelector({code_cell!r})?.textContent.trim().length > 0",
+                           timeout=30_000)
+    assert page.inner_text(code_cell).startswith("95")  # the demo's dossier codes begin with the province
+    tab.shot("unit-district")
+    download = tab.download("button:has-text('Tải báo cáo PDF')")
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"%PDF")
+    report = pypdf.PdfReader(io.BytesIO(content))
+    assert len(report.pages) >= 1
+    assert district_name in report.pages[0].extract_text()
+    commune = page.locator("#unit-children .ag-row[row-index='0'] a.grid-link")
+    commune.scroll_into_view_if_needed()
+    commune_name, href = commune.text_content().strip(), commune.get_attribute("href")
+    assert commune_name
+    commune.click()
+    page.wait_for_url(f"**{href.split('?')[0]}?**")
+    page.wait_for_function(f"() => document.querySelector('#unit-name')?.textContent === {commune_name!r}")
+    tab.shot("unit-commune")
+    page.click(f"#unit-breadcrumbs a:has-text({district_name!r})")
+    page.wait_for_function(f"() => document.querySelector('#unit-name')?.textContent === {district_name!r}")
+
+
+def test_switching_to_english_changes_the_labels_and_back(tab):
+    tab.open("/")
+    page = tab.page
+    page.wait_for_selector("#rankings-grid .ag-row")
+    assert page.inner_text("#nav-rankings") == "Xếp hạng"
+    page.click("#shell-lang-en")
+    page.wait_for_function("() => document.querySelector('#nav-rankings')?.textContent === 'Rankings'")
+    page.wait_for_selector("#rankings-grid .ag-row")
+    assert page.inner_text("#rankings-subtitle").startswith("Year 2024")
+    assert page.locator("button:has-text('Download Excel')").count() == 1
+    tab.shot("rankings-en")
+    page.click("#shell-lang-vi")
+    page.wait_for_function("() => document.querySelector('#nav-rankings')?.textContent === 'Xếp hạng'")
+
+
+@pytest.mark.parametrize("path, ready, name", [
+    ("/chi-so/2.1?period=2024", "h1", "indicator"),
+    ("/phuong-phap", "h1", "methodology"),
+])
+def test_the_other_pages_open_without_errors(tab, path, ready, name):
+    tab.open(path)
+    tab.page.wait_for_selector(ready)
+    tab.shot(name)
+
+
+@pytest.mark.parametrize("path, ready, name", [
+    ("/", "#rankings-grid .ag-row", "rankings-phone"),
+    (f"/don-vi/{PROVINCE}?period=2024", "#unit-ledger .ag-row", "unit-phone"),
+])
+def test_the_main_pages_fit_a_phone(phone, path, ready, name):
+    phone.open(path)
+    phone.page.wait_for_selector(ready)
+    assert phone.page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+    phone.shot(name)
