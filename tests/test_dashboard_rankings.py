@@ -241,3 +241,18 @@ def test_units_sharing_a_short_name_keep_their_own_bars():
     lines = [(shape["y0"], shape["line"]["dash"]) for shape in figure["layout"]["shapes"]]
     assert lines == [(90, "dot"), (80, "dot"), (70, "dot"), (50, "dot"), (85, "dash")]
     assert figure["layout"]["annotations"][-1]["text"] == "Mục tiêu 85"
+
+
+def test_a_scope_named_in_full_is_guessed_before_it_is_confirmed():
+    assert selectors.guess({"period": "2024", "peers": "74:commune", "district": "718"}) == selectors.Scope(
+        "2024", "74", "district-communes", "718")
+    assert selectors.guess({"period": "2024"}) == selectors.Scope("2024")
+    assert selectors.guess({"kind": "month"}) is None
+    assert selectors.guess({"period": "2024", "peers": "74:ward"}) is None
+    assert selectors.guess({"period": "2024", "peers": "74:commune", "district": "*"}) is None
+
+
+def test_an_address_that_names_a_list_the_period_lacks_shows_the_national_list(ranked):
+    layout = page.layout(period="2024-12", peers="74:district")
+    assert [r["unit_code"] for r in find(layout, "rankings-grid").rowData] == ["01", "79"]
+    assert find(layout, "rankings-state").data["peers"] == "national"

@@ -136,6 +136,16 @@ def resolve(query: dict) -> tuple[Scope, Choices]:
     return Scope(period, province, level), choices
 
 
+def guess(query: dict) -> Scope | None:
+    """Return the scope a query string names when it names one in full (a period and a well-formed peer list),
+    for a page to start its queries before `resolve` confirms it; None otherwise."""
+    peers = query.get("peers") or NATIONAL
+    well_formed = peers == NATIONAL or peers.partition(":")[2] in ("department", "district", "commune")
+    if not query.get("period") or not well_formed or query.get("district") == "*":
+        return None
+    return Scope.of({**query, "peers": peers})
+
+
 def query(trigger: str | None, kind: str | None, period: str | None, province: str | None, level: str | None,
           district: str | None) -> dict:
     """Return the query string the selectors' values ask for; `trigger` names the selector just changed (kind,

@@ -6,6 +6,7 @@ The page is drawn from its path and query string (`/chi-so/2.1?period=2024&peers
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import dash
@@ -158,11 +159,19 @@ def layout(indicator_id: str | None = None, period: str | None = None, kind: str
     if indicator_id not in REGISTRY:
         return html.Div([*head, html.H1(_label("pick", language)), html.Div(picker, className="controls"),
                          html.P(_label("unknown", language), className="card")])
-    scope, choices = selectors.resolve({"period": period, "kind": kind, "peers": peers, "district": district})
-    controls = html.Div([picker, *selectors.controls(PREFIX, scope, choices, language)], className="controls")
-    if scope.period is None:
-        return html.Div([*head, about(indicator_id, language), controls, html.P(i18n.t("no_data", language))])
-    frame = scores.indicator_values(indicator_id, scope.period, scope.peers, scope.district)
+    query = {"period": period, "kind": kind, "peers": peers, "district": district}
+    # The values of the scope the address names are read while the scope is confirmed: each query opens the file
+    # cold, and open together they share the opening.
+    with ThreadPoolExecutor(2) as pool:
+        guessed = selectors.guess(query)
+        early = pool.submit(scores.indicator_values, indicator_id, guessed.period, guessed.peers,
+                            guessed.district) if guessed else None
+        scope, choices = selectors.resolve(query)
+        controls = html.Div([picker, *selectors.controls(PREFIX, scope, choices, language)], className="controls")
+        if scope.period is None:
+            return html.Div([*head, about(indicator_id, language), controls, html.P(i18n.t("no_data", language))])
+        frame = (early.result() if scope == guessed
+                 else scores.indicator_values(indicator_id, scope.period, scope.peers, scope.district))
     rule = rulesets.load().rule(indicator_id)
     share = REGISTRY[indicator_id].unit != "days"
     target = rule.target if rule.max_points else None

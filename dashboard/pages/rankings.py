@@ -7,6 +7,7 @@ the selectors write it, and the page is drawn again from it, so every view is a 
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import dash
@@ -129,13 +130,16 @@ def leader_text(name: str, total: float, rank: int, n_peers: int, top_total: flo
     return f"{head}; {i18n.pick('cần thêm', 'needs', language)} {', '.join(parts)}{' (' + in_top + ')' if in_top else ''}."
 
 
-def leader(unit_code: str | None, scope: selectors.Scope, target: float, language: str) -> html.Div:
-    """Return the leader's line for `unit_code` in the scope's peer list; by default, for a province's lists,
-    the province among the provinces; a hint to pick a row when there is no unit."""
-    period, peers, district = scope.period, scope.peers, scope.district
+def standing_of(unit_code: str | None, scope: selectors.Scope) -> tuple | None:
+    """Return the arguments of the standing the leader's line shows: `unit_code` in the scope's peer list; by
+    default, for a province's lists, the province among the provinces; None when there is no unit."""
     if not unit_code and scope.province:
-        unit_code, peers, district = scope.province, selectors.NATIONAL, None
-    found = scores.standing(unit_code, period, peers, district, TOP) if unit_code and period else None
+        return (scope.province, scope.period, selectors.NATIONAL, None, TOP)
+    return (unit_code, scope.period, scope.peers, scope.district, TOP) if unit_code and scope.period else None
+
+
+def leader(found: pd.DataFrame | None, target: float, language: str) -> html.Div:
+    """Return the leader's line for a unit's standing (scores.standing), or a hint to pick a row."""
     if found is None or found.empty:
         return html.Div(_label("pick", language), id=f"{PREFIX}-leader", className="leader muted")
     row = found.iloc[0]
@@ -148,8 +152,7 @@ def leader(unit_code: str | None, scope: selectors.Scope, target: float, languag
                     className="leader")
 
 
-def _stats(scope: selectors.Scope, target: float, language: str) -> html.Div:
-    counts = scores.band_counts(scope.period, scope.peers, target, scope.district)
+def _stats(counts: pd.DataFrame, target: float, language: str) -> html.Div:
     n_units = int(counts["n_units"].sum())
     at_target = int(counts["n_at_target"].sum())
     share = at_target / n_units if n_units else None
@@ -175,16 +178,32 @@ def _stats(scope: selectors.Scope, target: float, language: str) -> html.Div:
                     style={"gridTemplateColumns": "repeat(auto-fit, minmax(125px, 1fr))"})
 
 
+def _fetch(pool: ThreadPoolExecutor, scope: selectors.Scope, target: float, unit: str | None) -> tuple:
+    """Return the futures of the page's queries for `scope`: the league table, the band counts, the standing."""
+    asked = standing_of(unit, scope)
+    return (pool.submit(scores.league, scope.period, scope.peers, scope.district),
+            pool.submit(scores.band_counts, scope.period, scope.peers, target, scope.district),
+            pool.submit(scores.standing, *asked) if asked else None)
+
+
 def layout(period: str | None = None, kind: str | None = None, peers: str | None = None, district: str | None = None,
            target: str | None = None, unit: str | None = None, **_) -> html.Div:
     """Return the page for its query string."""
     language = i18n.lang()
-    scope, choices = selectors.resolve({"period": period, "kind": kind, "peers": peers, "district": district})
+    query = {"period": period, "kind": kind, "peers": peers, "district": district}
     chosen_target = _target(target)
     head = [dcc.Location(id=f"{PREFIX}-url", refresh="callback-nav"), html.H1(_label("title", language))]
-    if scope.period is None:
-        return html.Div([*head, html.P(i18n.t("no_data", language), className="card")])
-    frame = with_band_names(scores.league(scope.period, scope.peers, scope.district), language)
+    # The queries run at once, those of the scope the address names even before it is confirmed: each opens the
+    # file cold, and open together they share the opening.
+    with ThreadPoolExecutor(4) as pool:
+        guessed = selectors.guess(query)
+        early = _fetch(pool, guessed, chosen_target, unit) if guessed else None
+        scope, choices = selectors.resolve(query)
+        if scope.period is None:
+            return html.Div([*head, html.P(i18n.t("no_data", language), className="card")])
+        league, counts, found = [f and f.result() for f in
+                                 (early if scope == guessed else _fetch(pool, scope, chosen_target, unit))]
+    frame = with_band_names(league, language)
     state = {**scope.query(), "target": chosen_target, "unit": unit}
     return html.Div([
         *head,
@@ -196,8 +215,8 @@ def layout(period: str | None = None, kind: str | None = None, peers: str | None
                                       value=chosen_target, className="search", style={"minWidth": "6rem"})],
                            className="control", style={"minWidth": "110px"})],
                  className="controls"),
-        html.Div(leader(unit, scope, chosen_target, language), className="card", id=f"{PREFIX}-leader-card"),
-        _stats(scope, chosen_target, language),
+        html.Div(leader(found, chosen_target, language), className="card", id=f"{PREFIX}-leader-card"),
+        _stats(counts, chosen_target, language),
         html.Div([html.H2(_label("totals", language), style={"marginTop": 0}),
                   dcc.Graph(id=f"{PREFIX}-chart", figure=charts.league_bars(frame, theme.bands(), chosen_target, language),
                             config={"displayModeBar": False, "responsive": True})], className="card"),
@@ -238,9 +257,9 @@ def pick(cell, state):
     """Return the leader's line for the clicked row's unit, and the page state naming it."""
     if not cell or not cell.get("rowId"):
         return no_update, no_update
-    scope = selectors.Scope.of(state)
-    language = i18n.lang()
-    return leader(cell["rowId"], scope, _target(state.get("target")), language), {**state, "unit": cell["rowId"]}
+    asked = standing_of(cell["rowId"], selectors.Scope.of(state))
+    found = scores.standing(*asked) if asked else None
+    return leader(found, _target(state.get("target")), i18n.lang()), {**state, "unit": cell["rowId"]}
 
 
 # The search box filters the table in the browser; no round trip.
