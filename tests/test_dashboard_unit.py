@@ -12,7 +12,7 @@ from dashboard.queries import unit as queries
 from indicators import outputs
 
 create_app()  # pages register themselves with the app that loads them
-from dashboard.pages import unit as page  # noqa: E402
+from dashboard.pages import unit as page
 
 PERIOD = "2024-03"
 
@@ -165,7 +165,8 @@ def test_the_page_of_a_commune(province):
         {"unit_code": "99101", "period": PERIOD, "indicator": "2.1", "procedure": None}, 0)
     assert stop_waiting and [o["value"] for o in options] == ["A"]
     assert find(html.Div(body), "unit-rows") is not None
-    assert explain.startswith("Hồ sơ phải được giải quyết xong")
+    assert explain[0].startswith("Hồ sơ phải được giải quyết xong")
+    assert explain[-1].href == "/chi-so/2.1?period=2024-03&peers=99%3Acommune"
 
 
 def test_the_default_period_is_the_latest_year(province):

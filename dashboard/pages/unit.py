@@ -14,7 +14,16 @@ from urllib.parse import urlencode
 import dash
 import dash_ag_grid as dag
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+    no_update,
+)
 
 from dashboard import exports, i18n, theme
 from dashboard.components import downloads
@@ -165,7 +174,7 @@ def rankings_href(period: str, peer_list: str, district: str | None = None) -> s
 
 
 def _signed(value, decimals: int, language: str) -> html.Span:
-    if value is None or value != value:
+    if value is None or pd.isna(value):
         return html.Span("–", className="same")
     arrow, cls = ("↑ ", "up") if value > 0 else ("↓ ", "down") if value < 0 else ("", "same")
     return html.Span(arrow + i18n.number(abs(value), decimals, language), className=cls)
@@ -582,8 +591,14 @@ def show_drill(params, _):
     if not params or not params.get("indicator"):
         return [], "", [], True
     ind = REGISTRY[params["indicator"]]
-    explain = i18n.pick(ind.explain_vi, ind.explain_en, language)
     with queries.session():
+        unit = queries.summary(params["unit_code"], params["period"])
+        peers = {"peers": unit["peer_list"]} if unit else {}
+        explain = [i18n.pick(ind.explain_vi, ind.explain_en, language), " ",
+                   html.A(i18n.pick(f"Chỉ số {ind.id} ở các đơn vị cùng nhóm →", f"Indicator {ind.id} across the peers →",
+                                    language),
+                          href=f"/chi-so/{ind.id}?{urlencode({'period': params['period'], **peers})}",
+                          id="unit-indicator-link")]
         if drill.kind_of(ind) is not None and not queries.drill_ready(params["unit_code"], params["period"]):
             queries.prepare_drill(params["unit_code"], params["period"])
             return html.P(L("judging", language), className="muted loading", id="unit-judging"), explain, [], False

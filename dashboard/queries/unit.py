@@ -20,7 +20,8 @@ import pandas as pd
 
 import db
 import settings
-from indicators import GROUPS, REGISTRY, drill, periods as _periods, rulesets
+from indicators import GROUPS, REGISTRY, drill, rulesets
+from indicators import periods as _periods
 
 from . import base
 
