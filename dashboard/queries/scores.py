@@ -187,11 +187,7 @@ def indicator_values(indicator_id: str, period: str, peers: str, district: str |
     worst ratio: the lowest share, or the most days): unit_code, unit_name, href, numerator, denominator, ratio,
     points, max_points, points_lost, no_data, not_applicable, total (the unit's total)."""
     return _frame("""
-        with values as materialized (
-            select * from indicator_values
-            where ruleset = $ruleset and period = $period and indicator_id = $indicator and unit_kind = $kind
-        ),
-        peers as materialized (
+        with peers as materialized (
             select unit_code, unit_valid_from, unit_name, total from unit_scores
             where ruleset = $ruleset and period = $period and peer_list = $peers
               and ($district::varchar is null or district_code = $district)
@@ -201,8 +197,11 @@ def indicator_values(indicator_id: str, period: str, peers: str, district: str |
                    v.numerator, v.denominator, v.ratio, v.points, v.max_points,
                    v.max_points - coalesce(v.points, v.max_points) as points_lost, v.no_data, v.not_applicable,
                    p.total
-            from peers p
-            join values v on v.unit_code = p.unit_code and v.unit_valid_from is not distinct from p.unit_valid_from
+            from indicator_values v
+            join peers p on v.unit_code = p.unit_code and v.unit_valid_from is not distinct from p.unit_valid_from
+            where v.ruleset = $ruleset and v.period = $period and v.indicator_id = $indicator and v.unit_kind = $kind
+              -- the peers' codes are close together (a province's communes): the range skips most stored rows
+              and v.unit_code between (select min(unit_code) from peers) and (select max(unit_code) from peers)
         )
         select * from final
         order by points_lost desc, case when $worse_high then -ratio else ratio end nulls last, unit_name""",
@@ -216,11 +215,7 @@ def indicator_trend(indicator_id: str, peers: str, district: str | None = None,
     """Return one row per month in which the peer list exists: period, period_start, median and average of the
     units' ratios (units with no data left out), n_units (those with data)."""
     return _frame("""
-        with values as materialized (
-            select period, unit_code, unit_valid_from, ratio from indicator_values
-            where ruleset = $ruleset and period_kind = 'month' and indicator_id = $indicator and unit_kind = $kind
-        ),
-        peers as materialized (
+        with peers as materialized (
             select period, period_start, unit_code, unit_valid_from from unit_scores
             where ruleset = $ruleset and period_kind = 'month' and peer_list = $peers
               and ($district::varchar is null or district_code = $district)
@@ -228,9 +223,13 @@ def indicator_trend(indicator_id: str, peers: str, district: str | None = None,
         final as (
             select p.period, any_value(p.period_start) as period_start, median(v.ratio) as median,
                    avg(v.ratio) as average, count(v.ratio) as n_units
-            from peers p
-            join values v on v.period = p.period and v.unit_code = p.unit_code
+            from indicator_values v
+            join peers p on v.period = p.period and v.unit_code = p.unit_code
              and v.unit_valid_from is not distinct from p.unit_valid_from
+            where v.ruleset = $ruleset and v.period_kind = 'month' and v.indicator_id = $indicator
+              and v.unit_kind = $kind
+              -- the peers' codes are close together (a province's communes): the range skips most stored rows
+              and v.unit_code between (select min(unit_code) from peers) and (select max(unit_code) from peers)
             group by p.period
         )
         select * from final order by period_start""",
