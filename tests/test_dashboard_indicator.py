@@ -72,3 +72,9 @@ def test_the_download_holds_the_table_on_screen(ranked):
     table = exports.fetch("indicator", {"indicator": "2.1", "period": "2024", "peers": "national"})
     assert table.frame["unit_code"].tolist() == ["74", "79", "48", "01"]
     assert exports.file_name(table, {"period": "2024"}, "csv", "vi") == "chi-so-2-1-2024.csv"
+
+
+def test_a_database_never_scored_shows_no_data(db_path, monkeypatch):
+    monkeypatch.setenv("KPI766_DB", str(db_path))
+    layout = page.layout(indicator_id="2.1")
+    assert "Chưa có dữ liệu" in text(layout) and "2.1 · Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" in text(layout)

@@ -256,3 +256,8 @@ def test_an_address_that_names_a_list_the_period_lacks_shows_the_national_list(r
     layout = page.layout(period="2024-12", peers="74:district")
     assert [r["unit_code"] for r in find(layout, "rankings-grid").rowData] == ["01", "79"]
     assert find(layout, "rankings-state").data["peers"] == "national"
+
+
+def test_a_database_never_scored_shows_no_data(db_path, monkeypatch):
+    monkeypatch.setenv("KPI766_DB", str(db_path))
+    assert "Chưa có dữ liệu" in text(page.layout())

@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 import settings
@@ -78,7 +79,15 @@ def choices(period: str | None, kind: str, province: str | None, ruleset: str | 
     """Return what the selectors offer, one row per choice: what, code, kind, name, start. `what` is `chosen` for
     the period shown (`period` when scored, else the latest of `kind`, else the latest of any kind), `period`
     for every period scored (with its kind and first day), `province` for the provinces ranked in the period
-    shown, `peers` for the peer lists of `province` in it, `district` for its districts."""
+    shown, `peers` for the peer lists of `province` in it, `district` for its districts. No rows before the
+    first scoring has created the score tables."""
+    try:
+        return _choices(period, kind, province, ruleset or rulesets.DEFAULT)
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["what", "code", "kind", "name", "start"])
+
+
+def _choices(period: str | None, kind: str, province: str | None, ruleset: str) -> pd.DataFrame:
     return _frame("""
         with scores as (select * from unit_scores where ruleset = $ruleset),
         periods as materialized (
@@ -109,7 +118,7 @@ def choices(period: str | None, kind: str, province: str | None, ruleset: str | 
             union all select * from peer_lists union all select * from districts
         )
         select * from final order by what, start desc nulls last, code""",
-        {"ruleset": ruleset or rulesets.DEFAULT, "period": period, "kind": kind, "province": province})
+        {"ruleset": ruleset, "period": period, "kind": kind, "province": province})
 
 
 @_cached
