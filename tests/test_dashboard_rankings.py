@@ -231,11 +231,13 @@ def test_new_figures_show_as_soon_as_the_database_changes(ranked):
 
 
 def test_units_sharing_a_short_name_keep_their_own_bars():
-    frame = pd.DataFrame({"unit_name": ["Phường An Phú", "Xã An Phú"], "total": [91.234, 79.0],
+    frame = pd.DataFrame({"unit_code": ["26734", "27001"], "unit_name": ["Phường An Phú", "Xã An Phú"],
+                          "total": [91.234, 79.0],
                           "band": ["excellent", "fair"]})
     figure = charts.league_bars(frame, theme.bands(), 85, "vi")
     bars = figure["data"][0]
     assert (bars["x"], bars["y"], bars["customdata"]) == ([0, 1], [91.23, 79.0], ["Phường An Phú", "Xã An Phú"])
+    assert bars["ids"] == ["26734", "27001"]
     assert figure["layout"]["xaxis"]["ticktext"] == ["An Phú", "An Phú"]
     assert bars["marker"]["color"] == [theme.BAND_COLORS["excellent"], theme.BAND_COLORS["fair"]]
     lines = [(shape["y0"], shape["line"]["dash"]) for shape in figure["layout"]["shapes"]]

@@ -40,13 +40,19 @@ def _note(axis: str, value: float, text: str, colour: str, anchor: str) -> dict:
             "showarrow": False, "font": {"size": 10, "color": colour}}
 
 
+def _value_title(share: bool, language: str) -> str:
+    """Return the title of an axis of indicator values: a share in percent, or working days."""
+    return i18n.t("ratio", language) + " (%)" if share else i18n.pick("Ngày làm việc", "Working days", language)
+
+
 def _target_text(target: float, language: str, suffix: str = "") -> str:
     return f"{i18n.t('target', language)} {i18n.number(target, 2 if target % 1 else 0, language)}{suffix}"
 
 
 def league_bars(frame: pd.DataFrame, bands, target: float, language: str) -> dict:
-    """Return the totals of a league table (`unit_name`, `total`, `band`, best first) as bars coloured by band,
-    with each band's cut-off (dotted) and the target (dashed) as horizontal lines."""
+    """Return the totals of a league table (`unit_code`, `unit_name`, `total`, `band`, best first) as bars
+    coloured by band, each identified by its unit's code, with each band's cut-off (dotted) and the target
+    (dashed) as horizontal lines."""
     names = frame["unit_name"].str.replace(SHORT_NAME, "", regex=True).tolist()
     shapes, notes = [], []
     for band in bands:
@@ -63,7 +69,8 @@ def league_bars(frame: pd.DataFrame, bands, target: float, language: str) -> dic
     places = list(range(len(frame)))
     bars = {"type": "bar", "x": places, "y": frame["total"].round(2).tolist(),
             "marker": {"color": frame["band"].map(theme.BAND_COLORS).fillna(theme.MUTED).tolist()},
-            "customdata": frame["unit_name"].tolist(), "hovertemplate": "%{customdata}<br>%{y:.2f}<extra></extra>"}
+            "customdata": frame["unit_name"].tolist(), "ids": frame["unit_code"].tolist(),
+            "hovertemplate": "%{customdata}<br>%{y:.2f}<extra></extra>"}
     return {"data": [bars], "layout": _layout(
         language, height=360, bargap=0.05 if many else 0.15, showlegend=False, shapes=shapes, annotations=notes,
         margin={"l": 48, "r": 84, "t": 16, "b": 16 if many else 120},
@@ -78,7 +85,7 @@ def distribution(frame: pd.DataFrame, target: float | None, share: bool, languag
     """Return a histogram of the units' ratios (`ratio`), in percent for a share, with the target as a line."""
     values = (frame["ratio"].dropna() * (100 if share else 1)).round(2).tolist()
     layout = _layout(language, height=300, bargap=0.05, showlegend=False,
-                     xaxis={"title": {"text": i18n.t("ratio", language) + (" (%)" if share else "")},
+                     xaxis={"title": {"text": _value_title(share, language)},
                             "gridcolor": theme.GRID},
                      yaxis={"title": {"text": i18n.pick("Số đơn vị", "Units", language)}, "gridcolor": theme.GRID})
     if target and share:
@@ -106,7 +113,7 @@ def trend(frame: pd.DataFrame, target: float | None, share: bool, language: str)
                       "hovertemplate": f"%{{y:.{1 if share else 2}f}}<extra>{label}</extra>"})
     layout = _layout(language, height=300, hovermode="x unified",
                      xaxis={"type": "date", "tickformat": "%m/%Y", "hoverformat": "%m/%Y", "gridcolor": theme.GRID},
-                     yaxis={"title": {"text": i18n.t("ratio", language) + (" (%)" if share else "")},
+                     yaxis={"title": {"text": _value_title(share, language)},
                             "gridcolor": theme.GRID})
     if target and share:
         layout["shapes"] = [_line("y", target * 100, theme.TARGET, "dash", 2)]

@@ -270,6 +270,21 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
+# The picked unit's bar stands out: the others fade.
+clientside_callback(
+    """function (state, figure) {
+        const bars = figure && figure.data && figure.data[0];
+        if (!state || !state.unit || !bars || !bars.ids || bars.ids.indexOf(state.unit) < 0) {
+            return window.dash_clientside.no_update;
+        }
+        const opacity = bars.ids.map(code => code === state.unit ? 1 : 0.35);
+        const marker = Object.assign({}, bars.marker, {opacity: opacity});
+        return Object.assign({}, figure, {data: [Object.assign({}, bars, {marker: marker})].concat(figure.data.slice(1))});
+    }""",
+    Output(f"{PREFIX}-chart", "figure"),
+    Input(f"{PREFIX}-state", "data"), State(f"{PREFIX}-chart", "figure"),
+)
+
 # The address bar shows the state drawn (a resolved period, a picked unit) without drawing the page again.
 clientside_callback(
     """function (state) {
