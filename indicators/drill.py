@@ -24,8 +24,9 @@ from .rulesets import RuleSet, load
 
 # The bases whose rows are single dossiers or feedback items, and the leaf table each one's statement writes.
 ROW_BASES = {"received": "c_received", "processed": "l_processed", "finished": "l_finished", "feedback": "l_feedback"}
-# The bases whose rows are procedures.
-PROCEDURE_BASES = ("catalogue", "authority", "procedure")
+# The bases whose rows are procedures, and those of them counted from publication decisions, per province.
+PROCEDURE_BASES = ("catalogue", "authority", "procedure", "announced", "published")
+DECISION_BASES = ("announced", "published")
 DOSSIER_COLUMNS = ("dossier_code", "unit_code", "procedure_code", "channel", "received_at", "due_at", "end_at",
                    "end_kind")
 FEEDBACK_COLUMNS = ("feedback_id", "unit_code", "category", "received_at", "due_at", "handled_at", "likes",
@@ -97,12 +98,17 @@ def _facts_with_codes() -> str:
     return f"{head}\nselect dossier_code, {tail}"
 
 
+def _stored(con: duckdb.DuckDBPyConnection) -> str:
+    """Return the schema of the database's own tables, to name them past the temporary tables of the same names
+    (whose schema is called `main` too)."""
+    return '"' + con.execute("select current_database()").fetchone()[0].replace('"', '""') + '".main'
+
+
 def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, ruleset: RuleSet, as_of: datetime) -> None:
     """Create the temporary tables of the unit's scope in the period: `drill_dossiers` and `drill_feedback` (the
     facts of the rows that count for the unit), and the engine's `periods`, `run_params`, `scope_units`."""
     con.execute("set enable_progress_bar = false")
-    # the database's own tables, named past the temporary ones below (whose schema is called `main` too)
-    stored = '"' + con.execute("select current_database()").fetchone()[0].replace('"', '""') + '".main'
+    stored = _stored(con)
     calendar.install(con)
     con.execute("create or replace temp table t_tree as select * from unit_tree")
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
@@ -176,15 +182,30 @@ def _row_values(con: duckdb.DuckDBPyConnection, source: str, key: str, facts: st
     return con.execute(f"select s.*, {columns} from {source} s {' '.join(joins)}").df()
 
 
-def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str) -> pd.DataFrame:
-    """Return one row per procedure of the unit's province catalogue or with dossiers in its scope: procedure_code,
-    name, n_dossiers (received in the period), and every procedure indicator's numerator and denominator as
-    boolean columns.
+def _decisions(con: duckdb.DuckDBPyConnection, stored: str, measures: dict[str, dict[Measure, str]]) -> None:
+    """Create `b_announced` and `b_published` with one row per procedure of the unit's province instead of one per
+    province: the engine's statements group decisions by province, so each decision's procedure code stands in
+    for its province code."""
+    con.execute(f"""create or replace temp table procedure_decisions as
+                    select * replace (procedure_code as province_code) from {stored}.procedure_decisions
+                    where province_code = (select province_code from drill_unit)""")
+    con.execute(bases.announced("range", measures.get("announced", {})))
+    con.execute(bases.published(measures.get("published", {})))
+
+
+def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str, stored: str) -> pd.DataFrame:
+    """Return one row per procedure of the unit's province catalogue, with dossiers in its scope, or with a
+    publication decision in the period: procedure_code, name, n_dossiers (received in the period), and every
+    procedure indicator's numerator and denominator as boolean columns.
 
     A catalogue measure counts public procedures, an authority measure those under the unit's authority
-    (bases.AUTHORITY), a procedure measure those with dossiers in the scope whose `having` holds for one of them.
+    (bases.AUTHORITY), a procedure measure those with dossiers in the scope whose `having` holds for one of them,
+    an announced or published measure the procedures whose decisions the engine found on time.
     """
     measures, sides = _measures(("procedure",))
+    con.execute("create or replace temp table drill_unit as "
+                "select unit_code, kind, province_code from scope_units where unit_code = ?", [unit_code])
+    _decisions(con, stored, measures)
     havings = {m.having: f"h_{n}" for n, m in enumerate(measures.get("procedure", {}))}
     flags = "".join(f", bool_or(coalesce({cond}, false)) as {name}" for cond, name in havings.items())
     tests = [f"in_catalogue and coalesce(status, 'public') <> 'abolished' and ({m.where}) as {name}"
@@ -193,6 +214,8 @@ def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str) -> pd.DataFrame:
               for m, name in measures.get("authority", {}).items()]
     tests += [f"has_dossiers and ({m.where}) and {havings[m.having]} as {name}"
               for m, name in measures.get("procedure", {}).items()]
+    tests += [f"coalesce({name} > 0, false) as {name}" for basis in DECISION_BASES
+              for name in measures.get(basis, {}).values()]
     return con.execute(f"""
         with c as (
             select procedure_code, count(*) as n_dossiers{flags}
@@ -200,22 +223,32 @@ def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str) -> pd.DataFrame:
             where d.received_at >= p.period_start and d.received_at < p.end_at and d.received_at <= p.eff_end_at
             group by procedure_code
         ),
-        s as (select unit_code, kind, province_code from scope_units where unit_code = $unit),
+        s as (select * from drill_unit),
+        codes as (
+            select pr.procedure_code from procedures pr join s on pr.province_code = s.province_code
+            union select procedure_code from c
+            union select province_code from b_announced
+            union select province_code from b_published
+        ),
         joined as (
             select pr.* exclude (procedure_code, province_code), c.* exclude (procedure_code),
-                   coalesce(pr.procedure_code, c.procedure_code) as procedure_code,
+                   ann.* exclude (period_start, province_code), pub.* exclude (period_start, province_code),
+                   k.procedure_code,
                    pr.procedure_code is not null as in_catalogue, c.procedure_code is not null as has_dossiers,
                    coalesce({bases.AUTHORITY}, false) as under_authority
-            from s
-            left join procedures pr on pr.province_code = s.province_code
-            full join c on c.procedure_code = pr.procedure_code
+            from codes k
+            cross join s
+            left join procedures pr on pr.province_code = s.province_code and pr.procedure_code = k.procedure_code
+            left join c on c.procedure_code = k.procedure_code
+            left join b_announced ann on ann.province_code = k.procedure_code
+            left join b_published pub on pub.province_code = k.procedure_code
         ),
         tested as (
             select procedure_code, name, coalesce(n_dossiers, 0) as n_dossiers, {", ".join(tests)} from joined
         )
         select procedure_code, name, n_dossiers, {", ".join(f"coalesce({name}, false) as {side}"
                                                              for side, name in sides.items())}
-        from tested""", {"unit": unit_code}).df()
+        from tested""").df()
 
 
 def judge(con: duckdb.DuckDBPyConnection, unit_code: str, period: str | Period, ruleset: RuleSet | str | None = None,
@@ -231,7 +264,7 @@ def judge(con: duckdb.DuckDBPyConnection, unit_code: str, period: str | Period, 
     dossiers = _row_values(con, "drill_dossiers", "dossier_code", "f_dossiers", ("dossier",),
                            ("received", "processed", "finished"))
     feedback = _row_values(con, "drill_feedback", "feedback_id", "f_feedback", ("feedback",), ("feedback",))
-    procedures = _procedures(con, unit_code)
+    procedures = _procedures(con, unit_code, _stored(con))
     return Drill(unit_code, chosen.label, dossiers[[*DOSSIER_COLUMNS, *_flag_columns(dossiers)]],
                  feedback[[*FEEDBACK_COLUMNS, *_flag_columns(feedback)]], procedures)
 

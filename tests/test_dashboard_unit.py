@@ -123,7 +123,10 @@ def test_procedures_ranked_by_the_points_they_would_recover(province):
     each = queries.failing_procedures("99", PERIOD, "4.6")
     assert sorted(each["procedure_code"]) == ["A", "B", "C"]
     assert each["points_recoverable"].tolist() == pytest.approx([0.6667] * 3, abs=1e-4)
-    assert queries.failing_procedures("99", PERIOD, "1.1").empty
+    # 1.1: one of the two procedures with a decision in March was announced late: fixing it recovers 6 × 1/2
+    late = queries.failing_procedures("99", PERIOD, "1.1")
+    assert (late["procedure_code"].tolist(), late["points_recoverable"].tolist()) == (["A"], [3.0])
+    assert queries.failing_procedures("99", PERIOD, "4.7").empty
 
 
 def test_failing_dossiers_a_page_at_a_time(province):

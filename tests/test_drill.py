@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from test_engine_helpers import add_dossier, add_feedback, add_procedure
+from test_engine_helpers import add_decision, add_dossier, add_feedback, add_procedure
 
 from indicators import REGISTRY, drill, engine
 
@@ -54,6 +54,10 @@ def build_province(con) -> None:
         add_dossier(con, code, unit, procedure=procedure, channel=channel, fee_total=fee, paid_online=paid,
                     components_digitized=digitised, result_file_attached=attached, synced_to_portal=True,
                     due_at=DUE, finished_at=finished, received="2024-03-04 08:00")
+    # A: effective two working days after its decision (5 needed), published the next day; B: announced in time,
+    # never published
+    add_decision(con, "A", "QĐ-1", "2024-03-04", effective="2024-03-06", published="2024-03-05 09:00", province="99")
+    add_decision(con, "B", "QĐ-2", "2024-03-05", effective="2024-03-20", province="99")
     add_feedback(con, "f1", "99101", due_at="2024-03-10 17:00", handled_at="2024-03-08 10:00", likes=1)
     add_feedback(con, "f2", "99101", due_at="2024-03-10 17:00", handled_at="2024-03-12 10:00")
     add_feedback(con, "f3", "99201", due_at="2024-03-10 17:00", handled_at="2024-03-09 10:00", dislikes=2)
@@ -78,7 +82,7 @@ def test_failing_rows_are_the_denominator_less_the_numerator(province, unit, per
     judged = drill.judge(province, unit, period, as_of=AS_OF)
     values = stored(province, unit, period)
     listed = [i for i in REGISTRY if drill.kind_of(REGISTRY[i]) is not None]
-    assert {"1.3", "1.4", "2.1", "3.1", "3.2", "3.5", "3.6", "4.1", "4.2", "4.6", "5.1", "5.2", "5.3"} <= set(listed)
+    assert {"1.1", "1.2", "1.3", "1.4", "2.1", "3.1", "3.2", "3.5", "3.6", "4.1", "4.2", "4.6", "5.1", "5.2", "5.3"} <= set(listed)
     for indicator_id in listed:
         numerator, denominator = values[indicator_id]
         assert len(judged.failing(indicator_id)) == denominator - numerator, (unit, period, indicator_id)
@@ -124,14 +128,17 @@ def test_failing_feedback_and_procedures(province):
     assert codes(judged.failing("4.6"), "procedure_code") == ["A", "B", "C"]
     # 3.2: online procedures under the province's authority without an online dossier: D (partial, no dossier)
     assert codes(judged.failing("3.2"), "procedure_code") == ["D"]
+    # 1.1: A announced too late; 1.2: B never published
+    assert codes(judged.failing("1.1"), "procedure_code") == ["A"]
+    assert codes(judged.failing("1.2"), "procedure_code") == ["B"]
     # 3.5: fee-bearing procedures with fee-bearing dossiers and none paid online: none (A and C had one each)
     assert judged.failing("3.5").empty
 
 
 def test_indicators_without_listable_rows():
     assert drill.kind_of(REGISTRY["2.2"]) is None  # a sum of working days
-    assert drill.kind_of(REGISTRY["1.1"]) is None  # decisions, per province
     assert drill.kind_of(REGISTRY["4.7"]) is None  # communes
+    assert drill.kind_of(REGISTRY["1.1"]) == "procedure"  # procedures of the province, from their decisions
     assert drill.kind_of(REGISTRY["2.1"]) == "dossier"
     assert drill.kind_of(REGISTRY["5.2"]) == "feedback"
     assert drill.kind_of(REGISTRY["3.2"]) == "procedure"
