@@ -194,6 +194,10 @@ def test_the_query_string_is_made_valid(ranked):
     assert list(choices.periods["code"]) == ["2024-12", "2024-11", "2024-Q4", "2024"]
     assert selectors.resolve({"kind": "month"})[0].period == "2024-12"
     assert selectors.resolve({"period": "1999"})[0].period == "2024"
+    # another kind keeps the year shown: its latest period in that year
+    assert selectors.resolve({"kind": "quarter", "period": "2024"})[0].period == "2024-Q4"
+    assert selectors.resolve({"kind": "month", "period": "2024-Q4"})[0].period == "2024-12"
+    assert selectors.resolve({"period": "2024-11"})[0].period == "2024-11"
     # Bình Dương is not ranked in December: the national list instead
     assert selectors.resolve({"period": "2024-12", "peers": "74:district"})[0].peers == "national"
     scope, choices = selectors.resolve({"period": "2024", "peers": "74:ward"})
@@ -207,7 +211,8 @@ def test_the_selectors_write_the_query_string():
         "period": "2024", "peers": "74:commune", "district": "*"}
     assert selectors.query("district", "year", "2024", "74", "district-communes", "721") == {
         "period": "2024", "peers": "74:commune", "district": "721"}
-    assert selectors.query("kind", "month", "2024", "74", "district", None) == {"kind": "month", "peers": "74:district"}
+    assert selectors.query("kind", "month", "2024", "74", "district", None) == {
+        "kind": "month", "period": "2024", "peers": "74:district"}
     assert selectors.query("province", "year", "2024", "national", "district", None) == {
         "period": "2024", "peers": "national"}
     assert selectors.period_label("2024-Q3") == "Quý 3/2024"
@@ -250,6 +255,7 @@ def test_a_scope_named_in_full_is_guessed_before_it_is_confirmed():
         "2024", "74", "district-communes", "718")
     assert selectors.guess({"period": "2024"}) == selectors.Scope("2024")
     assert selectors.guess({"kind": "month"}) is None
+    assert selectors.guess({"kind": "month", "period": "2024"}) is None
     assert selectors.guess({"period": "2024", "peers": "74:ward"}) is None
     assert selectors.guess({"period": "2024", "peers": "74:commune", "district": "*"}) is None
 

@@ -111,12 +111,15 @@ def _part(frame: pd.DataFrame, what: str) -> pd.DataFrame:
 
 def resolve(query: dict) -> tuple[Scope, Choices]:
     """Return the scope a query string asks for, made valid against the stored scores, and the selectors'
-    choices for it: an unknown or missing period becomes the latest of the asked kind (default: year), a
+    choices for it: a period of another kind than the one asked becomes the latest of that kind in its year, an
+    unknown or missing period the latest of the asked kind (default: year), a
     province not ranked in the period becomes the national list, a level the province lacks in the period
     its communes (else its first level), a district not in the province its first district."""
     peers = query.get("peers") or NATIONAL
     province, _, level = peers.partition(":") if peers != NATIONAL else (None, "", "")
-    found = scores.choices(query.get("period"), query.get("kind") or DEFAULT_KIND, province)
+    period = query.get("period")
+    kind = query.get("kind") or (period_kind(period) if period else DEFAULT_KIND)
+    found = scores.choices(period, kind, province)
     chosen = _part(found, "chosen")
     if chosen.empty:
         return Scope(None), Choices(_part(found, "period"), _part(found, "province"), (), _part(found, "district"))
@@ -141,7 +144,8 @@ def guess(query: dict) -> Scope | None:
     for a page to start its queries before `resolve` confirms it; None otherwise."""
     peers = query.get("peers") or NATIONAL
     well_formed = peers == NATIONAL or peers.partition(":")[2] in ("department", "district", "commune")
-    if not query.get("period") or not well_formed or query.get("district") == "*":
+    period = query.get("period")
+    if not period or not well_formed or query.get("district") == "*" or query.get("kind") not in (None, period_kind(period)):
         return None
     return Scope.of({**query, "peers": peers})
 
@@ -149,9 +153,10 @@ def guess(query: dict) -> Scope | None:
 def query(trigger: str | None, kind: str | None, period: str | None, province: str | None, level: str | None,
           district: str | None) -> dict:
     """Return the query string the selectors' values ask for; `trigger` names the selector just changed (kind,
-    period, province, level, district). A new kind asks for its latest period, a new province for its first
+    period, province, level, district). A new kind asks for its latest period in the year shown, a new province
+    for its first
     district ("*": the first one, chosen when the page is drawn)."""
-    out: dict = {"kind": kind} if trigger == "kind" else {"period": period}
+    out: dict = {"kind": kind, "period": period} if trigger == "kind" else {"period": period}
     if not province or province == NATIONAL:
         out["peers"] = NATIONAL
         return out

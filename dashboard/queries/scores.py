@@ -77,7 +77,8 @@ def unit_kind(peers: str) -> str:
 @_cached
 def choices(period: str | None, kind: str, province: str | None, ruleset: str | None = None) -> pd.DataFrame:
     """Return what the selectors offer, one row per choice: what, code, kind, name, start. `what` is `chosen` for
-    the period shown (`period` when scored, else the latest of `kind`, else the latest of any kind), `period`
+    the period shown (`period` when scored and of `kind`, else the latest of `kind` in the year of `period`, else
+    the latest of `kind`, else the latest of any kind), `period`
     for every period scored (with its kind and first day), `province` for the provinces ranked in the period
     shown, `peers` for the peer lists of `province` in it, `district` for its districts. No rows before the
     first scoring has created the score tables."""
@@ -97,7 +98,8 @@ def _choices(period: str | None, kind: str, province: str | None, ruleset: str) 
         ),
         chosen as materialized (
             select 'chosen', code, kind, null, start from periods
-            order by code = $period desc, kind = $kind desc, start desc, code
+            order by coalesce(code = $period and kind = $kind, false) desc, kind = $kind desc,
+                     coalesce(year(start) = try_cast(left($period, 4) as integer), false) desc, start desc, code
             limit 1
         ),
         provinces as (
