@@ -34,7 +34,8 @@ def test_the_weakest_units_lose_the_most_points(ranked):
 
 def test_the_communes_of_one_district(ranked):
     values = scores.indicator_values("2.1", "2024", "74:commune", district="718")
-    assert list(zip(values["unit_name"], values["points_lost"])) == [("Phường Hiệp Thành", 6.0), ("Phường Phú Cường", 0.0)]
+    assert list(zip(values["unit_name"], values["points_lost"])) == [
+        ("Phường Hiệp Thành", 6.0), ("Phường Phú Cường", 0.0)]
     assert len(scores.indicator_values("2.1", "2024", "74:commune")) == 4
 
 
@@ -56,7 +57,8 @@ def test_the_page_of_an_indicator(ranked):
     assert "dossiers processed in the period" in text(find(layout, "indicator-formula"))
     rows = find(layout, "indicator-grid").rowData
     assert [(r["unit_name"], r["points_lost"]) for r in rows] == [
-        ("Tỉnh Bình Dương", 20.0), ("Thành phố Hồ Chí Minh", 4.0), ("Thành phố Đà Nẵng", 2.0), ("Thành phố Hà Nội", 1.0)]
+        ("Tỉnh Bình Dương", 20.0), ("Thành phố Hồ Chí Minh", 4.0), ("Thành phố Đà Nẵng", 2.0),
+        ("Thành phố Hà Nội", 1.0)]
     stats = find(layout, "indicator-stats")
     assert [text(card.children[1]) for card in stats.children] == ["3/4", "90 %", "0/3", "6,75"]
     assert find(layout, "indicator-distribution").figure["data"][0]["x"] == [80.0, 90.0, 95.0]
@@ -69,8 +71,10 @@ def test_an_unknown_indicator_offers_the_list(ranked):
 
 
 def test_the_download_holds_the_table_on_screen(ranked):
-    table = exports.fetch("indicator", {"indicator": "2.1", "period": "2024", "peers": "national"})
-    assert table.frame["unit_code"].tolist() == ["74", "79", "48", "01"]
+    table = exports.fetch("indicator", {"indicator": "2.1", "period": "2024", "peers": "74:commune", "district": "718"})
+    assert table.frame["unit_code"].tolist() == ["25750", "25747"]
+    assert table.subtitle[0] == (
+        "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn · Năm 2024 · Tỉnh Bình Dương — Thành phố Thủ Dầu Một")
     assert exports.file_name(table, {"period": "2024"}, "csv", "vi") == "chi-so-2-1-2024.csv"
 
 

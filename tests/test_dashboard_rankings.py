@@ -44,7 +44,8 @@ VALUES_21 = [
     ("2024", "48", 90, 100, 18.0, False),
     ("2024", "25747", 10, 10, 20.0, False), ("2024", "25750", 7, 10, 14.0, False),
     ("2024", "25813", 9, 10, 18.0, False), ("2024", "25816", 3, 4, 15.0, False),
-    ("2024-11", "01", 10, 10, 20.0, False), ("2024-11", "79", 5, 10, 10.0, False), ("2024-11", "74", 6, 10, 12.0, False),
+    ("2024-11", "01", 10, 10, 20.0, False), ("2024-11", "79", 5, 10, 10.0, False),
+    ("2024-11", "74", 6, 10, 12.0, False),
     ("2024-12", "01", 9, 10, 18.0, False), ("2024-12", "79", 7, 10, 14.0, False),
 ]
 
@@ -223,6 +224,7 @@ def test_the_selectors_write_the_query_string():
 def test_the_download_holds_the_table_on_screen(ranked):
     table = exports.fetch("rankings", {"period": "2024", "peers": "national"})
     assert table.frame["unit_code"].tolist() == ["01", "79", "74", "48"]
+    assert table.subtitle == ("Năm 2024 · Các tỉnh, thành phố", "Year 2024 · Provinces nationally")
     csv = exports.to_csv(table, "vi").decode("utf-8-sig")
     assert "Thành phố Đà Nẵng" in csv and "Trung bình" in csv
     assert csv.splitlines()[0].startswith("Hạng,Thay đổi hạng,Đơn vị,Công khai (18)")

@@ -145,7 +145,9 @@ def guess(query: dict) -> Scope | None:
     peers = query.get("peers") or NATIONAL
     well_formed = peers == NATIONAL or peers.partition(":")[2] in ("department", "district", "commune")
     period = query.get("period")
-    if not period or not well_formed or query.get("district") == "*" or query.get("kind") not in (None, period_kind(period)):
+    if not period or not well_formed or query.get("district") == "*":
+        return None
+    if query.get("kind") not in (None, period_kind(period)):
         return None
     return Scope.of({**query, "peers": peers})
 
@@ -214,3 +216,8 @@ def scope_label(scope: Scope, choices: Choices, language: str) -> str:
         districts = dict(zip(choices.districts["code"], choices.districts["name"]))
         return f"{province} — {districts.get(scope.district, scope.district)}"
     return f"{province} — {i18n.pick(*LEVEL_LABELS[scope.level], language)}"
+
+
+def subtitle(scope: Scope, choices: Choices) -> tuple[str, str]:
+    """Return the period and the peer list in words, in Vietnamese and in English, for a downloaded table."""
+    return tuple(f"{period_label(scope.period, lang)} · {scope_label(scope, choices, lang)}" for lang in ("vi", "en"))

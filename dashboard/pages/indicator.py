@@ -75,13 +75,12 @@ def columns(indicator_id: str) -> list[Column]:
 @exports.table("indicator")
 def table(params: dict) -> exports.Table:
     """Return the indicator's values across `params` (indicator, period, peers, district), weakest first."""
-    indicator_id = params["indicator"]
-    frame = scores.indicator_values(indicator_id, params["period"], params.get("peers") or selectors.NATIONAL,
-                                    params.get("district") or None)
-    ind = REGISTRY[indicator_id]
-    subtitle = (f"{ind.name_vi} · {selectors.period_label(params['period'], 'vi')} · {params.get('peers')}",
-                f"{ind.name_en} · {selectors.period_label(params['period'], 'en')} · {params.get('peers')}")
-    return exports.Table((f"Chỉ số {ind.id}", f"Indicator {ind.id}"), columns(indicator_id), frame, subtitle)
+    ind = REGISTRY[params["indicator"]]
+    scope, choices = selectors.resolve(params)
+    frame = scores.indicator_values(ind.id, scope.period, scope.peers, scope.district)
+    vi, en = selectors.subtitle(scope, choices)
+    return exports.Table((f"Chỉ số {ind.id}", f"Indicator {ind.id}"), columns(ind.id), frame,
+                         (f"{ind.name_vi} · {vi}", f"{ind.name_en} · {en}"))
 
 
 def _percent(value: float | None, language: str) -> str:
@@ -102,7 +101,8 @@ def about(indicator_id: str, language: str) -> html.Div:
     ]
     if rule.max_points:
         facts.append((i18n.t("target", language), _percent(rule.target, language)))
-    facts.append((i18n.pick("Không có dữ liệu", "No data", language), i18n.pick(*NO_DATA_RULES[rule.no_data], language)))
+    facts.append((i18n.pick("Không có dữ liệu", "No data", language),
+                  i18n.pick(*NO_DATA_RULES[rule.no_data], language)))
     if ind.unit == "days":
         scoring = _label("days_are", language)
     else:

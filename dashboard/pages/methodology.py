@@ -49,8 +49,8 @@ LABELS = {
     "top": ("từ {low} điểm trở lên", "{low} points or more"),
     "bands_note": ("Xếp loại so sánh tổng điểm làm tròn 2 chữ số thập phân với ngưỡng. Xếp hạng theo tổng điểm trong "
                    "từng nhóm so sánh; đơn vị bằng điểm thì đồng hạng (1, 2, 2, 4).",
-                   "Bands compare the total rounded to 2 decimals with the cut-offs. Ranks order the totals within each "
-                   "peer list; equal totals share a rank (1, 2, 2, 4)."),
+                   "Bands compare the total rounded to 2 decimals with the cut-offs. Ranks order the totals within "
+                   "each peer list; equal totals share a rank (1, 2, 2, 4)."),
     "options": ("Tùy chọn của bộ quy tắc", "The rule set's options"),
     "working_days": ("Số ngày làm việc", "Working days"),
     "sync": ("Nhân tỷ lệ 3.3 với tỷ lệ đồng bộ 1.4", "Multiply the 3.3 ratio by the 1.4 synchronisation rate"),

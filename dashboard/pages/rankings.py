@@ -36,8 +36,8 @@ COLUMNS = [
     Column("rank", "rank", "count", width=80, pinned=True),
     Column("rank_change", "rank_change", "rank_change", width=110),
     Column("unit_name", "unit", "link", width=230, pinned=True),
-    *[Column(g.key, (f"{SHORT_GROUP_NAMES[g.key][0]} ({g.max_points:g})", f"{SHORT_GROUP_NAMES[g.key][1]} ({g.max_points:g})"),
-             "score", width=125) for g in GROUPS],
+    *[Column(g.key, tuple(f"{name} ({g.max_points:g})" for name in SHORT_GROUP_NAMES[g.key]), "score", width=125)
+      for g in GROUPS],
     Column("total", "total", "score", width=105),
     Column("score_change", "score_change", "change", width=115),
     Column("band", "band", "band", width=115),
@@ -76,12 +76,9 @@ def with_band_names(frame: pd.DataFrame, language: str) -> pd.DataFrame:
 @exports.table("rankings")
 def table(params: dict) -> exports.Table:
     """Return the league table of `params` (period, peers, district) as the page shows it."""
-    language = i18n.lang()
-    frame = with_band_names(scores.league(params["period"], params.get("peers") or selectors.NATIONAL,
-                                          params.get("district") or None), language)
-    scope = f"{selectors.period_label(params['period'], 'vi')} · {params.get('peers')}"
-    scope_en = f"{selectors.period_label(params['period'], 'en')} · {params.get('peers')}"
-    return exports.Table(LABELS["title"], COLUMNS, frame, (scope, scope_en))
+    scope, choices = selectors.resolve(params)
+    frame = with_band_names(scores.league(scope.period, scope.peers, scope.district), i18n.lang())
+    return exports.Table(LABELS["title"], COLUMNS, frame, selectors.subtitle(scope, choices))
 
 
 def needs(total: float, rank: int, n_peers: int, top_total: float | None, target: float, top: int = TOP) -> dict:
@@ -127,7 +124,8 @@ def leader_text(name: str, total: float, rank: int, n_peers: int, top_total: flo
     if not parts:
         done = i18n.pick("đã đạt mục tiêu", "the target is reached", language)
         return f"{head}; {done}{', ' + in_top if in_top else ''}."
-    return f"{head}; {i18n.pick('cần thêm', 'needs', language)} {', '.join(parts)}{' (' + in_top + ')' if in_top else ''}."
+    note = f" ({in_top})" if in_top else ""
+    return f"{head}; {i18n.pick('cần thêm', 'needs', language)} {', '.join(parts)}{note}."
 
 
 def standing_of(unit_code: str | None, scope: selectors.Scope) -> tuple | None:
@@ -218,8 +216,9 @@ def layout(period: str | None = None, kind: str | None = None, peers: str | None
         html.Div(leader(found, chosen_target, language), className="card", id=f"{PREFIX}-leader-card"),
         _stats(counts, chosen_target, language),
         html.Div([html.H2(_label("totals", language), style={"marginTop": 0}),
-                  dcc.Graph(id=f"{PREFIX}-chart", figure=charts.league_bars(frame, theme.bands(), chosen_target, language),
-                            config={"displayModeBar": False, "responsive": True})], className="card"),
+                  dcc.Graph(id=f"{PREFIX}-chart", config={"displayModeBar": False, "responsive": True},
+                            figure=charts.league_bars(frame, theme.bands(), chosen_target, language))],
+                 className="card"),
         html.H2(_label("table", language)),
         html.Div([dcc.Input(id=f"{PREFIX}-search", type="search", placeholder=_label("search", language),
                             className="search", debounce=False, style={"width": "260px"}),
@@ -279,7 +278,8 @@ clientside_callback(
         }
         const opacity = bars.ids.map(code => code === state.unit ? 1 : 0.35);
         const marker = Object.assign({}, bars.marker, {opacity: opacity});
-        return Object.assign({}, figure, {data: [Object.assign({}, bars, {marker: marker})].concat(figure.data.slice(1))});
+        const data = [Object.assign({}, bars, {marker: marker})].concat(figure.data.slice(1));
+        return Object.assign({}, figure, {data: data});
     }""",
     Output(f"{PREFIX}-chart", "figure"),
     Input(f"{PREFIX}-state", "data"), State(f"{PREFIX}-chart", "figure"),
