@@ -186,9 +186,15 @@ def _decisions(con: duckdb.DuckDBPyConnection, stored: str, measures: dict[str, 
     """Create `b_announced` and `b_published` with one row per procedure of the unit's province instead of one per
     province: the engine's statements group decisions by province, so each decision's procedure code stands in
     for its province code."""
+    # A decision counts in the period when dated in it or due for publication in it, a few working days after
+    # it: older decisions are left out with a margin wide enough for any holiday (the statement would drop them,
+    # but only after pairing every decision with the calendar).
     con.execute(f"""create or replace temp table procedure_decisions as
                     select * replace (procedure_code as province_code) from {stored}.procedure_decisions
-                    where province_code = (select province_code from drill_unit)""")
+                    where province_code = (select province_code from drill_unit)
+                      and decision_date < (select end_at from periods)
+                      and decision_date >= (select p.period_start - to_days(3 * r.publish_days + 30)
+                                            from periods p, run_params r)""")
     con.execute(bases.announced("range", measures.get("announced", {})))
     con.execute(bases.published(measures.get("published", {})))
 
