@@ -268,8 +268,14 @@ class Page:
 
 
 def _name(dep: dict) -> str:
-    """Return a callback's name for the report: its outputs without the allow-duplicate suffixes."""
-    return " + ".join(f"{i}.{p.split('@')[0]}" for i, p in _outputs(dep["output"]))
+    """Return a callback's name for the report: its outputs without the allow-duplicate suffixes, a pattern id
+    by its fixed parts (`download-file.data`)."""
+    def shown(component_id: str) -> str:
+        if not component_id.startswith("{"):
+            return component_id
+        return "-".join(str(v) for k, v in sorted(json.loads(component_id).items())
+                        if not isinstance(v, list) and k == "type") or component_id
+    return " + ".join(f"{shown(i)}.{p.split('@')[0]}" for i, p in _outputs(dep["output"]))
 
 
 def _pages_body(path: str, search: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import socket
 import subprocess
@@ -250,7 +251,8 @@ def test_a_unit_from_the_table_its_ledger_its_dossiers_a_commune_and_back_by_the
     code_cell = "#unit-rows .ag-row[row-index='0'] [col-id='dossier_code']"
     page.wait_for_function(f"() => document.querySelector({code_cell!r})?.textContent.trim().length > 0",
                            timeout=30_000)
-    assert page.inner_text(code_cell).startswith("95")  # the demo's dossier codes begin with the province
+    # the demo's dossier codes: the unit, the day received (yymmdd), a number
+    assert re.fullmatch(r"[\w.-]+-24\d{4}-\d{5}", page.inner_text(code_cell).strip())
     tab.shot("unit-district")
     download = tab.download("button:has-text('Tải báo cáo PDF')")
     content = Path(download.path()).read_bytes()
