@@ -52,9 +52,9 @@ LOAD_COLUMNS = [
     Column("n_files", ("Tệp", "Files"), "count", width=80),
     Column("n_read", ("Đọc", "Read"), "count", width=100),
     Column("n_loaded", ("Mới", "New"), "count", width=100),
-    Column("n_replaced", ("Thay thế", "Replaced"), "count", width=100),
-    Column("n_unchanged", ("Không đổi", "Unchanged"), "count", width=120),
-    Column("n_rejected", ("Từ chối", "Rejected"), "count", width=100),
+    Column("n_replaced", ("Thay thế", "Replaced"), "count", width=125),
+    Column("n_unchanged", ("Không đổi", "Unchanged"), "count", width=135),
+    Column("n_rejected", ("Từ chối", "Rejected"), "count", width=115),
     Column("status", ("Trạng thái", "Status"), width=120),
 ]
 REASON_COLUMNS = [
