@@ -208,3 +208,15 @@ def test_the_pdf_button_sends_the_report_named_by_unit_and_period(scored):
     clicked = '{"name":"unit","type":"download-report-button"}.n_clicks'
     sent = _run(downloads.send_report, clicked, 1, {"unit_code": "74", "period": "2024"})
     assert sent["filename"] == "bao-cao-74-2024.pdf"
+
+
+def test_the_pdf_of_a_unit_without_history_or_units_below_fits_one_page():
+    empty = _report(trend=pd.DataFrame({"period": [], "total": []}),
+                    children=pd.DataFrame(columns=["unit_name", "total", "band_name"]), score_change=None,
+                    rank_change=None)
+    pdf = exports.render(empty, "vi", "26/11/2026")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = _text(pdf)
+    assert "Đơn vị trực thuộc" not in text
+    assert "Diễn biến theo tháng" in text
