@@ -121,7 +121,7 @@ XLSX_FORMATS = {
 HEADER_ROW = 3  # the title, the subtitle and a blank line above the header
 
 
-def _width(column: Column, values: list, header: str) -> float:
+def _width(values: list, header: str) -> float:
     """Return a column width in characters: its longest value or header, within 8 and 60."""
     widest = max([len(header)] + [len(f"{v:,.2f}" if isinstance(v, float) else str(v)) for v in values[:2000]
                                   if v is not None])
@@ -143,12 +143,11 @@ def to_xlsx(table_: Table, language: str | None = None) -> bytes:
     sheet.write(1, 0, table_.subheading(language))
     n_rows = len(table_.frame)
     for col, column in enumerate(table_.columns):
-        values = _plain(_source(column, table_.frame))
-        if column.kind in ("date", "moment"):
-            values = [None if v is None else pd.Timestamp(v).to_pydatetime() for v in values]
+        source = _source(column, table_.frame)
+        values = _plain(pd.to_datetime(source) if column.kind in ("date", "moment") else source)
         sheet.write(HEADER_ROW, col, column.title(language), header)
         sheet.write_column(HEADER_ROW + 1, col, values, formats.get(column.kind))
-        sheet.set_column(col, col, _width(column, values, column.title(language)))
+        sheet.set_column(col, col, _width(values, column.title(language)))
         if column.kind == "band" and n_rows:
             for band in theme.bands():
                 colour = book.add_format({"bg_color": theme.BAND_COLORS[band.key], "font_color": "#ffffff",
