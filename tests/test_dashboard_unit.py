@@ -3,6 +3,8 @@ the engine): the breadcrumbs, the units below, the ledger of points lost, the po
 the procedures ranked by the points they would recover, and the failing dossiers served a page at a time."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from dash import html
 from test_drill import build_province
@@ -201,3 +203,13 @@ def test_the_line_over_the_ledger_names_the_fewest_indicators_that_cover_the_nex
     assert page.climb_line(ledger, {"next_band": "good", "points_to_next_band": 2.5}, "en") == (
         "2.50 more points reach Good: recover the points lost in 3.2 (3.02).")
     assert page.climb_line(ledger, {"next_band": None, "points_to_next_band": 0.0}, "vi") == "Đã ở hạng cao nhất"
+
+
+def test_periods_and_trend_of_a_unit(province):
+    # latest first; a year before the quarter that starts with it
+    assert queries.unit_periods("99").to_dict("list") == {"period": ["2024-03", "2024", "2024-Q1"],
+                                                          "period_kind": ["month", "year", "quarter"]}
+    monthly = queries.trend("99101", None)
+    assert monthly["period"].tolist() == ["2024-03"]
+    assert monthly["total"].iloc[0] == pytest.approx(queries.summary("99101", PERIOD)["total"])
+    assert queries.trend("99101", date(2025, 7, 1)).empty  # no unit 99101 valid from the reform

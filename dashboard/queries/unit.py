@@ -111,13 +111,25 @@ def periods(kind: str | None = None) -> list[str]:
     return found["period"].tolist()
 
 
-def unit_periods(unit_code: str) -> pd.DataFrame:
-    """Return the periods in which the unit was scored, latest first: period, period_kind."""
-    return _frame("""
-        select period, period_kind from unit_scores
+def _history(unit_code: str) -> pd.DataFrame:
+    """Return every stored score of the unit code, oldest first: period, period_kind, period_start,
+    unit_valid_from, the six columns, total, band."""
+    return _frame(f"""
+        select period, period_kind, period_start, unit_valid_from, {", ".join(GROUP_KEYS)}, total, band
+        from unit_scores
         where ruleset = $ruleset and unit_code = $unit and period_kind in ('month', 'quarter', 'year')
-        order by period_start desc, case period_kind when 'year' then 0 when 'quarter' then 1 else 2 end""",
-                  {"ruleset": RULESET, "unit": unit_code})
+        order by period_start, period_kind""", {"ruleset": RULESET, "unit": unit_code})
+
+
+KIND_RANK = {"year": 0, "quarter": 1, "month": 2}
+
+
+def unit_periods(unit_code: str) -> pd.DataFrame:
+    """Return the periods in which the unit was scored, latest first (a year before its quarter and month):
+    period, period_kind."""
+    history = _history(unit_code).assign(order=lambda f: f["period_kind"].map(KIND_RANK))
+    ordered = history.sort_values(["period_start", "order"], ascending=[False, True])
+    return ordered.drop_duplicates("period")[["period", "period_kind"]].reset_index(drop=True)
 
 
 def _family(unit_code: str, period: str) -> pd.DataFrame:
@@ -252,13 +264,13 @@ def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
     """Return the unit's monthly scores over the whole data range, oldest first: period, period_start, the six
     columns, total, band. With `valid_from` (a date, or None for a unit valid from the start), only that unit: a
     code reused by the 2025 reform names two."""
-    return _frame(f"""
-        select period, period_start, {", ".join(GROUP_KEYS)}, total, band
-        from unit_scores
-        where ruleset = $ruleset and period_kind = 'month' and unit_code = $unit
-          and ($any or unit_valid_from is not distinct from $valid_from)
-        order by period_start""", {"ruleset": RULESET, "unit": unit_code, "any": isinstance(valid_from, str),
-                                   "valid_from": None if isinstance(valid_from, str) else valid_from})
+    history = _history(unit_code)
+    months = history[history["period_kind"] == "month"]
+    if not isinstance(valid_from, str):
+        same = (months["unit_valid_from"].isna() if valid_from is None
+                else months["unit_valid_from"] == pd.Timestamp(valid_from))
+        months = months[same]
+    return months[["period", "period_start", *GROUP_KEYS, "total", "band"]].reset_index(drop=True)
 
 
 # The judged rows of the last units and periods asked for: judging a province's year takes about a second, and
