@@ -331,19 +331,20 @@ def _failed_condition(indicator_id: str, language: str) -> str:
     return i18n.pick(f"Không đạt: {ind.name_vi}", f"Fails: {ind.name_en}", language)
 
 
+def _names(pairs: dict[str, tuple[str, str]], language: str) -> dict[str, str]:
+    return {key: i18n.pick(*pair, language) for key, pair in pairs.items()}
+
+
 def dossier_rows(frame: pd.DataFrame, indicator_id: str, language: str) -> pd.DataFrame:
     """Return failing dossiers or feedback items as shown: channel, end and category in words, the condition."""
     shown = frame.copy()
     if shown.empty:
         return shown
     if "channel" in shown:
-        shown["channel_name"] = shown["channel"].map(lambda v: i18n.pick(*CHANNELS[v], language) if v in CHANNELS
-                                                     else "–")
-        shown["end_kind_name"] = shown["end_kind"].map(lambda v: i18n.pick(*END_KINDS[v], language) if v in END_KINDS
-                                                       else L("in_progress", language))
+        shown["channel_name"] = shown["channel"].map(_names(CHANNELS, language)).fillna("–")
+        shown["end_kind_name"] = shown["end_kind"].map(_names(END_KINDS, language)).fillna(L("in_progress", language))
     if "category" in shown:
-        shown["category_name"] = shown["category"].map(lambda v: i18n.pick(*CATEGORIES[v], language)
-                                                       if v in CATEGORIES else "–")
+        shown["category_name"] = shown["category"].map(_names(CATEGORIES, language)).fillna("–")
     shown["condition"] = _failed_condition(indicator_id, language)
     return shown
 
@@ -351,8 +352,8 @@ def dossier_rows(frame: pd.DataFrame, indicator_id: str, language: str) -> pd.Da
 def children_rows(frame: pd.DataFrame, period: str, language: str) -> pd.DataFrame:
     shown = frame.copy()
     shown["href"] = [unit_href(code, period) for code in shown["unit_code"]]
-    shown["kind_name"] = shown["kind"].map(lambda k: i18n.pick(*KIND_NAMES[k], language))
-    shown["band_name"] = shown["band"].map(lambda b: _band_name(b, language))
+    shown["kind_name"] = shown["kind"].map(_names(KIND_NAMES, language))
+    shown["band_name"] = shown["band"].map({key: _band_name(key, language) for key in _bands()})
     shown["rank_text"] = shown["rank"].astype(str) + "/" + shown["n_peers"].astype(str)
     return shown
 
@@ -362,7 +363,8 @@ def children_rows(frame: pd.DataFrame, period: str, language: str) -> pd.DataFra
 @exports.table("unit-ledger")
 def ledger_table(params: dict) -> exports.Table:
     language = i18n.lang()
-    frame = ledger_rows(queries.ledger(params["unit_code"], params["period"]), language)
+    with queries.session():
+        frame = ledger_rows(queries.ledger(params["unit_code"], params["period"]), language)
     return exports.Table(LABELS["ledger"], LEDGER_COLUMNS, frame,
                          (f"{params['unit_code']} — {period_name(params['period'], 'vi')}",
                           f"{params['unit_code']} — {period_name(params['period'], 'en')}"))
@@ -370,7 +372,8 @@ def ledger_table(params: dict) -> exports.Table:
 
 @exports.table("unit-procedures")
 def procedures_table(params: dict) -> exports.Table:
-    frame = queries.failing_procedures(params["unit_code"], params["period"], params["indicator"])
+    with queries.session():
+        frame = queries.failing_procedures(params["unit_code"], params["period"], params["indicator"])
     ind = REGISTRY[params["indicator"]]
     return exports.Table(LABELS["procedures"], PROCEDURE_COLUMNS, frame,
                          (f"{params['unit_code']} — {period_name(params['period'], 'vi')} — {ind.id} {ind.name_vi}",
@@ -380,8 +383,9 @@ def procedures_table(params: dict) -> exports.Table:
 @exports.table("unit-dossiers")
 def dossiers_table(params: dict) -> exports.Table:
     language = i18n.lang()
-    frame, _ = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
-                                    params.get("procedure"))
+    with queries.session():
+        frame, _ = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
+                                        params.get("procedure"))
     kind = drill.kind_of(REGISTRY[params["indicator"]])
     ind = REGISTRY[params["indicator"]]
     return exports.Table(LABELS["feedback" if kind == "feedback" else "dossiers"],
