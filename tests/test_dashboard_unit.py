@@ -213,3 +213,27 @@ def test_periods_and_trend_of_a_unit(province):
     assert monthly["period"].tolist() == ["2024-03"]
     assert monthly["total"].iloc[0] == pytest.approx(queries.summary("99101", PERIOD)["total"])
     assert queries.trend("99101", date(2025, 7, 1)).empty  # no unit 99101 valid from the reform
+
+
+def test_the_drill_says_it_is_judging_rather_than_hold_the_request(province):
+    params = {"unit_code": "99", "period": PERIOD, "indicator": "3.6", "procedure": None}
+    queries._DRILLS.clear()
+    body, _, options, stop_waiting = page.show_drill(params, 0)
+    assert (body.id, options, stop_waiting) == ("unit-judging", [], False)
+    queries.judged("99", PERIOD)
+    body, _, options, stop_waiting = page.show_drill(params, 1)
+    assert stop_waiting and [o["value"] for o in options] == ["A", "C"]
+    # an indicator without a list of rows needs no judging
+    body, _, _, stop_waiting = page.show_drill({**params, "indicator": "4.7"}, 0)
+    assert stop_waiting and body[0].id == "unit-no-rows"
+
+
+def test_choosing_a_period_a_ledger_row_or_a_procedure(province):
+    params = {"unit_code": "991", "period": "2024", "indicator": "2.1", "procedure": "A"}
+    assert page.choose_period("2024-Q1", params) == "/don-vi/991?period=2024-Q1&indicator=2.1"
+    assert page.pick_from_ledger([{"indicator_id": "4.2"}]) == "4.2"
+    assert page.pick_procedure([{"procedure_code": "B"}]) == "B"
+    # a new indicator clears the procedure; a new procedure keeps the indicator
+    assert page.choose_drill("4.2", "A", params) == ({**params, "indicator": "4.2", "procedure": None}, None)
+    chosen, _ = page.choose_drill("2.1", "B", params)
+    assert chosen == {**params, "procedure": "B"}
