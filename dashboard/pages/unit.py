@@ -150,6 +150,7 @@ dash.register_page(__name__, path_template="/don-vi/<unit_code>", name="Đơn v�
 
 
 def L(key: str, language: str | None = None, **values) -> str:
+    """Return this page's label `key` in `language`, with `values` filled in."""
     text = i18n.pick(*LABELS[key], language)
     return text.format(**values) if values else text
 
@@ -165,10 +166,12 @@ def period_name(period: str, language: str | None = None) -> str:
 
 
 def unit_href(unit_code: str, period: str) -> str:
+    """Return the address of a unit's page in a period."""
     return f"/don-vi/{unit_code}?{urlencode({'period': period})}"
 
 
 def rankings_href(period: str, peer_list: str, district: str | None = None) -> str:
+    """Return the address of the rankings of a peer list (of one district's communes with `district`)."""
     query = {"period": period, "peers": peer_list, **({"district": district} if district else {})}
     return f"/?{urlencode(query)}"
 
@@ -350,6 +353,7 @@ def dossier_rows(frame: pd.DataFrame, indicator_id: str, language: str) -> pd.Da
 
 
 def children_rows(frame: pd.DataFrame, period: str, language: str) -> pd.DataFrame:
+    """Return the units below as shown: a link to each one's page, its level and band in words, rank of peers."""
     shown = frame.copy()
     shown["href"] = [unit_href(code, period) for code in shown["unit_code"]]
     shown["kind_name"] = shown["kind"].map(_names(KIND_NAMES, language))
@@ -362,6 +366,7 @@ def children_rows(frame: pd.DataFrame, period: str, language: str) -> pd.DataFra
 
 @exports.table("unit-ledger")
 def ledger_table(params: dict) -> exports.Table:
+    """Return the ledger of `unit_code` in `period` as shown, for the downloads."""
     language = i18n.lang()
     with queries.session():
         frame = ledger_rows(queries.ledger(params["unit_code"], params["period"]), language)
@@ -372,6 +377,7 @@ def ledger_table(params: dict) -> exports.Table:
 
 @exports.table("unit-procedures")
 def procedures_table(params: dict) -> exports.Table:
+    """Return the procedures behind `indicator`'s lost points for `unit_code` in `period`, for the downloads."""
     with queries.session():
         frame = queries.failing_procedures(params["unit_code"], params["period"], params["indicator"])
     ind = REGISTRY[params["indicator"]]
@@ -382,6 +388,7 @@ def procedures_table(params: dict) -> exports.Table:
 
 @exports.table("unit-dossiers")
 def dossiers_table(params: dict) -> exports.Table:
+    """Return every dossier or feedback item that failed `indicator` (of `procedure`, if given), for the downloads."""
     language = i18n.lang()
     with queries.session():
         frame, _ = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
@@ -414,6 +421,8 @@ def _section(title: str, children: list, section_id: str, extra=None) -> html.Se
 
 def layout(unit_code: str | None = None, period: str | None = None, indicator: str | None = None,
            procedure: str | None = None, **_) -> html.Div:
+    """Return the page of `unit_code` in `period` (default: its latest year), the drill open on `indicator` (default:
+    the listable one that lost the most points), its dossiers filtered to `procedure`; start judging its rows."""
     language = i18n.lang()
     with queries.session():
         available = queries.unit_periods(unit_code or "")
