@@ -95,7 +95,10 @@ def section(rows: list[dict], dossiers: int, started_machine: str) -> str:
 
 Judge = `indicators.drill.judge`: the unit's candidate rows copied out, the engine's dossier and feedback facts,
 its scope, every row basis statement run per row, the procedures of the catalogue, decisions and dossiers, as
-DataFrames. Read floor = copying the unit's own dossiers and their events, nothing else. Median of the runs.
+DataFrames. Read floor = copying the unit's own dossiers and their events, nothing else (for a new province of
+2025, not the rows its predecessors hand it). Median of the runs. The unit page judges a unit once, in the
+background, as soon as its page is drawn, and keeps the result; until it is ready the drill says so and looks
+again every 0.4 s, so no callback waits for it.
 """
 
 
