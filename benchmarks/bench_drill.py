@@ -38,7 +38,8 @@ def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), "")
-    return f"{os.cpu_count()} cores (nproc), {memory:.0f} GB RAM, {cpu}, load average {os.getloadavg()[0]:.1f} at the start"
+    load = os.getloadavg()[0]
+    return f"{os.cpu_count()} cores (nproc), {memory:.0f} GB RAM, {cpu}, load average {load:.1f} at the start"
 
 
 def floor(con, unit: str) -> float:

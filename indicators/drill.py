@@ -148,8 +148,8 @@ def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, rule
     con.execute(f"create or replace temp table f_feedback as {engine._sql('feedback_facts.sql')}")
     engine._periods(con, period.kind, period)
     con.execute(engine._sql("scope.sql"))
-    leaves = """semi join scope_map m on m.leaf_code = f.unit_code and m.leaf_from is not distinct from f.unit_valid_from
-                                      and m.scope_code = $unit"""
+    leaves = """semi join scope_map m on m.leaf_code = f.unit_code
+                                      and m.leaf_from is not distinct from f.unit_valid_from and m.scope_code = $unit"""
     con.execute(f"create or replace temp table drill_dossiers as select f.* from f_dossiers f {leaves}",
                 {"unit": unit_code})
     con.execute(f"create or replace temp table drill_feedback as select f.* from f_feedback f {leaves}",

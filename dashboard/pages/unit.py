@@ -282,7 +282,8 @@ def trend_figure(frame: pd.DataFrame, language: str) -> dict:
     """Return the monthly total and columns as lines, with the band thresholds dotted."""
     months = [str(d)[:10] for d in frame["period_start"]]
     data = [{"type": "scatter", "mode": "lines", "x": months, "y": frame[g.key].round(2).tolist(),
-             "line": {"color": colour, "width": 1.5}, "name": f"{g.number}. {i18n.pick(g.name_vi, g.name_en, language)}"}
+             "line": {"color": colour, "width": 1.5},
+             "name": f"{g.number}. {i18n.pick(g.name_vi, g.name_en, language)}"}
             for g, colour in zip(GROUPS, theme.GROUP_COLORS)]
     data.append({"type": "scatter", "mode": "lines+markers", "x": months, "y": frame["total"].round(2).tolist(),
                  "line": {"color": theme.INK, "width": 3}, "name": i18n.t("total", language)})
@@ -305,10 +306,10 @@ def ledger_rows(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     shown["indicator"] = shown["indicator_id"] + " " + shown["name_vi" if language == "vi" else "name_en"]
     shown.loc[shown["display_only"], "indicator"] += f" ({L('display_only', language)})"
     shown["group_name"] = shown["group_key"].map(groups)
+    ratios = shown["ratio"].astype(object).where(shown["ratio"].notna(), None)
     shown["ratio_text"] = [
         i18n.number(r, 1, language) + i18n.pick(" ngày", " days", language) if unit == "days" else
-        i18n.percent(r, 1, language) for r, unit in zip(shown["ratio"].astype(object).where(shown["ratio"].notna(), None),
-                                                        shown["unit"])]
+        i18n.percent(r, 1, language) for r, unit in zip(ratios, shown["unit"])]
     return shown
 
 
@@ -608,8 +609,8 @@ def show_drill(params, _):
         unit = queries.summary(params["unit_code"], params["period"])
         peers = {"peers": unit["peer_list"]} if unit else {}
         explain = [i18n.pick(ind.explain_vi, ind.explain_en, language), " ",
-                   html.A(i18n.pick(f"Chỉ số {ind.id} ở các đơn vị cùng nhóm →", f"Indicator {ind.id} across the peers →",
-                                    language),
+                   html.A(i18n.pick(f"Chỉ số {ind.id} ở các đơn vị cùng nhóm →",
+                                    f"Indicator {ind.id} across the peers →", language),
                           href=f"/chi-so/{ind.id}?{urlencode({'period': params['period'], **peers})}",
                           id="unit-indicator-link")]
         if drill.kind_of(ind) is not None and not queries.drill_ready(params["unit_code"], params["period"]):

@@ -1,8 +1,10 @@
 """One unit in one period: its scores, its place in the tree, the points each indicator lost, its monthly trend,
 its children, and the procedures, dossiers and feedback items behind the points it lost.
 
-Every function reads the stored scores of the default rule set by (period, unit_code), except the drill-down
-ones, which recompute the failing rows of one indicator from the dossiers (indicators/drill.py).
+Every function reads the stored scores of the default rule set by (period, unit_code), or a unit's own rows, on
+its own read-only connection or on the one of an open `session()`. The drill-down functions read the unit's
+dossiers, feedback items and procedures as the engine judged them (indicators/drill.py): judged once per unit and
+period, in the background when its page opens (`prepare_drill`), and kept.
 """
 from __future__ import annotations
 
@@ -215,9 +217,9 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     order (the declarations' order)."""
     values = _frame("""
         select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable
-        from indicator_values where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-              and unit_code = $unit""",
-                    _at(period, unit=unit_code))
+        from indicator_values
+        where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+          and unit_code = $unit""", _at(period, unit=unit_code))
     if values.empty:
         return values
     rules = _rules()
