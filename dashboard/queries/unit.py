@@ -301,17 +301,20 @@ def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
     with _GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
     with lock:
-        if key not in _DRILLS:
-            con = db.connect(key[0], read_only=True)
-            try:
-                _DRILLS[key] = drill.judge(con, unit_code, period, RULESET, key[-1])
-            finally:
-                con.close()
-            with _GUARD:
-                while len(_DRILLS) > _DRILLS_KEPT:
-                    _LOCKS.pop(_DRILLS.popitem(last=False)[0], None)
-        _DRILLS.move_to_end(key)
-        return _DRILLS[key]
+        with _GUARD:
+            if key in _DRILLS:
+                _DRILLS.move_to_end(key)
+                return _DRILLS[key]
+        con = db.connect(key[0], read_only=True)
+        try:
+            computed = drill.judge(con, unit_code, period, RULESET, key[-1])
+        finally:
+            con.close()
+        with _GUARD:
+            _DRILLS[key] = computed
+            while len(_DRILLS) > _DRILLS_KEPT:
+                _LOCKS.pop(_DRILLS.popitem(last=False)[0], None)
+        return computed
 
 
 def drill_ready(unit_code: str, period: str) -> bool:
