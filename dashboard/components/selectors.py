@@ -109,25 +109,40 @@ def _part(frame: pd.DataFrame, what: str) -> pd.DataFrame:
     return frame[frame["what"] == what].reset_index(drop=True)
 
 
+def shown_period(periods: pd.DataFrame, period: str | None, kind: str) -> str | None:
+    """Return the period to show from `periods` (newest first): `period` when scored and of `kind`, else the
+    latest of `kind` in the year of `period`, else the latest of `kind`, else the latest of any kind; None when
+    nothing is scored."""
+    of_kind = periods[periods["kind"] == kind]
+    if period in set(of_kind["code"]):
+        return period
+    if of_kind.empty:
+        of_kind = periods
+    if period and period[:4].isdigit():
+        same_year = of_kind[of_kind["start"].dt.year == int(period[:4])]
+        of_kind = same_year if not same_year.empty else of_kind
+    return None if of_kind.empty else of_kind["code"].iloc[0]
+
+
 def resolve(query: dict) -> tuple[Scope, Choices]:
     """Return the scope a query string asks for, made valid against the stored scores, and the selectors'
     choices for it: a period of another kind than the one asked becomes the latest of that kind in its year, an
-    unknown or missing period the latest of the asked kind (default: year), a
-    province not ranked in the period becomes the national list, a level the province lacks in the period
-    its communes (else its first level), a district not in the province its first district."""
+    unknown or missing period the latest of the asked kind (default: year), a province not ranked in the period
+    the national list, a level the province lacks in the period its communes (else its first level), a district
+    not in the province its first district."""
     peers = query.get("peers") or NATIONAL
     province, _, level = peers.partition(":") if peers != NATIONAL else (None, "", "")
-    period = query.get("period")
-    kind = query.get("kind") or (period_kind(period) if period else DEFAULT_KIND)
-    found = scores.choices(period, kind, province)
-    chosen = _part(found, "chosen")
-    if chosen.empty:
-        return Scope(None), Choices(_part(found, "period"), _part(found, "province"), (), _part(found, "district"))
-    period = chosen["code"].iloc[0]
+    periods = scores.periods()
+    asked = query.get("period")
+    period = shown_period(periods, asked, query.get("kind") or (period_kind(asked) if asked else DEFAULT_KIND))
+    if period is None:
+        empty = pd.DataFrame({"code": [], "name": []})
+        return Scope(None), Choices(periods, empty, (), empty)
+    found = scores.choices(period, province)
     provinces = _part(found, "province")
     peer_lists = tuple(_part(found, "peers")["code"])
     districts = _part(found, "district")
-    choices = Choices(_part(found, "period"), provinces, peer_lists, districts)
+    choices = Choices(periods, provinces, peer_lists, districts)
     if not province or province not in set(provinces["code"]) or not peer_lists:
         return Scope(period), choices
     district = query.get("district")

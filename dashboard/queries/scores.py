@@ -75,52 +75,44 @@ def unit_kind(peers: str) -> str:
 
 
 @_cached
-def choices(period: str | None, kind: str, province: str | None, ruleset: str | None = None) -> pd.DataFrame:
-    """Return what the selectors offer, one row per choice: what, code, kind, name, start. `what` is `chosen` for
-    the period shown (`period` when scored and of `kind`, else the latest of `kind` in the year of `period`, else
-    the latest of `kind`, else the latest of any kind), `period`
-    for every period scored (with its kind and first day), `province` for the provinces ranked in the period
-    shown, `peers` for the peer lists of `province` in it, `district` for its districts. No rows before the
-    first scoring has created the score tables."""
+def periods(ruleset: str | None = None) -> pd.DataFrame:
+    """Return the periods scored, newest first: code, kind (year, quarter, month), start (its first day). No rows
+    before the first scoring has created the score tables."""
     try:
-        return _choices(period, kind, province, ruleset or rulesets.DEFAULT)
+        return _frame("""
+            select distinct period as code, period_kind as kind, period_start as start
+            from unit_scores where ruleset = $ruleset
+            order by start desc, code""", {"ruleset": ruleset or rulesets.DEFAULT})
     except duckdb.CatalogException:
-        return pd.DataFrame(columns=["what", "code", "kind", "name", "start"])
+        return pd.DataFrame({"code": [], "kind": [], "start": pd.to_datetime([])})
 
 
-def _choices(period: str | None, kind: str, province: str | None, ruleset: str) -> pd.DataFrame:
+@_cached
+def choices(period: str, province: str | None, ruleset: str | None = None) -> pd.DataFrame:
+    """Return what the peer selectors offer in `period`, one row per choice: what, code, name. `what` is
+    `province` for the provinces ranked in the period, `peers` for the peer lists of `province` in it,
+    `district` for its districts."""
     return _frame("""
-        with scores as (select * from unit_scores where ruleset = $ruleset),
-        periods as materialized (
-            select distinct 'period' as what, period as code, period_kind as kind, null as name,
-                   period_start as start
-            from scores
-        ),
-        chosen as materialized (
-            select 'chosen', code, kind, null, start from periods
-            order by coalesce(code = $period and kind = $kind, false) desc, kind = $kind desc,
-                     coalesce(year(start) = try_cast(left($period, 4) as integer), false) desc, start desc, code
-            limit 1
+        with scores as (
+            select unit_code, unit_name, peer_list, province_code from unit_scores
+            where ruleset = $ruleset and period = $period
         ),
         provinces as (
-            select 'province', unit_code, null, unit_name, null
-            from scores where period = (select code from chosen) and peer_list = 'national'
+            select 'province' as what, unit_code as code, unit_name as name
+            from scores where peer_list = 'national'
         ),
         peer_lists as (
-            select distinct 'peers', peer_list, null, null, null
-            from scores where period = (select code from chosen) and province_code = $province
-              and peer_list <> 'national'
+            select distinct 'peers', peer_list, null from scores
+            where province_code = $province and peer_list <> 'national'
         ),
         districts as (
-            select 'district', unit_code, null, unit_name, null
-            from scores where period = (select code from chosen) and peer_list = $province || ':district'
+            select 'district', unit_code, unit_name from scores where peer_list = $province || ':district'
         ),
         final as (
-            select * from periods union all select * from chosen union all select * from provinces
-            union all select * from peer_lists union all select * from districts
+            select * from provinces union all select * from peer_lists union all select * from districts
         )
-        select * from final order by what, start desc nulls last, code""",
-        {"ruleset": ruleset, "period": period, "kind": kind, "province": province})
+        select * from final order by what, code""",
+        {"ruleset": ruleset or rulesets.DEFAULT, "period": period, "province": province})
 
 
 @_cached
