@@ -237,3 +237,14 @@ def test_choosing_a_period_a_ledger_row_or_a_procedure(province):
     assert page.choose_drill("4.2", "A", params) == ({**params, "indicator": "4.2", "procedure": None}, None)
     chosen, _ = page.choose_drill("2.1", "B", params)
     assert chosen == {**params, "procedure": "B"}
+
+
+def test_answers_are_kept_until_the_database_changes(province):
+    import db
+
+    first = queries.summary("99", PERIOD)["total"]
+    assert queries.summary("99", PERIOD)["total"] == first
+    writer = db.connect(province)
+    writer.execute("update unit_scores set total = 12.5 where unit_code = '99' and period = ?", [PERIOD])
+    writer.close()
+    assert queries.summary("99", PERIOD)["total"] == 12.5

@@ -11,13 +11,13 @@ from __future__ import annotations
 import atexit
 import functools
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 import db
@@ -26,6 +26,7 @@ from indicators import GROUPS, REGISTRY, drill, rulesets
 from indicators import periods as _periods
 
 from . import base
+from .scores import _version as scores_version
 
 RULESET = rulesets.DEFAULT
 # The total the index asks every unit to reach.
@@ -37,37 +38,56 @@ SUMMARY_COLUMNS = ("unit_code", "unit_valid_from", "unit_name as name", "unit_ki
                    "score_change", "previous_rank", "rank_change")
 
 
-# The connection of an open `session()`, shared by the queries run inside it, and the answers it has given.
-_SESSION: ContextVar[tuple[duckdb.DuckDBPyConnection, dict] | None] = ContextVar("unit_session", default=None)
+# Guards the answers and judgements kept for every request thread.
+_GUARD = threading.Lock()
+# The connection of an open `session()`, opened by its first question that is not remembered.
+_SESSION: ContextVar[dict | None] = ContextVar("unit_session", default=None)
+# Answers kept per version of the database file (a load publishes a new one) for a few minutes: a unit's page
+# is opened again and again, by one reader switching language or period and back, and by many readers.
+_ANSWERS: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
+ANSWER_SECONDS = 300
+ANSWERS_KEPT = 512
 
 
 @contextmanager
 def session() -> Iterator[None]:
-    """Run the queries called inside on one read-only connection, each asked once: a page's layout asks a dozen
-    small questions, several of them twice, and opening a connection costs more than most of them."""
+    """Run the queries called inside on one read-only connection: a page's layout asks a dozen small questions,
+    and opening a connection costs more than most of them."""
     if _SESSION.get() is not None:
         yield
         return
-    con = db.connect(read_only=True)
-    token = _SESSION.set((con, {}))
+    holder: dict = {"con": None}
+    token = _SESSION.set(holder)
     try:
         yield
     finally:
         _SESSION.reset(token)
-        con.close()
+        if holder["con"] is not None:
+            holder["con"].close()
 
 
 def _frame(sql: str, params: dict) -> pd.DataFrame:
-    """Return the result of `sql`: on the session's connection (the same answer as before for the same question),
-    or on a connection of its own outside a session."""
-    open_session = _SESSION.get()
-    if open_session is None:
-        return base.frame(sql, params)
-    con, answers = open_session
-    key = (sql, tuple(sorted((k, str(v)) for k, v in params.items())))
-    if key not in answers:
-        answers[key] = con.execute(sql, params).df()
-    return answers[key].copy()
+    """Return the result of `sql` with `params`: as remembered for this version of the database, else run on the
+    session's connection, or on a connection of its own outside a session."""
+    key = (scores_version(), sql, tuple(sorted((k, str(v)) for k, v in params.items())))
+    now = time.monotonic()
+    with _GUARD:
+        hit = _ANSWERS.get(key)
+        if hit is not None and now - hit[0] < ANSWER_SECONDS:
+            _ANSWERS.move_to_end(key)
+            return hit[1].copy()
+    holder = _SESSION.get()
+    if holder is None:
+        answer = base.frame(sql, params)
+    else:
+        if holder["con"] is None:
+            holder["con"] = db.connect(read_only=True)
+        answer = holder["con"].execute(sql, params).df()
+    with _GUARD:
+        _ANSWERS[key] = (now, answer)
+        while len(_ANSWERS) > ANSWERS_KEPT:
+            _ANSWERS.popitem(last=False)
+    return answer.copy()
 
 
 @functools.cache
@@ -281,7 +301,6 @@ def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
 _DRILLS: OrderedDict[tuple, drill.Drill] = OrderedDict()
 _DRILLS_KEPT = 6
 _LOCKS: dict[tuple, threading.Lock] = {}
-_GUARD = threading.Lock()
 _PENDING: dict[tuple, threading.Thread] = {}
 
 
