@@ -7,10 +7,10 @@ import pytest
 from test_dashboard_rankings import build_scores, find, text
 
 from app import create_app
-from dashboard import exports
+from dashboard import exports, i18n
 from dashboard.queries import scores
 
-create_app()  # pages register themselves with the app that loads them
+server = create_app().server  # pages register themselves with the app that loads them
 from dashboard.pages import indicator as page  # noqa: E402
 
 
@@ -54,7 +54,9 @@ def test_the_page_of_an_indicator(ranked):
     assert text(find(layout, "indicator-title")) == "2.1 · Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn"
     facts = text(find(layout, "indicator-facts"))
     assert "2. Tiến độ, kết quả giải quyết" in facts and "Điểm tối đa20" in facts and "Mục tiêu100 %" in facts
-    assert "dossiers processed in the period" in text(find(layout, "indicator-formula"))
+    formula = text(find(layout, "indicator-formula"))
+    assert "Tử số: hồ sơ xử lý trong kỳ đã giải quyết xong trước hạn, đúng hạn" in formula
+    assert "Mẫu số: hồ sơ tiếp nhận đến cuối kỳ" in formula and "dossiers" not in formula
     rows = find(layout, "indicator-grid").rowData
     assert [(r["unit_name"], r["points_lost"]) for r in rows] == [
         ("Tỉnh Bình Dương", 20.0), ("Thành phố Hồ Chí Minh", 4.0), ("Thành phố Đà Nẵng", 2.0),
@@ -62,6 +64,16 @@ def test_the_page_of_an_indicator(ranked):
     stats = find(layout, "indicator-stats")
     assert [text(card.children[1]) for card in stats.children] == ["3/4", "90 %", "0/3", "6,75"]
     assert find(layout, "indicator-distribution").figure["data"][0]["x"] == [80.0, 90.0, 95.0]
+
+
+def test_the_formula_in_the_readers_language(ranked):
+    with server.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
+        formula = text(find(page.layout(indicator_id="3.6", period="2024"), "indicator-formula"))
+    assert formula == ("Numerator: dossiers received in the period with a fee, paid online"
+                       "Denominator: dossiers received in the period with a fee")
+    formula = text(find(page.layout(indicator_id="3.6", period="2024"), "indicator-formula"))
+    assert formula == ("Tử số: hồ sơ tiếp nhận trong kỳ phải nộp phí, lệ phí đã thanh toán trực tuyến"
+                       "Mẫu số: hồ sơ tiếp nhận trong kỳ phải nộp phí, lệ phí")
 
 
 def test_an_unknown_indicator_offers_the_list(ranked):

@@ -7,9 +7,10 @@ import re
 from test_dashboard_rankings import find, text
 
 from app import create_app
+from dashboard import i18n
 from indicators import GROUPS, REGISTRY
 
-create_app()  # pages register themselves with the app that loads them
+server = create_app().server  # pages register themselves with the app that loads them
 from dashboard.pages import methodology as page  # noqa: E402
 
 
@@ -36,6 +37,23 @@ def test_display_only_indicators_are_marked():
     assert "Chỉ theo dõi, không tính điểm" in shown and "Mục tiêu" not in shown
     assert "Mục tiêu 100 %" in text(find(layout, "methodology-indicator-2-1"))
     assert "Khi không có dữ liệu: Đủ điểm" in text(find(layout, "methodology-indicator-5-1"))
+
+
+def test_every_formula_in_the_readers_language():
+    vietnamese = page.layout()
+    with server.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
+        english = page.layout()
+    for ind in REGISTRY.values():
+        card_id = f"methodology-indicator-{ind.id.replace('.', '-')}"
+        shown_vi, shown_en = text(find(vietnamese, card_id)), text(find(english, card_id))
+        assert ind.numerator_vi in shown_vi and ind.denominator_vi in shown_vi, ind.id
+        assert ind.numerator_en in shown_en and ind.denominator_en in shown_en, ind.id
+    shown = text(find(vietnamese, "methodology-indicator-5-1"))
+    assert "Tử số: phản ánh, kiến nghị tiếp nhận trong kỳ đã xử lý đúng hạn" in shown
+    assert "feedback" not in shown
+    shown = text(find(english, "methodology-indicator-5-1"))
+    assert "Numerator: feedback items received in the period handled by their due time" in shown
+    assert "phản ánh" not in shown
 
 
 def test_bands_with_their_cut_offs():

@@ -85,8 +85,10 @@ def _indicator(indicator_id: str, rules: rulesets.RuleSet, language: str) -> htm
                  i18n.pick(ind.name_vi, ind.name_en, language)], style={"marginTop": 0}),
         html.Div(facts, className="toolbar", style={"gap": ".4rem 1.25rem"}),
         html.P(i18n.pick(ind.explain_vi, ind.explain_en, language)),
-        html.Ul([html.Li([html.B(i18n.t("numerator", language) + ": "), ind.numerator_text]),
-                 html.Li([html.B(i18n.t("denominator", language) + ": "), ind.denominator_text])],
+        html.Ul([html.Li([html.B(i18n.t("numerator", language) + ": "),
+                          i18n.pick(ind.numerator_vi, ind.numerator_en, language)]),
+                 html.Li([html.B(i18n.t("denominator", language) + ": "),
+                          i18n.pick(ind.denominator_vi, ind.denominator_en, language)])],
                 className="muted"),
     ], className="card", id=f"{PREFIX}-indicator-{ind.id.replace('.', '-')}", style={"marginBottom": ".75rem"})
 
