@@ -395,6 +395,11 @@ Baseline (the pages callback for an address no page serves, Dash's own cost per 
 (aim {AIM_MS} ms); callbacks over the aim at p95: {', '.join(f'`{n}`' for n in over) or 'none'}.
 {first_line}
 Failed requests: {sum(len(f) for f in r['failures'].values()) or 'none'}.{failures}
+
+The data page's first view after a load counts every dossier per province and keeps the counts until the next
+load, so its slowest call is that first one; the page callbacks of the other pages and the PDF report open one
+read-only connection each. Of the time to the first usable page, the server's part is the `page` rows above
+(under 0.2 s); the rest is the browser fetching, parsing and starting the scripts of Dash, Plotly and AG Grid.
 """
 
 
