@@ -4,26 +4,22 @@ from __future__ import annotations
 import argparse
 import os
 
-import dash
-from dash import Dash, html
+from dash import Dash
 
 import db
 import settings
+from dashboard import shell
 
 
 def create_app() -> Dash:
-    """Return the Dash app: a navigation bar built from the page registry above the current page."""
+    """Return the Dash app: every page of dashboard/pages inside the shell (top bar, language switch, data as of)."""
     app = Dash(__name__, use_pages=True, pages_folder="dashboard/pages", title="Bộ chỉ số 766",
-               serve_locally=True, update_title=None)
-    nav = [html.A(page["name"], href=page["relative_path"], className="nav-link")
-           for page in dash.page_registry.values()]
+               serve_locally=True, update_title=None, suppress_callback_exceptions=True)
     # Each request reads one version of the database, even when a load publishes the next meanwhile.
     app.server.before_request(db.hold_version)
     app.server.teardown_request(db.release_version)
-    app.layout = html.Div([
-        html.Header([html.Span("Bộ chỉ số 766", className="brand"), html.Nav(nav)], className="topbar"),
-        html.Main(dash.page_container, className="content"),
-    ])
+    app.layout = shell.layout
+    app.index_string = app.index_string.replace("<html>", '<html lang="vi">')
     return app
 
 

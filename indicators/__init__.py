@@ -1,8 +1,9 @@
 """The 766 index as declarations: GROUPS (the six portal columns, in order) and REGISTRY (indicators by id).
 
 Both are validated at import: unique ids, every indicator in its group, the scored points of
-each group adding up to the group's maximum and the groups to 100, every indicator explained
-in Vietnamese and English, every measure on a known basis.
+each group adding up to the group's maximum and the groups to 100, every indicator's name,
+explanation, numerator and denominator given in Vietnamese and English, every measure on a
+known basis.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def validate(groups: tuple[Group, ...]) -> None:
         for ind in group.indicators:
             if ind.group != group.key:
                 raise ValueError(f"{ind.id} declares group {ind.group} but sits in {group.key}")
-            for text in ("name_vi", "name_en", "explain_vi", "explain_en", "numerator_text", "denominator_text"):
+            for text in ("name_vi", "name_en", "explain_vi", "explain_en", "numerator_vi", "denominator_vi",
+                         "numerator_en", "denominator_en"):
                 if len(getattr(ind, text).strip()) < 5:
                     raise ValueError(f"{ind.id}: {text} is missing")
             if ind.no_data not in NO_DATA_RULES:

@@ -62,8 +62,11 @@ class Indicator:
     target: float | None
     numerator: Measure
     denominator: Measure
-    numerator_text: str
-    denominator_text: str
+    # What the numerator and denominator count, in words, in Vietnamese and in English.
+    numerator_vi: str
+    denominator_vi: str
+    numerator_en: str
+    denominator_en: str
     explain_vi: str
     explain_en: str
     no_data: str = "zero"

@@ -9,6 +9,8 @@ INDICATORS = (
     Indicator(
         "3.1", "online", "Tỷ lệ TTHC cung cấp DVC trực tuyến", "Procedures offered online", 2, 0.8,
         Measure("authority", ONLINE), Measure("authority"),
+        "TTHC thuộc thẩm quyền của đơn vị được cung cấp dịch vụ công trực tuyến (một phần hoặc toàn trình)",
+        "TTHC thuộc thẩm quyền của đơn vị",
         "procedures under the unit's authority offered online (partly or fully)",
         "procedures under the unit's authority",
         "Tỷ lệ thủ tục thuộc thẩm quyền của đơn vị được cung cấp dịch vụ công trực tuyến (một phần hoặc toàn "
@@ -20,6 +22,9 @@ INDICATORS = (
         "3.2", "online", "Tỷ lệ DVC trực tuyến có phát sinh hồ sơ", "Online services that received an online dossier", 4, 1.0,
         Measure("procedure", f"under_authority and {ONLINE}", having="channel = 'online'"),
         Measure("authority", ONLINE),
+        "TTHC trực tuyến thuộc thẩm quyền của đơn vị đã tiếp nhận ít nhất một hồ sơ trực tuyến trong kỳ "
+        "trong phạm vi đơn vị",
+        "TTHC thuộc thẩm quyền của đơn vị được cung cấp dịch vụ công trực tuyến",
         "online procedures under the unit's authority that received at least one online dossier in the period "
         "in the unit's scope",
         "procedures under the unit's authority offered online",
@@ -33,6 +38,9 @@ INDICATORS = (
         Measure("received", "channel = 'online' and (not coalesce(requires_result_document, false) "
                             "or coalesce(result_file_attached, false))"),
         Measure("received"),
+        "hồ sơ tiếp nhận trực tuyến trong kỳ (với TTHC có kết quả là giấy tờ, chỉ tính hồ sơ đã đính "
+        "kèm kết quả điện tử)",
+        "hồ sơ tiếp nhận trong kỳ",
         "dossiers received online in the period (for procedures whose result is a document, only those with the "
         "electronic result attached)",
         "dossiers received in the period",
@@ -47,6 +55,8 @@ INDICATORS = (
         "3.x1", "online", "Tỷ lệ TTHC toàn trình", "Full-process procedures", 0, None,
         Measure("authority", "online_service = 'full' and coalesce(eligible_full_process, false)"),
         Measure("authority", "coalesce(eligible_full_process, false)"),
+        "TTHC thuộc thẩm quyền của đơn vị được cung cấp trực tuyến toàn trình, trong số TTHC đủ điều kiện",
+        "TTHC thuộc thẩm quyền của đơn vị đủ điều kiện cung cấp trực tuyến toàn trình",
         "procedures under the unit's authority offered fully online, among those eligible",
         "procedures under the unit's authority eligible to be offered fully online",
         "Trong số thủ tục đủ điều kiện, tỷ lệ thủ tục đã cung cấp toàn trình. Chỉ số để theo dõi, không tính điểm.",
@@ -55,6 +65,8 @@ INDICATORS = (
     Indicator(
         "3.x2", "online", "Tỷ lệ hồ sơ nộp trực tiếp", "Dossiers submitted in person", 0, None,
         Measure("received", "channel = 'direct'"), Measure("received"),
+        "hồ sơ tiếp nhận trực tiếp trong kỳ",
+        "hồ sơ tiếp nhận trong kỳ",
         "dossiers received in person in the period", "dossiers received in the period",
         "Tỷ lệ hồ sơ nộp trực tiếp tại bộ phận một cửa. Chỉ số để theo dõi, không tính điểm.",
         "The share of dossiers handed in at the one-stop desk. Shown for information only.",
@@ -62,6 +74,8 @@ INDICATORS = (
     Indicator(
         "3.x3", "online", "Tỷ lệ hồ sơ nộp qua bưu chính", "Dossiers submitted by post", 0, None,
         Measure("received", "channel = 'postal'"), Measure("received"),
+        "hồ sơ tiếp nhận qua dịch vụ bưu chính trong kỳ",
+        "hồ sơ tiếp nhận trong kỳ",
         "dossiers received by post in the period", "dossiers received in the period",
         "Tỷ lệ hồ sơ nộp qua dịch vụ bưu chính công ích. Chỉ số để theo dõi, không tính điểm.",
         "The share of dossiers sent by the public postal service. Shown for information only.",
@@ -69,6 +83,8 @@ INDICATORS = (
     Indicator(
         "3.x4", "online", "Tỷ lệ hồ sơ trực tuyến đúng hạn", "On-time rate of online dossiers", 0, None,
         Measure("processed", "channel = 'online' and is_on_time"), Measure("processed", "channel = 'online'"),
+        "hồ sơ trực tuyến xử lý trong kỳ được giải quyết trước hạn, đúng hạn (cách tính như chỉ số 2.1)",
+        "hồ sơ trực tuyến xử lý trong kỳ",
         "online dossiers processed in the period on time", "online dossiers processed in the period",
         "Tỷ lệ hồ sơ nộp trực tuyến được giải quyết đúng hạn, cùng cách tính với chỉ số 2.1. Chỉ số để theo dõi.",
         "The on-time rate of the dossiers submitted online, judged as in indicator 2.1. Shown for information only.",

@@ -8,6 +8,8 @@ INDICATORS = (
         "3.4", "payment", "TTHC có nghĩa vụ tài chính được tích hợp thanh toán",
         "Fee-bearing procedures with online payment integrated", 2, 0.8,
         Measure("authority", "fee_bearing and coalesce(payment_integrated, false)"), Measure("authority", "fee_bearing"),
+        "TTHC có nghĩa vụ tài chính thuộc thẩm quyền của đơn vị đã tích hợp thanh toán trực tuyến",
+        "TTHC có nghĩa vụ tài chính thuộc thẩm quyền của đơn vị",
         "fee-bearing procedures under the unit's authority with online payment integrated",
         "fee-bearing procedures under the unit's authority",
         "Các thủ tục có thu phí, lệ phí phải cho phép nộp tiền trực tuyến. Chỉ số này là tỷ lệ thủ tục có thu "
@@ -19,6 +21,8 @@ INDICATORS = (
         "3.5", "payment", "TTHC có giao dịch thanh toán trực tuyến", "Fee-bearing procedures with an online payment", 2, 0.8,
         Measure("procedure", "fee_bearing", having="fee_total > 0 and paid_online"),
         Measure("procedure", "fee_bearing", having="fee_total > 0"),
+        "TTHC có nghĩa vụ tài chính có ít nhất một hồ sơ thanh toán trực tuyến trong kỳ",
+        "TTHC có nghĩa vụ tài chính có ít nhất một hồ sơ phải nộp phí, lệ phí trong kỳ",
         "fee-bearing procedures with at least one dossier paid online in the period",
         "fee-bearing procedures with at least one fee-bearing dossier in the period",
         "Việc tích hợp thanh toán chỉ có ý nghĩa khi có giao dịch thật. Chỉ số này đếm các thủ tục có thu phí "
@@ -31,6 +35,8 @@ INDICATORS = (
     Indicator(
         "3.6", "payment", "Tỷ lệ hồ sơ thanh toán trực tuyến", "Fee-bearing dossiers paid online", 6, 1.0,
         Measure("received", "fee_total > 0 and paid_online"), Measure("received", "fee_total > 0"),
+        "hồ sơ tiếp nhận trong kỳ phải nộp phí, lệ phí đã thanh toán trực tuyến",
+        "hồ sơ tiếp nhận trong kỳ phải nộp phí, lệ phí",
         "dossiers received in the period with a fee, paid online",
         "dossiers received in the period with a fee",
         "Tỷ lệ hồ sơ phải nộp phí, lệ phí đã được thanh toán trực tuyến (qua Cổng Dịch vụ công quốc gia hoặc "

@@ -7,6 +7,8 @@ INDICATORS = (
     Indicator(
         "2.1", "progress", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn", "On-time processing", 20, 1.0,
         Measure("processed", "is_on_time"), Measure("processed"),
+        "hồ sơ xử lý trong kỳ đã giải quyết xong trước hạn, đúng hạn, hoặc đang giải quyết và chưa quá hạn tại cuối kỳ",
+        "hồ sơ tiếp nhận đến cuối kỳ, đã giải quyết xong trong kỳ hoặc còn đang giải quyết tại cuối kỳ",
         "dossiers processed in the period that ended by their due time, or are not yet overdue at the period end",
         "dossiers received by the period end and finished inside the period or still in progress at its end",
         "Hồ sơ phải được giải quyết xong trước hoặc đúng hạn. Chỉ số này lấy mọi hồ sơ đã xử lý trong kỳ: hồ sơ "
@@ -21,6 +23,8 @@ INDICATORS = (
     Indicator(
         "2.2", "progress", "Thời gian giải quyết trung bình", "Average processing time", 0, None,
         Measure("finished", total="working_days"), Measure("finished"),
+        "tổng số ngày làm việc từ khi tiếp nhận đến khi kết thúc xử lý của các hồ sơ giải quyết xong trong kỳ",
+        "hồ sơ giải quyết xong trong kỳ",
         "working days from receipt to end of processing, summed over the dossiers finished in the period",
         "dossiers finished in the period",
         "Số ngày làm việc trung bình từ khi tiếp nhận đến khi giải quyết xong, tính trên các hồ sơ hoàn thành "

@@ -12,6 +12,9 @@ INDICATORS = (
     Indicator(
         "5.1", "satisfaction", "PAKN xử lý đúng hạn", "Feedback handled on time", 6, 1.0,
         Measure("feedback", "is_on_time"), Measure("feedback"),
+        "phản ánh, kiến nghị tiếp nhận trong kỳ đã xử lý đúng hạn, cộng các phản ánh, kiến nghị đang xử lý và "
+        "chưa quá hạn tại cuối kỳ",
+        "phản ánh, kiến nghị tiếp nhận trong kỳ",
         "feedback items received in the period handled by their due time, plus those still open and not yet overdue",
         "feedback items received in the period",
         "Phản ánh, kiến nghị của người dân phải được trả lời đúng hạn. Chỉ số này đếm các phản ánh nhận trong kỳ "
@@ -24,6 +27,9 @@ INDICATORS = (
     Indicator(
         "5.2", "satisfaction", "Hài lòng trong xử lý PAKN", "Satisfaction with feedback handling", 6, 1.0,
         Measure("feedback", FEEDBACK_SATISFIED), Measure("feedback"),
+        "phản ánh, kiến nghị tiếp nhận trong kỳ, trừ các phản ánh, kiến nghị xử lý quá hạn, có số lượt không thích "
+        "nhiều hơn số lượt thích, hoặc bị phản ánh lại",
+        "phản ánh, kiến nghị tiếp nhận trong kỳ",
         "feedback items received in the period, less those handled late, with more dislikes than likes, or raised again",
         "feedback items received in the period",
         "Người dân hài lòng với cách xử lý phản ánh khi phản ánh được trả lời đúng hạn, không bị đánh giá không "
@@ -35,6 +41,8 @@ INDICATORS = (
     Indicator(
         "5.3", "satisfaction", "Hài lòng trong tiếp nhận, giải quyết TTHC", "Satisfaction with dossier handling", 6, 0.9,
         Measure("processed", DOSSIER_SATISFIED), Measure("processed"),
+        "hồ sơ xử lý trong kỳ, trừ các hồ sơ bị đánh giá không hài lòng, bị khiếu nại, hoặc quá hạn",
+        "hồ sơ xử lý trong kỳ (như chỉ số 2.1)",
         "dossiers processed in the period, less those rated unsatisfied, complained about, or late",
         "dossiers processed in the period (as in 2.1)",
         "Tỷ lệ hồ sơ xử lý trong kỳ không bị đánh giá không hài lòng, không bị khiếu nại và không trễ hạn. Đạt "
@@ -45,6 +53,8 @@ INDICATORS = (
     Indicator(
         "5.4a", "satisfaction", "Tỷ lệ PAKN về quy định", "Feedback about rules", 0, None,
         Measure("feedback", "category = 'rules'"), Measure("feedback"),
+        "phản ánh, kiến nghị tiếp nhận trong kỳ về quy định hành chính",
+        "phản ánh, kiến nghị tiếp nhận trong kỳ",
         "feedback items received in the period about rules", "feedback items received in the period",
         "Tỷ lệ phản ánh, kiến nghị về quy định hành chính. Chỉ số để theo dõi, không tính điểm.",
         "The share of feedback items about administrative rules. Shown for information only.",
@@ -52,6 +62,8 @@ INDICATORS = (
     Indicator(
         "5.4b", "satisfaction", "Tỷ lệ PAKN về cán bộ", "Feedback about staff", 0, None,
         Measure("feedback", "category = 'staff'"), Measure("feedback"),
+        "phản ánh, kiến nghị tiếp nhận trong kỳ về hành vi của cán bộ, công chức",
+        "phản ánh, kiến nghị tiếp nhận trong kỳ",
         "feedback items received in the period about staff behaviour", "feedback items received in the period",
         "Tỷ lệ phản ánh, kiến nghị về hành vi của cán bộ, công chức. Chỉ số để theo dõi, không tính điểm.",
         "The share of feedback items about the behaviour of officials. Shown for information only.",

@@ -7,6 +7,9 @@ INDICATORS = (
     Indicator(
         "1.1", "transparency", "Tỷ lệ TTHC công bố đúng hạn", "Procedures announced on time", 6, 1.0,
         Measure("announced", "is_announced_on_time"), Measure("announced"),
+        "TTHC có mọi quyết định công bố ban hành trong kỳ đều ban hành trước ngày văn bản quy phạm pháp luật quy định "
+        "TTHC có hiệu lực ít nhất số ngày làm việc theo bộ quy tắc (5 ngày; bộ, ngành: 20 ngày)",
+        "TTHC có quyết định công bố ban hành trong kỳ",
         "procedures whose every decision dated in the period came at least the rule set's working days "
         "(5; 20 for ministries) before the legal document took effect",
         "procedures with a publication decision dated in the period",
@@ -24,6 +27,9 @@ INDICATORS = (
         "1.2", "transparency", "Tỷ lệ TTHC cập nhật, công khai đúng hạn",
         "Procedures published on the national database on time", 4, 1.0,
         Measure("published", "is_published_on_time"), Measure("published"),
+        "TTHC được cập nhật, công khai trên Cơ sở dữ liệu quốc gia về TTHC trong số ngày làm việc theo bộ quy tắc "
+        "(5 ngày; bộ, ngành: 10 ngày) kể từ ngày ban hành quyết định công bố",
+        "TTHC có quyết định công bố ban hành trong kỳ hoặc đã đến hạn công khai tính đến cuối kỳ",
         "procedures published on the national database within the rule set's working days (5; 10 for "
         "ministries) of their decision",
         "procedures with a decision dated in the period or due for publication by the period end",
@@ -38,6 +44,8 @@ INDICATORS = (
     Indicator(
         "1.3", "transparency", "Tỷ lệ TTHC công khai đầy đủ", "Procedures published with all mandatory parts", 2, 1.0,
         Measure("catalogue", "content_complete"), Measure("catalogue"),
+        "TTHC đang công khai có đủ các bộ phận bắt buộc",
+        "TTHC đang công khai của tỉnh (chưa bị bãi bỏ), tại ngày của dữ liệu",
         "public procedures whose mandatory parts are all published",
         "public procedures of the province (not abolished), as of the data's date",
         "Mỗi thủ tục công khai phải có đủ các bộ phận bắt buộc: trình tự, hồ sơ, thời hạn, phí, lệ phí, mẫu đơn. "
@@ -51,6 +59,8 @@ INDICATORS = (
     Indicator(
         "1.4", "transparency", "Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG", "Dossiers synchronised to the national portal", 6, 1.0,
         Measure("received", "is_synced"), Measure("received"),
+        "hồ sơ tiếp nhận trong kỳ đã đồng bộ lên Cổng Dịch vụ công quốc gia",
+        "hồ sơ tiếp nhận trong kỳ, hoặc số hồ sơ tiếp nhận của đơn vị trong kỳ theo báo cáo quốc gia nếu lớn hơn",
         "dossiers received in the period and synchronised to the national portal",
         "dossiers received in the period, or the national report's total for the unit and period when larger",
         "Mọi hồ sơ tiếp nhận phải được đồng bộ lên Cổng Dịch vụ công quốc gia. Chỉ số này chia số hồ sơ đã "

@@ -60,7 +60,7 @@ def _page(url: str, path: str) -> str:
 def test_the_data_page_lists_the_provinces_of_both_trees(server):
     html = urllib.request.urlopen(server).read().decode()
     assert "Bộ chỉ số 766" in html
-    page = _page(server, "/")
+    page = _page(server, "/du-lieu")
     assert "Trước 01/07/2025: 63 tỉnh, thành phố" in page
     assert "Từ 01/07/2025: 34 tỉnh, thành phố" in page
     assert "Tỉnh Bình Dương" in page

@@ -24,6 +24,17 @@ def test_every_indicator_is_explained_in_both_languages():
         assert len(ind.explain_vi) > 80 and len(ind.explain_en) > 80, ind.id
 
 
+def test_every_formula_is_given_in_both_languages():
+    for ind in REGISTRY.values():
+        assert ind.numerator_vi != ind.numerator_en and ind.denominator_vi != ind.denominator_en, ind.id
+        # each Vietnamese text opens with what it counts: procedures, dossiers, working days, communes, feedback
+        first_words = {ind.numerator_vi.split()[0], ind.denominator_vi.split()[0]}
+        assert first_words <= {"TTHC", "hồ", "tổng", "xã,", "phản"}, ind.id
+    assert REGISTRY["2.1"].numerator_vi == (
+        "hồ sơ xử lý trong kỳ đã giải quyết xong trước hạn, đúng hạn, hoặc đang giải quyết và chưa quá hạn tại cuối kỳ")
+    assert REGISTRY["3.6"].denominator_vi == "hồ sơ tiếp nhận trong kỳ phải nộp phí, lệ phí"
+
+
 def test_validation_refuses_broken_declarations():
     group = GROUPS[0]
     first = group.indicators[0]
@@ -32,6 +43,8 @@ def test_validation_refuses_broken_declarations():
         dataclasses.replace(group, indicators=group.indicators[1:]),  # points no longer add up to 18
         dataclasses.replace(group, indicators=(dataclasses.replace(first, explain_en=""), *group.indicators[1:])),
         dataclasses.replace(group, indicators=(dataclasses.replace(first, no_data="maybe"), *group.indicators[1:])),
+        dataclasses.replace(group, indicators=(dataclasses.replace(first, numerator_vi=" "), *group.indicators[1:])),
+        dataclasses.replace(group, indicators=(dataclasses.replace(first, denominator_en=""), *group.indicators[1:])),
     ]
     for bad in broken:
         with pytest.raises(ValueError):

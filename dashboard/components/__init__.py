@@ -1,0 +1,1 @@
+"""Pure functions returning components and figures; they read no database."""

@@ -1,0 +1,103 @@
+"""What is loaded: rows per input table, the dossiers' extent, the load history, the rejected rows, and the provinces
+of both unit trees."""
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+import settings
+from etl.entities import ENTITIES, valid_on
+
+from .base import as_of, frame as _frame
+
+
+def overview() -> pd.DataFrame:
+    """Return one row per input entity: entity, n_rows, and on every row the same figures of the whole database:
+    first_received_at, last_received_at (the dossiers' range), as_of (the last successful load's finish), n_loads,
+    n_rejected (rows rejected by every load). One statement, so one connection for all of them."""
+    union = " union all ".join(f"select {i} as n, '{e.name}' as entity, count(*) as n_rows from {e.name}"
+                               for i, e in enumerate(ENTITIES))
+    return _frame(f"""
+        with counts as ({union}),
+        extent as (select min(received_at) as first_received_at, max(received_at) as last_received_at from dossiers),
+        loads as (
+            select max(finished_at) filter (where status = 'ok') as as_of, count(*) as n_loads,
+                   coalesce(sum(n_rejected), 0) as n_rejected
+            from load_runs
+        )
+        select c.entity, c.n_rows, e.first_received_at, e.last_received_at, l.as_of, l.n_loads, l.n_rejected
+        from counts c, extent e, loads l order by c.n""")
+
+
+def provinces(loaded_at: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Return one row per province and validity period: province_code, name, is_new_tree, n_districts, n_communes,
+    n_departments, n_dossiers, first_received_at, last_received_at. `loaded_at` is the data's as_of when the
+    caller has it (default: read it)."""
+    return _provinces(settings.get("db"), loaded_at if loaded_at is not None else as_of()).copy()
+
+
+# The figures change only when a load or a demo build writes, and each records its finish in load_runs: keyed
+# by the database and that moment, the count over every dossier runs once per load, not once per page view.
+@functools.lru_cache(maxsize=4)
+def _provinces(database: str, loaded_at) -> pd.DataFrame:
+    return _frame(f"""
+        with dossier_counts as (
+            select u.unit_code, u.valid_from, count(*) as n_dossiers,
+                   min(d.received_at) as first_received_at, max(d.received_at) as last_received_at
+            from dossiers d
+            join units u on u.unit_code = d.unit_code
+             and {valid_on("u", "coalesce(d.received_at, d.submitted_at)::date")}
+            group by all
+        ),
+        tree as materialized (select * from unit_tree),
+        by_province as (
+            select t.province_code, t.valid_to is null as is_new_tree,
+                   count(*) filter (where t.kind = 'district') as n_districts,
+                   count(*) filter (where t.kind = 'commune') as n_communes,
+                   count(*) filter (where t.kind = 'department') as n_departments,
+                   coalesce(sum(c.n_dossiers), 0) as n_dossiers,
+                   min(c.first_received_at) as first_received_at, max(c.last_received_at) as last_received_at
+            from tree t
+            left join dossier_counts c on c.unit_code = t.unit_code and c.valid_from is not distinct from t.valid_from
+            group by all
+        ),
+        final as (
+            select p.unit_code as province_code, p.name, p.valid_to is null as is_new_tree,
+                   b.n_districts, b.n_communes, b.n_departments, b.n_dossiers, b.first_received_at,
+                   b.last_received_at
+            from tree p
+            join by_province b on b.province_code = p.unit_code and b.is_new_tree = (p.valid_to is null)
+            where p.kind = 'province'
+        )
+        select * from final order by is_new_tree, n_dossiers desc, province_code""")
+
+
+def load_runs() -> pd.DataFrame:
+    """Return one row per load, the latest first: load_id, started_at, finished_at, source, n_read, n_loaded,
+    n_replaced, n_unchanged, n_rejected, status, n_files."""
+    return _frame("""
+        select r.load_id, r.started_at, r.finished_at, r.source, r.n_read, r.n_loaded, r.n_replaced, r.n_unchanged,
+               r.n_rejected, r.status, count(f.path) as n_files
+        from load_runs r left join load_files f using (load_id)
+        group by all order by r.load_id desc""")
+
+
+def rejection_reasons(load_id: int | None = None) -> pd.DataFrame:
+    """Return the rejected rows grouped by load, entity, file and reason (of load `load_id`, or of every load),
+    the most frequent first: load_id, entity, file, reason, n_rows, first_line, columns (the columns named, joined
+    by ', ')."""
+    return _frame("""
+        select load_id, entity, file, reason, count(*) as n_rows, min(line) as first_line,
+               string_agg(distinct "column", ', ' order by "column") as columns
+        from rejected_rows where $load is null or load_id = $load
+        group by all order by n_rows desc, load_id desc, entity, file, reason""", {"load": load_id})
+
+
+def rejected_rows(load_id: int | None = None) -> pd.DataFrame:
+    """Return the rejected rows themselves (of load `load_id`, or of every load), by load, file and line:
+    load_id, entity, file, line, column, value, reason."""
+    return _frame("""
+        select load_id, entity, file, line, "column", value, reason
+        from rejected_rows where $load is null or load_id = $load
+        order by load_id desc, entity, file, line, "column" """, {"load": load_id})

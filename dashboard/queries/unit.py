@@ -1,0 +1,435 @@
+"""One unit in one period: its scores, its place in the tree, the points each indicator lost, its monthly trend,
+its children, and the procedures, dossiers and feedback items behind the points it lost.
+
+Every function reads the stored scores of the default rule set by (period, unit_code), or a unit's own rows, on
+its own read-only connection or on the one of an open `session()`. The drill-down functions read the unit's
+dossiers, feedback items and procedures as the engine judged them (indicators/drill.py): judged once per unit and
+period, in the background when its page opens (`prepare_drill`), and kept.
+"""
+from __future__ import annotations
+
+import atexit
+import functools
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+
+import pandas as pd
+
+import db
+import settings
+from indicators import GROUPS, REGISTRY, drill, rulesets
+from indicators import periods as _periods
+
+from . import base
+from .scores import _version as scores_version
+
+RULESET = rulesets.DEFAULT
+# The total the index asks every unit to reach.
+TARGET_TOTAL = 90.0
+GROUP_KEYS = tuple(g.key for g in GROUPS)
+SUMMARY_COLUMNS = ("unit_code", "unit_valid_from", "unit_name as name", "unit_kind as kind", "province_code",
+                   "district_code", "period", "period_kind", "period_start", "period_end", "as_of", *GROUP_KEYS,
+                   "total", "band", "peer_list", "rank", "n_peers", "rank_in_district", "previous_total",
+                   "score_change", "previous_rank", "rank_change")
+
+
+# Guards the answers and judgements kept for every request thread.
+_GUARD = threading.Lock()
+# The connection of an open `session()`, opened by its first question that is not remembered.
+_SESSION: ContextVar[dict | None] = ContextVar("unit_session", default=None)
+# Answers kept per version of the database file (a load publishes a new one) for a few minutes: a unit's page
+# is opened again and again, by one reader switching language or period and back, and by many readers.
+_ANSWERS: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
+ANSWER_SECONDS = 300
+ANSWERS_KEPT = 512
+
+
+@contextmanager
+def session() -> Iterator[None]:
+    """Run the queries called inside on one read-only connection: a page's layout asks a dozen small questions,
+    and opening a connection costs more than most of them."""
+    if _SESSION.get() is not None:
+        yield
+        return
+    holder: dict = {"con": None}
+    token = _SESSION.set(holder)
+    try:
+        yield
+    finally:
+        _SESSION.reset(token)
+        if holder["con"] is not None:
+            holder["con"].close()
+
+
+def _frame(sql: str, params: dict) -> pd.DataFrame:
+    """Return the result of `sql` with `params`: as remembered for this version of the database, else run on the
+    session's connection, or on a connection of its own outside a session."""
+    key = (scores_version(), sql, tuple(sorted((k, str(v)) for k, v in params.items())))
+    now = time.monotonic()
+    with _GUARD:
+        hit = _ANSWERS.get(key)
+        if hit is not None and now - hit[0] < ANSWER_SECONDS:
+            _ANSWERS.move_to_end(key)
+            return hit[1].copy()
+    holder = _SESSION.get()
+    if holder is None:
+        answer = base.frame(sql, params)
+    else:
+        if holder["con"] is None:
+            holder["con"] = db.connect(read_only=True)
+        answer = holder["con"].execute(sql, params).df()
+    with _GUARD:
+        _ANSWERS[key] = (now, answer)
+        while len(_ANSWERS) > ANSWERS_KEPT:
+            _ANSWERS.popitem(last=False)
+    return answer.copy()
+
+
+@functools.cache
+def _rules() -> rulesets.RuleSet:
+    return rulesets.load(RULESET)
+
+
+def _at(period: str, **params) -> dict:
+    """Return the bound parameters naming a stored period: its label, kind and first day, with `params`.
+
+    The score tables are written one period kind at a time, so the kind and first day let DuckDB skip most of
+    their row groups.
+    """
+    try:
+        parsed = _periods.parse(period)
+        kind, start = parsed.kind, parsed.start
+    except ValueError:
+        kind, start = None, None
+    return {"ruleset": RULESET, "period": period, "kind": kind, "start": start, **params}
+
+
+def summary(unit_code: str, period: str) -> dict | None:
+    """Return the unit's scores in the period as a dict: unit_code, unit_valid_from, name, kind, province_code,
+    district_code, period, period_kind, period_start, period_end, as_of, the six columns, total, band, peer_list,
+    rank, n_peers, rank_in_district, previous_total, score_change, previous_rank, rank_change; None when the unit
+    was not scored in the period."""
+    found = _frame(f"""
+        select {", ".join(SUMMARY_COLUMNS)}
+        from unit_scores where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit""",
+                   _at(period, unit=unit_code))
+    if found.empty:
+        return None
+    return found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+
+
+def periods(kind: str | None = None) -> list[str]:
+    """Return the periods scored, latest first, of `kind` (month, quarter, year) or of every kind."""
+    found = _frame("""
+        select distinct period, period_kind, period_start from unit_scores
+        where ruleset = $ruleset and ($kind is null or period_kind = $kind)
+        order by period_start desc, period_kind desc""", {"ruleset": RULESET, "kind": kind})
+    return found["period"].tolist()
+
+
+def _history(unit_code: str) -> pd.DataFrame:
+    """Return every stored score of the unit code, oldest first: period, period_kind, period_start,
+    unit_valid_from, the six columns, total, band."""
+    return _frame(f"""
+        select period, period_kind, period_start, unit_valid_from, {", ".join(GROUP_KEYS)}, total, band
+        from unit_scores
+        where ruleset = $ruleset and unit_code = $unit and period_kind in ('month', 'quarter', 'year')
+        order by period_start, period_kind""", {"ruleset": RULESET, "unit": unit_code})
+
+
+KIND_RANK = {"year": 0, "quarter": 1, "month": 2}
+
+
+def unit_periods(unit_code: str) -> pd.DataFrame:
+    """Return the periods in which the unit was scored, latest first (a year before its quarter and month):
+    period, period_kind."""
+    history = _history(unit_code).assign(order=lambda f: f["period_kind"].map(KIND_RANK))
+    ordered = history.sort_values(["period_start", "order"], ascending=[False, True])
+    return ordered.drop_duplicates("period")[["period", "period_kind"]].reset_index(drop=True)
+
+
+def _family(unit_code: str, period: str) -> pd.DataFrame:
+    """Return every unit scored in the period in the unit's province (the province included): unit_code, name,
+    kind, province_code, district_code, total, band, rank, n_peers, peer_list, score_change, rank_change."""
+    return _frame("""
+        with unit as (
+            select province_code from unit_scores
+            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+              and unit_code = $unit
+        )
+        select s.unit_code, s.unit_name as name, s.unit_kind as kind, s.province_code, s.district_code, s.total,
+               s.band, s.rank, s.n_peers, s.peer_list, s.score_change, s.rank_change
+        from unit_scores s
+        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
+          and s.province_code in (select province_code from unit)""", _at(period, unit=unit_code))
+
+
+def _member(family: pd.DataFrame, unit_code: str) -> pd.Series | None:
+    found = family[family["unit_code"] == unit_code]
+    return None if found.empty else found.iloc[0]
+
+
+def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the chain from the unit's province down to the unit in the period, top first: unit_code, name, kind.
+
+    A department sits under its province; a commune of the new tree directly under its province.
+    """
+    family = _family(unit_code, period)
+    unit = _member(family, unit_code)
+    if unit is None:
+        return pd.DataFrame(columns=["unit_code", "name", "kind"])
+    chain = [code for code in (unit["province_code"], unit["district_code"], unit_code) if code is not None]
+    found = family.set_index("unit_code").loc[list(dict.fromkeys(chain)), ["name", "kind"]]
+    return found.reset_index()
+
+
+def _below(family: pd.DataFrame, unit: pd.Series | None) -> pd.Series:
+    """Return which of the family sit directly under the unit: a province's districts and departments (and its
+    communes when it has no districts), a district's communes."""
+    if unit is None or unit["kind"] not in ("province", "district"):
+        return pd.Series(False, index=family.index)
+    if unit["kind"] == "district":
+        return (family["district_code"] == unit["unit_code"]) & (family["kind"] == "commune")
+    return family["kind"].isin(["district", "department"]) | ((family["kind"] == "commune")
+                                                              & family["district_code"].isna())
+
+
+KIND_ORDER = {"district": 0, "commune": 1, "department": 2}
+
+
+def children(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the units directly under the unit in the period, best first: unit_code, name, kind, total, band,
+    rank, n_peers, peer_list, score_change, rank_change. A province's districts and departments (and its
+    communes when it has no districts); a district's communes; nothing under a commune or a department."""
+    family = _family(unit_code, period)
+    found = family[_below(family, _member(family, unit_code))].assign(order=lambda f: f["kind"].map(KIND_ORDER))
+    ordered = found.sort_values(["order", "total", "unit_code"], ascending=[True, False, True], na_position="last")
+    return ordered.drop(columns=["order", "province_code", "district_code"]).reset_index(drop=True)
+
+
+def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
+    """Return the rankings below the unit in the period: peer_list, kind, district_code (set for the communes of
+    a district), n_units. A province: its departments, districts and communes; a district: its communes."""
+    family = _family(unit_code, period)
+    unit = _member(family, unit_code)
+    if unit is None or unit["kind"] not in ("province", "district"):
+        return pd.DataFrame(columns=["peer_list", "kind", "district_code", "n_units"])
+    if unit["kind"] == "district":
+        rows = family[_below(family, unit)]
+    else:
+        rows = family[family["unit_code"] != unit_code]
+    counted = rows.groupby(["peer_list", "kind"], as_index=False).size().rename(columns={"size": "n_units"})
+    counted["district_code"] = unit_code if unit["kind"] == "district" else None
+    counted["order"] = counted["kind"].map(KIND_ORDER)
+    return counted.sort_values("order")[["peer_list", "kind", "district_code", "n_units"]].reset_index(drop=True)
+
+
+def ledger(unit_code: str, period: str) -> pd.DataFrame:
+    """Return one row per indicator, the most points lost first: indicator_id, group_key, group_number, name_vi,
+    name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
+    display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
+    order (the declarations' order)."""
+    values = _frame("""
+        select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable
+        from indicator_values
+        where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+          and unit_code = $unit""", _at(period, unit=unit_code))
+    if values.empty:
+        return values
+    rules = _rules()
+    numbers = {g.key: g.number for g in GROUPS}
+    declared = pd.DataFrame([
+        {"indicator_id": i.id, "group_key": i.group, "group_number": numbers[i.group], "name_vi": i.name_vi,
+         "name_en": i.name_en, "unit": i.unit, "display_only": rules.rule(i.id).max_points == 0,
+         "target": rules.rule(i.id).target, "order": n}
+        for n, i in enumerate(REGISTRY.values())])
+    rows = declared.merge(values, on="indicator_id")
+    scored = ~rows["display_only"] & ~rows["not_applicable"].fillna(False).astype(bool)
+    rows["points_lost"] = (rows["max_points"] - rows["points"]).where(scored)
+    rows.loc[rows["display_only"], "points"] = None
+    return rows.sort_values(["points_lost", "order"], ascending=[False, True], na_position="last",
+                            ignore_index=True)
+
+
+def next_band(unit_code: str, period: str) -> dict | None:
+    """Return what the unit needs to climb, as a dict: total, band, next_band (key, or None at the top),
+    next_band_min, points_to_next_band, target (90), points_to_target (0 when reached); None when not scored.
+
+    Totals are compared rounded to 2 decimals, as the engine assigns bands.
+    """
+    unit = summary(unit_code, period)
+    if unit is None:
+        return None
+    total = round(unit["total"], 2) if unit["total"] is not None else None
+    above = [b for b in _rules().bands if total is None or b.min > total]
+    following = above[-1] if above else None
+    return {
+        "total": unit["total"], "band": unit["band"],
+        "next_band": following.key if following else None,
+        "next_band_min": following.min if following else None,
+        "points_to_next_band": round(following.min - (total or 0), 2) if following else 0.0,
+        "target": TARGET_TOTAL,
+        "points_to_target": round(max(0.0, TARGET_TOTAL - (total or 0)), 2),
+    }
+
+
+ANY = "any"
+
+
+def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
+    """Return the unit's monthly scores over the whole data range, oldest first: period, period_start, the six
+    columns, total, band. With `valid_from` (a date, or None for a unit valid from the start), only that unit: a
+    code reused by the 2025 reform names two."""
+    history = _history(unit_code)
+    months = history[history["period_kind"] == "month"]
+    if not isinstance(valid_from, str):
+        same = (months["unit_valid_from"].isna() if valid_from is None
+                else months["unit_valid_from"] == pd.Timestamp(valid_from))
+        months = months[same]
+    return months[["period", "period_start", *GROUP_KEYS, "total", "band"]].reset_index(drop=True)
+
+
+# The judged rows of the last units and periods asked for: judging a province's year takes about a second, and
+# the reader pages through its dossiers and switches indicators many times. Keyed by the database and the
+# moment its scores describe, so a new load is judged afresh.
+_DRILLS: OrderedDict[tuple, drill.Drill] = OrderedDict()
+_DRILLS_KEPT = 6
+_LOCKS: dict[tuple, threading.Lock] = {}
+_PENDING: dict[tuple, threading.Thread] = {}
+
+
+def _drill_key(unit_code: str, period: str) -> tuple | None:
+    unit = summary(unit_code, period)
+    return None if unit is None else (settings.get("db"), unit_code, period, unit["as_of"])
+
+
+def judged(unit_code: str, period: str) -> drill.Drill | None:
+    """Return the judged dossiers, feedback items and procedures of the unit in the period (indicators/drill.py),
+    computed once and kept; None when the unit was not scored in the period."""
+    key = _drill_key(unit_code, period)
+    return None if key is None else _judged(key, unit_code, period)
+
+
+def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
+    with _GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        with _GUARD:
+            if key in _DRILLS:
+                _DRILLS.move_to_end(key)
+                return _DRILLS[key]
+        con = db.connect(key[0], read_only=True)
+        # judging runs beside the reader's requests: one thread leaves them the other cores
+        con.execute("set threads = 1")
+        try:
+            computed = drill.judge(con, unit_code, period, RULESET, key[-1])
+        finally:
+            con.close()
+        with _GUARD:
+            _DRILLS[key] = computed
+            while len(_DRILLS) > _DRILLS_KEPT:
+                _LOCKS.pop(_DRILLS.popitem(last=False)[0], None)
+        return computed
+
+
+def drill_ready(unit_code: str, period: str) -> bool:
+    """Return whether the unit's judged rows are at hand, so that asking for them answers at once."""
+    return _drill_key(unit_code, period) in _DRILLS
+
+
+def prepare_drill(unit_code: str, period: str) -> None:
+    """Start judging the unit's rows in the background, unless they are at hand or on their way, so that they are
+    ready when the reader picks an indicator."""
+    key = _drill_key(unit_code, period)
+    with _GUARD:
+        if key is None or key in _DRILLS or key in _PENDING:
+            return
+        worker = threading.Thread(target=_judge_pending, args=(key, unit_code, period), daemon=True)
+        _PENDING[key] = worker
+    worker.start()
+
+
+def _judge_pending(key: tuple, unit_code: str, period: str) -> None:
+    try:
+        _judged(key, unit_code, period)
+    finally:
+        with _GUARD:
+            _PENDING.pop(key, None)
+
+
+@atexit.register
+def _finish_pending() -> None:
+    # a DuckDB query still running in a thread when the interpreter goes down aborts the process
+    for worker in list(_PENDING.values()):
+        worker.join()
+
+
+def _indicator_row(unit_code: str, period: str, indicator_id: str) -> dict | None:
+    rows = ledger(unit_code, period)
+    found = rows[rows["indicator_id"] == indicator_id]
+    return None if found.empty else found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+
+
+def _recoverable(row: dict, fixed: pd.Series) -> pd.Series:
+    """Return the points the indicator would gain if `fixed` more rows met its numerator: max × min(1, (N + f) / D
+    / target) − points, as the engine scores it."""
+    if row["display_only"] or not row["target"] or not row["denominator"] or row["points"] is None:
+        return pd.Series(None, index=fixed.index, dtype="float64")
+    share = ((row["numerator"] + fixed) / row["denominator"] / row["target"]).clip(upper=1.0)
+    return row["max_points"] * share - row["points"]
+
+
+def failing_procedures(unit_code: str, period: str, indicator_id: str) -> pd.DataFrame:
+    """Return the procedures behind the indicator's lost points, the most recoverable first: procedure_code, name,
+    n_failing (its failing dossiers or feedback items; 1 for a failing procedure itself), points_recoverable (the
+    points the indicator would gain were they all fixed)."""
+    rows = judged(unit_code, period)
+    row = _indicator_row(unit_code, period, indicator_id)
+    empty = pd.DataFrame(columns=["procedure_code", "name", "n_failing", "points_recoverable"])
+    if rows is None or row is None or drill.kind_of(REGISTRY[indicator_id]) in (None, "feedback"):
+        return empty
+    failing = rows.failing(indicator_id)
+    if failing.empty:
+        return empty
+    if "dossier_code" in failing:
+        counted = failing.groupby("procedure_code", as_index=False).size().rename(columns={"size": "n_failing"})
+        names = rows.procedures[["procedure_code", "name"]]
+        counted = counted.merge(names, on="procedure_code", how="left")
+    else:
+        counted = failing[["procedure_code", "name"]].assign(n_failing=1)
+    counted["points_recoverable"] = _recoverable(row, counted["n_failing"])
+    ordered = counted.sort_values(["points_recoverable", "n_failing", "procedure_code"],
+                                  ascending=[False, False, True], ignore_index=True)
+    return ordered[["procedure_code", "name", "n_failing", "points_recoverable"]]
+
+
+def failing_rows(unit_code: str, period: str, indicator_id: str, procedure: str | None = None, start: int = 0,
+                 end: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Return rows `start` to `end` (all when None) of the dossiers or feedback items that failed the indicator,
+    of one procedure when given, and how many there are in all.
+
+    Dossiers: dossier_code, unit_code, procedure_code, procedure_name, channel, received_at, due_at, end_at,
+    end_kind, ordered by received time and code. Feedback items: feedback_id, unit_code, category, received_at,
+    due_at, handled_at, likes, dislikes, reraised.
+    """
+    rows = judged(unit_code, period)
+    if rows is None or drill.kind_of(REGISTRY[indicator_id]) not in ("dossier", "feedback"):
+        return pd.DataFrame(), 0
+    failing = rows.failing(indicator_id)
+    if "dossier_code" in failing:
+        if procedure:
+            failing = failing[failing["procedure_code"] == procedure]
+        failing = failing.sort_values(["received_at", "dossier_code"], ignore_index=True)
+        names = rows.procedures[["procedure_code", "name"]].rename(columns={"name": "procedure_name"})
+        page = failing.iloc[start:end].merge(names, on="procedure_code", how="left")
+        columns = ["dossier_code", "unit_code", "procedure_code", "procedure_name", "channel", "received_at",
+                   "due_at", "end_at", "end_kind"]
+        return page[columns], len(failing)
+    failing = failing.sort_values(["received_at", "feedback_id"], ignore_index=True)
+    return failing.iloc[start:end].reset_index(drop=True), len(failing)

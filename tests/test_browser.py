@@ -1,0 +1,308 @@
+"""The dashboard in a real browser: Debian's Chromium driven by playwright over the real app, serving a demo
+province of one year plus a load with rejected rows. Every page must open without a JavaScript error; each
+leaves a screenshot in tests/artifacts/."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PROVINCE = "95"  # Bạc Liêu: seven districts, small enough to build in seconds
+BAD_LINES = 2
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="no /usr/bin/chromium: install Debian's chromium to run the browser tests")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _bad_dossiers(folder: Path) -> Path:
+    """Write a dossiers file whose two rows name a unit that does not exist."""
+    with open(ROOT / "data" / "sample" / "dossiers.csv", encoding="utf-8") as f:
+        header, first = list(csv.reader(f))[:2]
+    rows = []
+    for code in ("BAD-1", "BAD-2"):
+        row = list(first)
+        row[0], row[header.index("unit_code")] = code, "99999"
+        rows.append(row)
+    folder.mkdir(parents=True)
+    with open(folder / "ho_so_loi.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    return folder
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory, template_db) -> Path:
+    """Return a database with the demo of one province in 2024, scored, and a later load of two bad rows."""
+    import db
+    from etl.load import load_paths
+
+    folder = tmp_path_factory.mktemp("browser")
+    path = folder / "kpi766.duckdb"
+    shutil.copy(template_db, path)
+    subprocess.run([sys.executable, "-m", "etl", "demo", "--province", PROVINCE, "--year", "2024", "--scale", "0.5",
+                    "--db", str(path)], cwd=ROOT, check=True, capture_output=True)
+    con = db.connect(path)
+    try:
+        load_paths(con, [_bad_dossiers(folder / "bad")], source="ho_so_loi.csv")
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(browser_db):
+    """Return the base URL of `app.py` serving the browser database on a free port."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "app.py", "--db", str(browser_db)], cwd=ROOT,
+                            env={"PORT": str(port), "PATH": "/usr/bin:/bin"},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"the dashboard did not start: {proc.stdout.read().decode()}")
+    yield url
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Tab:
+    """A browser tab on the dashboard that records every console error and uncaught exception."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url, self.errors = page, url, []
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.set_default_timeout(20_000)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.url + path)
+        self.page.wait_for_load_state("networkidle")
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.wait_for_load_state("networkidle")
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def download(self, selector: str):
+        with self.page.expect_download() as caught:
+            self.page.click(selector)
+        return caught.value
+
+
+@pytest.fixture
+def tab(chromium, server):
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="vi-VN")
+    page = context.new_page()
+    opened = Tab(page, server)
+    yield opened
+    context.close()
+    assert opened.errors == []
+
+
+@pytest.fixture
+def phone(chromium, server):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                   has_touch=True, locale="vi-VN")
+    opened = Tab(context.new_page(), server)
+    yield opened
+    context.close()
+    assert opened.errors == []
+
+
+def test_the_data_page_shows_the_loads_and_downloads_the_rejected_rows(tab):
+    tab.open("/du-lieu")
+    page = tab.page
+    page.wait_for_selector("#data-loads .ag-row")
+    assert page.inner_text("#data-n-loads") == "2"
+    assert page.inner_text("#data-n-rejected") == str(BAD_LINES)
+    assert page.locator("#data-loads .ag-center-cols-container .ag-row").count() == 2
+    reasons = page.locator("#data-reasons .ag-center-cols-container .ag-row")
+    assert reasons.count() == 1
+    assert "unknown unit" in reasons.first.inner_text()
+    tab.shot("data")
+    download = tab.download("#data-reasons ~ * button, .controls button:has-text('Tải CSV')")
+    assert download.suggested_filename == "dong-bi-tu-choi.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Lần nạp,Bảng,Tệp,Dòng,Cột,Giá trị,Lý do"
+    assert len(lines) == 1 + BAD_LINES
+    assert all(",unit_code,99999," in line for line in lines[1:])
+
+
+def test_choosing_a_load_puts_it_in_the_address_and_filters_the_reasons(tab):
+    tab.open("/du-lieu")
+    page = tab.page
+    page.wait_for_selector("#data-reasons .ag-row")
+    page.click("#data-load")
+    page.click("[role=option]:has(input[value='1'])")  # the demo build, which rejected nothing
+    page.wait_for_function("() => window.location.search === '?load=1'")
+    page.wait_for_selector("#data-reasons .ag-overlay-no-rows-wrapper")
+    assert page.locator("#data-reasons .ag-center-cols-container .ag-row").count() == 0
+    page.reload()
+    page.wait_for_selector("#data-reasons .ag-overlay-no-rows-wrapper")
+
+
+def test_the_data_page_fits_a_phone(phone):
+    phone.open("/du-lieu")
+    phone.page.wait_for_selector("#data-loads .ag-row")
+    width = phone.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390 + 1
+    phone.shot("data-phone")
+
+
+def _choose(page, dropdown: str, value: str) -> None:
+    """Pick `value` in the dropdown with id `dropdown`."""
+    page.click(f"#{dropdown}")
+    page.click(f"[role=option]:has(input[value='{value}'])")
+
+
+def _rows(page, grid_id: str):
+    return page.locator(f"#{grid_id} .ag-center-cols-container .ag-row")
+
+
+def _cell(page, grid_id: str, row_id: str, column: str) -> str:
+    return page.inner_text(f"#{grid_id} .ag-center-cols-container .ag-row[row-id='{row_id}'] [col-id='{column}']")
+
+
+def test_rankings_switch_period_and_peer_list_and_download_the_table_as_on_screen(tab):
+    import openpyxl
+
+    tab.open("/")
+    page = tab.page
+    page.wait_for_selector("#rankings-grid .ag-row")
+    assert page.inner_text("#rankings-subtitle").startswith("Năm 2024")
+    tab.shot("rankings")
+    _choose(page, "rankings-kind", "quarter")
+    page.wait_for_function("() => document.querySelector('#rankings-subtitle').textContent.startsWith('Quý 4/2024')")
+    _choose(page, "rankings-period", "2024-Q2")
+    page.wait_for_function("() => document.querySelector('#rankings-subtitle').textContent.startsWith('Quý 2/2024')")
+    assert "period=2024-Q2" in page.url
+    _choose(page, "rankings-province", PROVINCE)
+    page.wait_for_function(f"() => window.location.search.includes('peers={PROVINCE}%3A')")
+    _choose(page, "rankings-level", "district")
+    page.wait_for_function(f"() => window.location.search.includes('peers={PROVINCE}%3Adistrict')")
+    # Bạc Liêu's seven districts
+    page.wait_for_function("() => document.querySelectorAll('#rankings-grid .ag-center-cols-container .ag-row')"
+                           ".length === 7")
+    tab.shot("rankings-districts")
+    first = page.locator("#rankings-grid .ag-center-cols-container .ag-row[row-index='0']")
+    code = first.get_attribute("row-id")
+    shown_total = _cell(page, "rankings-grid", code, "total")
+    download = tab.download("button:has-text('Tải Excel')")
+    assert download.suggested_filename == "xep-hang-2024-q2.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
+    header = [c.value for c in sheet[4]]
+    first_row = {h: c.value for h, c in zip(header, sheet[5])}
+    assert f"{first_row['Tổng điểm']:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") == shown_total
+    assert first_row["Hạng"] == 1
+
+
+def test_a_unit_from_the_table_its_ledger_its_dossiers_a_commune_and_back_by_the_breadcrumb(tab):
+    import pypdf
+
+    tab.open(f"/?period=2024&peers={PROVINCE}:district")
+    page = tab.page
+    page.wait_for_selector("#rankings-grid .ag-row")
+    district = page.locator("#rankings-grid .ag-row[row-index='0'] a.grid-link")
+    district_name = district.text_content().strip()
+    district.click()
+    page.wait_for_selector("#unit-name")
+    assert page.inner_text("#unit-name") == district_name
+    assert "/don-vi/" in page.url and "period=2024" in page.url
+    page.wait_for_selector("#unit-ledger .ag-row")
+    assert _rows(page, "unit-ledger").count() > 5
+    _choose(page, "unit-indicator", "2.1")
+    code_cell = "#unit-rows .ag-row[row-index='0'] [col-id='dossier_code']"
+    page.wait_for_function(f"() => document.querySelector({code_cell!r})?.textContent.trim().length > 0",
+                           timeout=30_000)
+    # the demo's dossier codes: the unit, the day received (yymmdd), a number
+    assert re.fullmatch(r"[\w.-]+-24\d{4}-\d{5}", page.inner_text(code_cell).strip())
+    tab.shot("unit-district")
+    download = tab.download("button:has-text('Tải báo cáo PDF')")
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"%PDF")
+    report = pypdf.PdfReader(io.BytesIO(content))
+    assert len(report.pages) >= 1
+    assert district_name in report.pages[0].extract_text()
+    commune = page.locator("#unit-children .ag-row[row-index='0'] a.grid-link")
+    commune.scroll_into_view_if_needed()
+    commune_name, href = commune.text_content().strip(), commune.get_attribute("href")
+    assert commune_name
+    commune.click()
+    page.wait_for_url(f"**{href.split('?')[0]}?**")
+    page.wait_for_function(f"() => document.querySelector('#unit-name')?.textContent === {commune_name!r}")
+    tab.shot("unit-commune")
+    page.click(f"#unit-breadcrumbs a:has-text({district_name!r})")
+    page.wait_for_function(f"() => document.querySelector('#unit-name')?.textContent === {district_name!r}")
+
+
+def test_switching_to_english_changes_the_labels_and_back(tab):
+    tab.open("/")
+    page = tab.page
+    page.wait_for_selector("#rankings-grid .ag-row")
+    assert page.inner_text("#nav-rankings") == "Xếp hạng"
+    page.click("#shell-lang-en")
+    page.wait_for_function("() => document.querySelector('#nav-rankings')?.textContent === 'Rankings'")
+    page.wait_for_selector("#rankings-grid .ag-row")
+    assert page.inner_text("#rankings-subtitle").startswith("Year 2024")
+    assert page.locator("button:has-text('Download Excel')").count() == 1
+    tab.shot("rankings-en")
+    page.click("#shell-lang-vi")
+    page.wait_for_function("() => document.querySelector('#nav-rankings')?.textContent === 'Xếp hạng'")
+
+
+@pytest.mark.parametrize("path, ready, name", [
+    ("/chi-so/2.1?period=2024", "h1", "indicator"),
+    ("/phuong-phap", "h1", "methodology"),
+])
+def test_the_other_pages_open_without_errors(tab, path, ready, name):
+    tab.open(path)
+    tab.page.wait_for_selector(ready)
+    tab.shot(name)
+
+
+@pytest.mark.parametrize("path, ready, name", [
+    ("/", "#rankings-grid .ag-row", "rankings-phone"),
+    (f"/don-vi/{PROVINCE}?period=2024", "#unit-ledger .ag-row", "unit-phone"),
+])
+def test_the_main_pages_fit_a_phone(phone, path, ready, name):
+    phone.open(path)
+    phone.page.wait_for_selector(ready)
+    assert phone.page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+    phone.shot(name)
