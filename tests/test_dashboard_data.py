@@ -50,7 +50,8 @@ def _bad_dossiers(folder):
 def loaded(con, db_path, tmp_path, monkeypatch):
     """A database with the sample files loaded (load 1) and the bad dossiers file (load 2)."""
     sample = tmp_path / "sample"
-    shutil.copytree(ROOT / "data" / "sample", sample, ignore=shutil.ignore_patterns("*.md"))
+    # the CSV samples only: the portal file in its own folder is tested with the portal format
+    shutil.copytree(ROOT / "data" / "sample", sample, ignore=shutil.ignore_patterns("*.md", "portal"))
     load_paths(con, [sample], source="sample")
     load_paths(con, [_bad_dossiers(tmp_path / "july")], source="july")
     con.close()

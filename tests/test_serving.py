@@ -78,7 +78,7 @@ def _data_page(url: str) -> tuple[int, dict]:
     """Return the HTTP status of the data page's callback and its layout."""
     body = {"output": PAGES_CALLBACK,
             "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/"},
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/du-lieu"},
                        {"id": "_pages_location", "property": "search", "value": ""}],
             "changedPropIds": ["_pages_location.pathname"], "state": []}
     request = urllib.request.Request(f"{url}/_dash-update-component", data=json.dumps(body).encode(),
@@ -148,11 +148,14 @@ def test_the_dashboard_shows_the_old_version_or_the_new_never_an_error_or_a_mix(
 
 
 def test_two_writers_take_turns_and_both_land(catalogue, tmp_path):
-    first = _load(catalogue, _dossiers(tmp_path / "dossiers_a.csv", 20_000, "A"))
-    _wait_for(db.next_path(catalogue).exists)  # the first holds the lock while its copy exists
-    second = _load(catalogue, _dossiers(tmp_path / "dossiers_b.csv", 10_000, "B"))
-    assert first.wait() == 0 and second.wait() == 0
-    assert f"waiting: another process (pid {first.pid}) is writing" in second.stderr.read()
+    later = _dossiers(tmp_path / "dossiers_b.csv", 10_000, "B")
+    with db.writing(catalogue) as con:
+        load_paths(con, [_dossiers(tmp_path / "dossiers_a.csv", 20_000, "A")])
+        second = _load(catalogue, later)
+        # The second writer says it waits, and it does: this block holds the lock until it publishes.
+        assert second.stderr.readline().startswith(f"waiting: another process (pid {os.getpid()}) is writing")
+        assert second.poll() is None
+    assert second.wait() == 0, second.stderr.read()
     assert _count(catalogue, "dossiers") == 30_000
     assert _count(catalogue, "load_runs") == 3
     assert not db.next_path(catalogue).exists() and not db.wal_path(catalogue).exists()
