@@ -88,14 +88,15 @@ def _measures(kinds: tuple[str, ...]) -> tuple[dict[str, dict[Measure, str]], di
 
 
 def _facts_with_codes() -> str:
-    """Return the dossier facts SQL selecting each dossier's code too: the engine has no use for it, the list does.
+    """Return the dossier facts SQL selecting each dossier's code and procedure code too: the engine has no use
+    for them, the list does.
 
-    The facts end in one unindented `select`: the code goes first in it.
+    The facts end in one unindented `select`: the codes go first in it.
     """
     head, found, tail = engine._sql("dossier_facts.sql").rpartition("\nselect ")
     if not found:
         raise RuntimeError("sql/dossier_facts.sql no longer ends in a top-level select")
-    return f"{head}\nselect dossier_code, {tail}"
+    return f"{head}\nselect dossier_code, procedure_code, {tail}"
 
 
 def _stored(con: duckdb.DuckDBPyConnection) -> str:
@@ -141,6 +142,7 @@ def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, rule
                    semi join drill_candidates c on c.unit_code = f.unit_code
                    where f.received_at >= $start and f.received_at < $end""",
                 {"start": bounds["start"], "end": bounds["end"]})
+    engine.number_procedures(con)
     con.execute(f"""create or replace temp table f_dossiers as
                     select * from ({_facts_with_codes()})
                     where received_at < $end and (end_at is null or end_at >= $start)""",
@@ -196,7 +198,7 @@ def _decisions(con: duckdb.DuckDBPyConnection, stored: str, measures: dict[str, 
                       and decision_date >= (select p.period_start - to_days(3 * r.publish_days + 30)
                                             from periods p, run_params r)""")
     con.execute(bases.announced("range", measures.get("announced", {})))
-    con.execute(bases.published(measures.get("published", {})))
+    con.execute(bases.published("range", measures.get("published", {})))
 
 
 def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str, stored: str) -> pd.DataFrame:

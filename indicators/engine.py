@@ -67,6 +67,14 @@ def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"set preserve_insertion_order = {bool(kept)}")
 
 
+def number_procedures(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `procedure_ids`: every procedure code of the catalogue and the dossiers numbered from 0, so that a
+    unit's set of procedures is a few 64-bit words (the dossier facts carry the number)."""
+    con.execute("""create or replace temp table procedure_ids as
+                   select procedure_code, row_number() over (order by procedure_code) - 1 as procedure_id
+                   from (select procedure_code from procedures union select procedure_code from dossiers)""")
+
+
 def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None) -> None:
     """Create the temporary tables every period kind shares: calendar, run parameters, facts.
 
@@ -80,10 +88,7 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
                 "?::int as publish_days",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
-    # procedures are numbered, so that a unit's set of them is a few 64-bit words
-    con.execute("""create or replace temp table procedure_ids as
-                   select procedure_code, row_number() over (order by procedure_code) - 1 as procedure_id
-                   from (select procedure_code from procedures union select procedure_code from dossiers)""")
+    number_procedures(con)
     if window is None:
         con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")

@@ -8,63 +8,25 @@ Every query reads one period's rows of one peer list, or one indicator's monthly
 from __future__ import annotations
 
 import functools
-import threading
-import time
-from collections import OrderedDict
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-import settings
 from indicators import REGISTRY, rulesets
 
+from . import base
 from .base import frame as _frame
 
-# Every view of a page asks again for the periods, the provinces and the same few peer lists; each query opens a
-# new read-only connection that reads the file cold. Results are kept for a few minutes per version of the
-# database file (its and its WAL's inode, size and modification time): a load publishes a new version, so the
-# next request reads the new figures.
-CACHE_SECONDS = 300
-CACHE_ENTRIES = 512
-
-
-def _version() -> tuple:
-    """Return what identifies the contents of the database file: its path, and the inode, size and modification
-    time of the file and of its write-ahead log."""
-    path = Path(settings.get("db"))
-    marks = []
-    for part in (path, path.with_name(path.name + ".wal")):
-        try:
-            status = part.stat()
-        except FileNotFoundError:
-            marks.append(None)
-        else:
-            marks.append((status.st_ino, status.st_size, status.st_mtime_ns))
-    return (str(path), *marks)
+# The league tables, periods and peer lists of every view, kept per version of the database.
+_KEPT = base.Kept()
 
 
 def _cached(query):
-    """Return `query` remembering its frames per database version and arguments, for CACHE_SECONDS at most;
-    each call gets its own copy."""
-    kept: OrderedDict = OrderedDict()
-    lock = threading.Lock()
+    """Return `query` answering from the frames kept per database version and arguments."""
 
     @functools.wraps(query)
     def remembered(*args, **kwargs):
-        key = (_version(), args, tuple(sorted(kwargs.items())))
-        now = time.monotonic()
-        with lock:
-            hit = kept.get(key)
-            if hit is not None and now - hit[0] < CACHE_SECONDS:
-                kept.move_to_end(key)
-                return hit[1].copy()
-        result = query(*args, **kwargs)
-        with lock:
-            kept[key] = (now, result)
-            while len(kept) > CACHE_ENTRIES:
-                kept.popitem(last=False)
-        return result.copy()
+        return _KEPT.get((query.__name__, args, tuple(sorted(kwargs.items()))), lambda: query(*args, **kwargs))
 
     return remembered
 

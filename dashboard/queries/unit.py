@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import functools
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,6 @@ from indicators import GROUPS, REGISTRY, drill, rulesets
 from indicators import periods as _periods
 
 from . import base
-from .scores import _version as scores_version
 
 RULESET = rulesets.DEFAULT
 # The total the index asks every unit to reach.
@@ -42,11 +40,9 @@ SUMMARY_COLUMNS = ("unit_code", "unit_valid_from", "unit_name as name", "unit_ki
 _GUARD = threading.Lock()
 # The connection of an open `session()`, opened by its first question that is not remembered.
 _SESSION: ContextVar[dict | None] = ContextVar("unit_session", default=None)
-# Answers kept per version of the database file (a load publishes a new one) for a few minutes: a unit's page
-# is opened again and again, by one reader switching language or period and back, and by many readers.
-_ANSWERS: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
-ANSWER_SECONDS = 300
-ANSWERS_KEPT = 512
+# Answers kept per version of the database file: a unit's page is opened again and again, by one reader
+# switching language or period and back, and by many readers.
+_ANSWERS = base.Kept()
 
 
 @contextmanager
@@ -69,25 +65,15 @@ def session() -> Iterator[None]:
 def _frame(sql: str, params: dict) -> pd.DataFrame:
     """Return the result of `sql` with `params`: as remembered for this version of the database, else run on the
     session's connection, or on a connection of its own outside a session."""
-    key = (scores_version(), sql, tuple(sorted((k, str(v)) for k, v in params.items())))
-    now = time.monotonic()
-    with _GUARD:
-        hit = _ANSWERS.get(key)
-        if hit is not None and now - hit[0] < ANSWER_SECONDS:
-            _ANSWERS.move_to_end(key)
-            return hit[1].copy()
-    holder = _SESSION.get()
-    if holder is None:
-        answer = base.frame(sql, params)
-    else:
+    def answer() -> pd.DataFrame:
+        holder = _SESSION.get()
+        if holder is None:
+            return base.frame(sql, params)
         if holder["con"] is None:
             holder["con"] = db.connect(read_only=True)
-        answer = holder["con"].execute(sql, params).df()
-    with _GUARD:
-        _ANSWERS[key] = (now, answer)
-        while len(_ANSWERS) > ANSWERS_KEPT:
-            _ANSWERS.popitem(last=False)
-    return answer.copy()
+        return holder["con"].execute(sql, params).df()
+
+    return _ANSWERS.get((sql, tuple(sorted((k, str(v)) for k, v in params.items()))), answer)
 
 
 @functools.cache
