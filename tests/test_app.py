@@ -2,47 +2,21 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from appserver import serving
 from dashboard import i18n
 
 PAGES_CALLBACK = ".._pages_content.children..._pages_store.data.."
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(db_path):
     """Return the base URL of `app.py` serving the test database on a free port."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "app.py", "--db", str(db_path)], cwd=ROOT,
-                            env={"PORT": str(port), "PATH": "/usr/bin:/bin"},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"the dashboard did not start: {proc.stdout.read().decode()}")
-    yield url
-    proc.kill()
-    proc.wait()
+    with serving(db_path) as url:
+        yield url
 
 
 def _page(url: str, path: str) -> str:

@@ -7,15 +7,13 @@ import csv
 import io
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from appserver import serving
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,12 +25,6 @@ BAD_LINES = 2
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="no /usr/bin/chromium: install Debian's chromium to run the browser tests")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _bad_dossiers(folder: Path) -> Path:
@@ -72,24 +64,8 @@ def browser_db(tmp_path_factory, template_db) -> Path:
 @pytest.fixture(scope="session")
 def server(browser_db):
     """Return the base URL of `app.py` serving the browser database on a free port."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "app.py", "--db", str(browser_db)], cwd=ROOT,
-                            env={"PORT": str(port), "PATH": "/usr/bin:/bin"},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"the dashboard did not start: {proc.stdout.read().decode()}")
-    yield url
-    proc.kill()
-    proc.wait()
+    with serving(browser_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_dashboard_rankings import build_scores, find, text
+from test_dashboard_rankings import build_scores, text
+
+from appserver import find
 
 from app import create_app
 from dashboard import exports, i18n

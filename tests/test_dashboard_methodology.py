@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from test_dashboard_rankings import find, text
+from test_dashboard_rankings import text
+
+from appserver import find
 
 from app import create_app
 from dashboard import i18n

@@ -7,6 +7,7 @@ import pytest
 
 import db
 from app import create_app
+from appserver import find
 from dashboard import exports, theme
 from dashboard.components import charts, selectors
 from dashboard.queries import scores
@@ -86,19 +87,6 @@ def ranked(con, db_path, monkeypatch):
     con.close()
     monkeypatch.setenv("KPI766_DB", str(db_path))
     return db_path
-
-
-def find(component, component_id):
-    """Return the component with `component_id` inside a layout, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def text(component) -> str:

@@ -10,6 +10,7 @@ from dash import html
 from test_drill import build_province
 
 from app import create_app
+from appserver import find
 from dashboard.queries import unit as queries
 from indicators import outputs
 
@@ -25,19 +26,6 @@ def province(con, db_path, monkeypatch):
     con.close()
     monkeypatch.setenv("KPI766_DB", str(db_path))
     return db_path
-
-
-def find(component, component_id):
-    """Return the component with `component_id` inside a layout, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def test_summary_of_the_province(province):
