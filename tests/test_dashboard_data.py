@@ -142,12 +142,25 @@ def test_choosing_a_load_filters_the_reasons_and_the_download(loaded):
     def run():
         context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "data-load.value", "value": "1"}]))
         return page.choose_load("1")
-    rows, params, url_load = copy_context().run(run)
-    assert (rows, params, url_load) == ([], {"load": 1}, 1)
-    rows, params, url_load = page.choose_load("all")
+    rows, params, reason_params, url_load = copy_context().run(run)
+    assert (rows, params, reason_params, url_load) == ([], {"load": 1}, {"load": 1}, 1)
+    rows, params, reason_params, url_load = page.choose_load("all")
     assert [r["n_rows"] for r in rows] == [2, 1, 1]
     assert rows[0]["entity_name"] == "Hồ sơ"
-    assert params == {"load": None} and url_load is None
+    assert params == reason_params == {"load": None} and url_load is None
+
+
+def test_the_reasons_and_the_provinces_download_as_the_page_shows_them(loaded):
+    reasons = exports.to_csv(exports.fetch("rejection-reasons", {"load": 2}), "vi").decode("utf-8-sig").splitlines()
+    assert len(reasons) == 1 + 3  # the header and the three reasons of the second load
+    assert reasons[1].startswith("2,") and DUPLICATE in reasons[1]
+    provinces = exports.fetch("provinces", {})
+    assert len(provinces.frame) == 63 + 34
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(provinces, "vi"))).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(values) if row[0] == "Cây đơn vị")
+    binh_duong = next(row for row in values[header + 1:] if row[1] == "74")
+    assert binh_duong[:3] == ["Trước 01/07/2025", "74", "Tỉnh Bình Dương"]
 
 
 def test_the_download_buttons_carry_the_page_parameters(loaded):

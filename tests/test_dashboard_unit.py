@@ -178,6 +178,9 @@ def test_downloads_hold_the_figures_on_screen(province):
     assert dossiers.frame["dossier_code"].tolist() == ["c02", "c04", "c05", "e02"]
     procedures = page.procedures_table({"unit_code": "99", "period": PERIOD, "indicator": "2.1"})
     assert procedures.frame["procedure_code"].tolist() == ["A", "B"]
+    children = page.children_table({"unit_code": "99", "period": PERIOD})
+    assert children.frame["unit_code"].tolist() == ["991", "992", "99-STP"]
+    assert children.frame["href"].iloc[0] == "/don-vi/991?period=2024-03"
 
 
 def test_the_line_over_the_ledger_names_the_fewest_indicators_that_cover_the_next_band():

@@ -36,6 +36,8 @@ LABELS = {
     "reasons_help": ("Mỗi dòng bị từ chối được ghi lại cùng tệp, số dòng, cột, giá trị và lý do; tải về để sửa và nạp lại.",
                      "Every rejected row is kept with its file, line, column, value and reason; download them to fix "
                      "and load again."),
+    "by_reason": ("Theo lý do", "By reason"),
+    "provinces": ("Các tỉnh, thành phố", "Provinces"),
     "all_loads": ("Mọi lần nạp", "Every load"),
     "load": ("Lần nạp", "Load"),
     "old_tree": ("Trước 01/07/2025: {n} tỉnh, thành phố", "Before 01/07/2025: {n} provinces"),
@@ -44,6 +46,14 @@ LABELS = {
 PROVINCE_COLUMNS = (("Mã", "Code"), ("Tỉnh, thành phố", "Province"), ("Cấp huyện", "Districts"),
                     ("Cấp xã", "Communes"), ("Sở, ngành", "Departments"), ("Hồ sơ", "Dossiers"),
                     ("Tiếp nhận từ", "Received from"), ("đến", "to"))
+TREES = (("Trước 01/07/2025", "Before 1 July 2025"), ("Từ 01/07/2025", "From 1 July 2025"))
+PROVINCE_EXPORT_COLUMNS = [
+    Column("tree", ("Cây đơn vị", "Unit tree")),
+    *(Column(field, header, kind) for field, header, kind in zip(
+        ("province_code", "name", "n_districts", "n_communes", "n_departments", "n_dossiers", "first_received_at",
+         "last_received_at"),
+        PROVINCE_COLUMNS, ("text", "text", "count", "count", "count", "count", "date", "date"))),
+]
 LOAD_COLUMNS = [
     Column("load_id", ("Lần", "Load"), "count", width=80),
     Column("started_at", ("Bắt đầu", "Started"), "moment", width=150),
@@ -119,6 +129,14 @@ def loads_table(params: dict) -> exports.Table:
     return exports.Table(LABELS["history"], LOAD_COLUMNS, queries.load_runs())
 
 
+@exports.table("provinces")
+def provinces_table(params: dict) -> exports.Table:
+    """Return the provinces of both trees with their units and dossiers, as the page shows them."""
+    frame = queries.provinces().copy()
+    frame["tree"] = frame["is_new_tree"].map({False: i18n.pick(*TREES[0]), True: i18n.pick(*TREES[1])})
+    return exports.Table(LABELS["provinces"], PROVINCE_EXPORT_COLUMNS, frame)
+
+
 def _table(headers, rows, table_id: str) -> html.Div:
     """Return a plain table that scrolls sideways on a narrow screen rather than widening the page."""
     return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])),
@@ -182,9 +200,12 @@ def layout(load=None, **_):
                                    clearable=False, searchable=False)],
                      className="control", style={"minWidth": "320px"}),
             html.Div([html.Span(_t("rejected", language) + ":", className="muted"),
-                      downloads.buttons("rejected-rows", {"load": load_id})], className="toolbar"),
+                      downloads.buttons("rejected-rows", {"load": load_id}),
+                      html.Span(_t("by_reason", language) + ":", className="muted"),
+                      downloads.buttons("rejection-reasons", {"load": load_id})], className="toolbar"),
         ], className="controls"),
         grid("data-reasons", REASON_COLUMNS, reasons, height=_height(len(reasons))),
+        downloads.buttons("provinces", {}),
         html.H2(_t("old_tree", language).format(n=len(old))),
         _table([i18n.pick(*h, language) for h in PROVINCE_COLUMNS], _province_rows(old), "data-provinces-old"),
         html.H2(_t("new_tree", language).format(n=len(new))),
@@ -196,15 +217,16 @@ def layout(load=None, **_):
 @callback(
     Output("data-reasons", "rowData"),
     Output(downloads.params_id("rejected-rows"), "data"),
+    Output(downloads.params_id("rejection-reasons"), "data"),
     Output("data-url-load", "data"),
     Input("data-load", "value"),
     prevent_initial_call=True,
 )
 def choose_load(load):
-    """Return the rejections of the chosen load, the download's parameters and the load for the URL."""
+    """Return the rejections of the chosen load, the downloads' parameters and the load for the URL."""
     load_id = _load_id(load)
     reasons = _entity_names(queries.rejection_reasons(load_id), i18n.lang())
-    return records(reasons), {"load": load_id}, load_id
+    return records(reasons), {"load": load_id}, {"load": load_id}, load_id
 
 
 # The chosen load goes into the address without reloading the page, so the view is a shareable link.

@@ -376,6 +376,17 @@ def ledger_table(params: dict) -> exports.Table:
                           f"{params['unit_code']} — {period_name(params['period'], 'en')}"))
 
 
+@exports.table("unit-children")
+def children_table(params: dict) -> exports.Table:
+    """Return the units below `unit_code` in `period` with their totals and bands, as shown, for the downloads."""
+    language = i18n.lang()
+    with queries.session():
+        frame = children_rows(queries.children(params["unit_code"], params["period"]), params["period"], language)
+    return exports.Table(LABELS["children"], CHILD_COLUMNS, frame,
+                         (f"{params['unit_code']} — {period_name(params['period'], 'vi')}",
+                          f"{params['unit_code']} — {period_name(params['period'], 'en')}"))
+
+
 @exports.table("unit-procedures")
 def procedures_table(params: dict) -> exports.Table:
     """Return the procedures behind `indicator`'s lost points for `unit_code` in `period`, for the downloads."""
@@ -496,7 +507,7 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
         _section(L("children", language), [
             grid("unit-children", CHILD_COLUMNS,
                  _shown(children_rows(below, period, language), CHILD_COLUMNS, "href", "band_name"), height="360px"),
-        ], "unit-children-card") if not below.empty else None,
+        ], "unit-children-card", downloads.buttons("unit-children", params)) if not below.empty else None,
     ], className="unit-page")
 
 
