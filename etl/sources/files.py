@@ -180,7 +180,9 @@ def _csv_table(source: SourceFile) -> pa.Table:
         convert_options=pa_csv.ConvertOptions(include_columns=list(picked), column_types={c: pa.string() for c in picked},
                                               strings_can_be_null=False))
     lines = pa.array(range(source.line_offset + 1, source.line_offset + 1 + table.num_rows), pa.int64())
-    return pa.table({"line": lines, **{picked[c]: table[c] for c in table.column_names}})
+    # One chunk per column: DuckDB's parallel Arrow scan of columns chunked differently (Arrow reads a CSV in
+    # blocks, `line` is one array) crashed the process now and then.
+    return pa.table({"line": lines, **{picked[c]: table[c] for c in table.column_names}}).combine_chunks()
 
 
 def _header(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[tuple[str, str]]:
