@@ -36,6 +36,7 @@ import urllib.request
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from machine import describe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -353,11 +354,6 @@ def first_page(url: str, runs: int = 5) -> dict[str, list[float]]:
 
 # Report --------------------------------------------------------------------------------------------------
 
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "")
-    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 1024 ** 2
-    return f"{os.cpu_count()} cores (nproc), {memory:.0f} GB RAM, {cpu}, load average {os.getloadavg()[0]:.1f} at the start"
 
 
 def p95(values: list[float]) -> float:
@@ -417,7 +413,7 @@ def main() -> int:
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(args.db)], cwd=ROOT, check=True)
-    started_machine = machine()
+    started_machine = describe(with_load=True)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], cwd=ROOT,
                             env={**os.environ, "KPI766_DB": str(args.db)},

@@ -11,10 +11,8 @@ transaction. The figures replace the "## Demo" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import platform
 import re
 import resource
-import subprocess
 import sys
 import time
 from datetime import date
@@ -25,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
 from etl.demo import build  # noqa: E402
+from machine import describe  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -58,12 +57,6 @@ def write_floor(tables: dict) -> float:
     return seconds
 
 
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 1024 ** 2
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return f"{nproc} cores (nproc), {memory:.0f} GB RAM, {cpu}"
 
 
 def section(r: dict) -> str:
@@ -105,7 +98,7 @@ def main() -> int:
     con.close()
     floor = write_floor({name: tables[name] for name in build.FILLED if tables[name]})
 
-    result = {"dossiers": counts["dossiers"], "scale": scale, "machine": machine(), "build": build_seconds,
+    result = {"dossiers": counts["dossiers"], "scale": scale, "machine": describe(with_load=False), "build": build_seconds,
               "draw": draw_seconds, "floor": floor, "rows": rows, "rss": rss, "counts": counts}
     text = section(result)
     print(text)

@@ -15,7 +15,6 @@ The figures replace the "## Drill-down" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
@@ -23,6 +22,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from machine import describe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,12 +34,6 @@ CASES = (("74", "2024", "province (Bình Dương), year"), ("718", "2024-Q3", "d
          ("25747", "2024-07", "commune (Phú Cường), month"), ("79", "2025", "new province (Hồ Chí Minh), year 2025"))
 
 
-def machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "")
-    load = os.getloadavg()[0]
-    return f"{os.cpu_count()} cores (nproc), {memory:.0f} GB RAM, {cpu}, load average {load:.1f} at the start"
 
 
 def floor(con, unit: str) -> float:
@@ -112,7 +106,7 @@ def main() -> int:
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(args.db)], cwd=ROOT, check=True)
-    started_machine = machine()
+    started_machine = describe(with_load=True)
     rows = run(args.db, args.repeat)
     import duckdb
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
+from machine import describe  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -236,11 +236,6 @@ def run_measure(name: str, path: Path) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024 / 1024
 
 
-def machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} cores (nproc), {memory:.0f} GB RAM, {cpu}"
 
 
 # Where the time goes, from a run of each path with every DuckDB statement timed, at 10,000,000 dossiers.
@@ -278,7 +273,7 @@ def record(n: int, times: dict[str, tuple[float, float]], path: Path, n_scores: 
     full, year, floor, pandas_, since = (times[k] for k in ("full", "year", "floor", "pandas", "since"))
     section = f"""## Scoring engine
 
-{n:,} dossiers over two years (2023–2024, every unit of the old tree), {date.today().isoformat()}, {machine()},
+{n:,} dossiers over two years (2023–2024, every unit of the old tree), {date.today().isoformat()}, {describe(with_load=False)},
 load average {load:.1f} when the run started (the machine is shared).
 Database {path.stat().st_size / 1024 ** 3:.1f} GB; `python benchmarks/bench_engine.py --dossiers {n}`.
 

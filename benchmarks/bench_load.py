@@ -11,11 +11,8 @@ The figures replace the "## Loader" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import re
 import shutil
-import subprocess
 import sys
 import time
 from datetime import date
@@ -73,16 +70,9 @@ select '74' as province_code, '1.' || lpad(i::varchar, 6, '0') as procedure_code
        'Hộ tịch' as field, 'commune;district' as levels, 'public' as status, 'có' as content_complete,
        'full' as online_service, '5' as max_processing_days
 from range($n_procedures) r(i)"""
+from machine import describe  # noqa: E402
 
 
-def machine() -> str:
-    """Return a one-line description of this machine: cores, memory, CPU model."""
-    cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
-    memory = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.splitlines()[1].split()[1]
-    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    load = os.getloadavg()[0]
-    return (f"{cores} cores (nproc), {memory} GB RAM (free -g), {cpu.group(1) if cpu else platform.processor()}, "
-            f"load average {load:.1f} at the start")
 
 
 def generate(n: int) -> tuple[Path, Path, Path]:
@@ -156,7 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     catalogue, parquet, csv = generate(args.rows)
     base = template(catalogue)
-    rows = [f"{args.rows:,} dossiers, {date.today().isoformat()}, {machine()}.", "",
+    rows = [f"{args.rows:,} dossiers, {date.today().isoformat()}, {describe(with_load=True)}.", "",
             "| source | load (s) | rows/s | raw copy (s) | load / raw copy |", "|---|---|---|---|---|"]
     for data in (parquet, csv):
         seconds, n = timed_load(base, data)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
-from bench_load import CATALOGUE, N_PROCEDURES, RESULTS, WORK, machine  # noqa: E402
+from bench_load import CATALOGUE, N_PROCEDURES, RESULTS, WORK  # noqa: E402
 from etl.load import load_paths  # noqa: E402
 
 # One portal record per dossier at Bình Dương's old units, received in 2024; history codes 2, 4, 9, 10.
@@ -102,6 +102,7 @@ with entries as (
 select MaHoSo as dossier_code, seq, ['received', 'transferred', 'finished', 'returned'][seq] as event,
        strptime(h.ThoiDiemXuLy, '%Y%m%d%H%M%S') as "at", MaDonVi as unit_code
 from entries"""
+from machine import describe  # noqa: E402
 
 
 def generate(n: int) -> tuple[Path, list[Path], list[Path]]:
@@ -175,7 +176,7 @@ def main() -> None:
     plain_s = best[-1][0]
     n = sum(portal_rows.values())
     size = portal[0].stat().st_size / 1e6
-    rows = [f"{args.records:,} portal records ({size:.0f} MB of JSON Lines), {date.today().isoformat()}, {machine()}.", "",
+    rows = [f"{args.records:,} portal records ({size:.0f} MB of JSON Lines), {date.today().isoformat()}, {describe(with_load=True)}.", "",
             "| source | load (s) | dossiers/s | rows/s | load / plain JSON Lines |", "|---|---|---|---|---|"]
     for name, (seconds, _) in zip(names, best):
         line = (f"| {name} | {seconds:.2f} | {portal_rows['dossiers'] / seconds:,.0f} | {n / seconds:,.0f} "

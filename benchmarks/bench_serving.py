@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
-from bench_demo import machine  # noqa: E402
 
 import db  # noqa: E402
+from machine import describe  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -111,7 +111,7 @@ def main() -> int:
                        stdout=subprocess.DEVNULL)
     in_place(path)  # any log folded in, so both ways start from a checkpointed file
 
-    result = {"machine": machine(), "load": os.getloadavg()[0], "repeat": args.repeat, "mb": path.stat().st_size / 1024 ** 2,
+    result = {"machine": describe(with_load=False), "load": os.getloadavg()[0], "repeat": args.repeat, "mb": path.stat().st_size / 1024 ** 2,
               "published": median_seconds(lambda: published(path), args.repeat),
               "copy": median_seconds(lambda: copy_and_fsync(path), args.repeat),
               "in_place": median_seconds(lambda: in_place(path), args.repeat),

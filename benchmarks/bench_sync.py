@@ -74,20 +74,10 @@ select 'HS-' || lpad(i::text, 9, '0'), '1.' || lpad((i %% %(n_procedures)s)::tex
 from picked
 """
 
-CATALOGUE = """
-select '74' as province_code, '1.' || lpad(i::varchar, 6, '0') as procedure_code, 'Thủ tục ' || i as name,
-       'Hộ tịch' as field, 'commune;district' as levels, 'public' as status, 'có' as content_complete,
-       'full' as online_service, '5' as max_processing_days
-from range($n_procedures) r(i)"""
+from bench_load import CATALOGUE  # noqa: E402
+from machine import describe  # noqa: E402
 
 
-def machine() -> str:
-    """Return a one-line description of this machine: cores, memory, CPU model, load."""
-    cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
-    memory = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.splitlines()[1].split()[1]
-    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return (f"{cores} cores (nproc), {memory} GB RAM (free -g), {cpu.group(1) if cpu else 'unknown CPU'}, "
-            f"load average {os.getloadavg()[0]:.1f} at the start")
 
 
 def libpq(url: str) -> str:
@@ -205,7 +195,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--changed", type=int, default=10_000)
     args = parser.parse_args()
-    about = machine()
+    about = describe(with_load=True)
     path, units = template()
     url, directory = server()
     try:
