@@ -25,13 +25,13 @@ _VN_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$"
 TEXT_TYPES = ("VARCHAR",)
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     """Return `text` as a SQL string literal (for trusted declaration text only)."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def _strings(values) -> str:
-    return ", ".join(_literal(v) for v in values)
+    return ", ".join(literal(v) for v in values)
 
 
 def cell(col: str) -> str:
@@ -72,7 +72,7 @@ def date_expr(col: str) -> str:
 
 
 def _map(pairs: dict[str, str]) -> str:
-    return "map {" + ", ".join(f"{_literal(k)}: {v}" for k, v in pairs.items()) + "}"
+    return "map {" + ", ".join(f"{literal(k)}: {v}" for k, v in pairs.items()) + "}"
 
 
 def bool_expr(col: str) -> str:
@@ -107,14 +107,14 @@ def _value_map(column: Column) -> dict[str, str]:
 
 
 def _enum_case(w: str, column: Column) -> str:
-    whens = " ".join(f"when {_literal(k)} then {_literal(v)}" for k, v in _value_map(column).items())
+    whens = " ".join(f"when {literal(k)} then {literal(v)}" for k, v in _value_map(column).items())
     return f"case {w} {whens} end"
 
 
 def enum_expr(col: str, column: Column) -> str:
     """Return the canonical value of an enum from its value or one of its aliases (case and NFC insensitive)."""
-    exact = " ".join(f"when {_literal(v)} then {_literal(v)}" for v in column.values)
-    spellings = {k: _literal(v) for k, v in _value_map(column).items()}
+    exact = " ".join(f"when {literal(v)} then {literal(v)}" for v in column.values)
+    spellings = {k: literal(v) for k, v in _value_map(column).items()}
     return f"case {col} {exact} else {_map(spellings)}[{word(col)}] end"
 
 
@@ -192,10 +192,10 @@ def failure_reason(column: Column, col: str) -> str:
     An unknown enum value is named, with the allowed values.
     """
     if column.type in ("enum", "enum_list"):
-        expected = _literal(f"' for {column.name} (expected {', '.join(column.values)})")
+        expected = literal(f"' for {column.name} (expected {', '.join(column.values)})")
         value = f"trim({col}::varchar)"
         if column.type == "enum_list":
             unknown = f"list_filter({enum_items(col + '::varchar')}, x -> ({_enum_case('x', column)}) is null)"
             value = f"array_to_string({unknown}, ', ')"
         return f"'unknown value ''' || {value} || {expected}"
-    return _literal(f"unparseable {'boolean' if column.type == 'bool' else column.type}")
+    return literal(f"unparseable {'boolean' if column.type == 'bool' else column.type}")

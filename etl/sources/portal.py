@@ -62,12 +62,8 @@ RECORD = {
 HISTORY_RECORD = {k: RECORD[k] for k in ("MaHoSo", "MaDonVi", "QuaTrinhXuLy", "DanhSachTrangThai")}
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _map(pairs: dict[str, str]) -> str:
-    return "map {" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in pairs.items()) + "}"
+    return "map {" + ", ".join(f"{parse.literal(k)}: {parse.literal(v)}" for k, v in pairs.items()) + "}"
 
 
 PORTAL_TIME_FORMATS = "['%Y%m%d%H%M%S', '%Y%m%d']"
@@ -130,7 +126,7 @@ def _fee_total() -> str:
 
 def _paid_online() -> str:
     value = _code("r.DuocThanhToanTrucTuyen")
-    return (f"case when {value} in ({', '.join(_literal(c) for c in PAID_CODES)}) then 'true'"
+    return (f"case when {value} in ({', '.join(parse.literal(c) for c in PAID_CODES)}) then 'true'"
             f" when regexp_full_match({value}, '\\d+') then 'false' else r.DuocThanhToanTrucTuyen end")
 
 
@@ -213,7 +209,7 @@ DOSSIER_EVENTS = (
             "1 for the first entry; entries left out (code 1) leave their number unused", "seq::varchar"),
     Mapping("event", "`QuaTrinhXuLy[].TrangThai`",
             "the status code, by the list below; 2, 4 or 6 right after a 5 is `supplement_completed`",
-            f"case when {_code('h.TrangThai')} in ({', '.join(map(_literal, RESUMED))}) and previous = '5'"
+            f"case when {_code('h.TrangThai')} in ({', '.join(map(parse.literal, RESUMED))}) and previous = '5'"
             f" then 'supplement_completed' else {_coded('h.TrangThai', EVENTS)} end"),
     Mapping("at", "`QuaTrinhXuLy[].ThoiDiemXuLy`", "a portal time", time_text("h.ThoiDiemXuLy")),
     Mapping("unit_code", "`MaDonVi`", "the record's receiving unit", "r.MaDonVi"),
@@ -277,13 +273,13 @@ def _records(found: Layout, fields: dict) -> str:
     The fields are typed as they are read (a number read as VARCHAR is its text); no other field is read.
     """
     if found.wrapper is None:
-        columns = "{" + ", ".join(f"{_literal(k)}: {_literal(_sql_type(v))}" for k, v in fields.items()) + "}"
+        columns = "{" + ", ".join(f"{parse.literal(k)}: {parse.literal(_sql_type(v))}" for k, v in fields.items()) + "}"
         # A window without order numbers the records as the reader yields them, which is the file's order.
         return (f"(select row_number() over () as line, t as r"
                 f" from read_json($path, columns = {columns}, maximum_object_size = {MAX_OBJECT_BYTES}) t)")
     # A wrapped file is one JSON value: transformed whole from its text, it is parsed once (the JSON reader
     # is several times slower on one large value).
-    wrapper = _literal(json.dumps({found.wrapper: [fields]}))
+    wrapper = parse.literal(json.dumps({found.wrapper: [fields]}))
     return (f"(select unnest(generate_series(1, len(items))) as line, unnest(items) as r"
             f" from (select json_transform(content, {wrapper}).{_quote(found.wrapper)} as items from read_text($path)))")
 
@@ -311,7 +307,7 @@ def _rows(entity: str) -> str:
         return f"(select line, {columns} from records)"
     entries = f"select line, r, unnest({HISTORY}) as h, unnest(generate_series(1, len({HISTORY}))) as seq from records"
     previous = "lag(trim(h.TrangThai)) over (partition by line order by seq) as previous"
-    not_events = ", ".join(map(_literal, NOT_AN_EVENT))
+    not_events = ", ".join(map(parse.literal, NOT_AN_EVENT))
     # The loader tells rows apart by line: an entry's is its record's number and its own position, 7002 for 7's second.
     return (f"(select line * {ENTRY_LINES} + seq as line, {columns} from (select *, {previous} from ({entries}))"
             f" where trim(h.TrangThai) is null or trim(h.TrangThai) not in ({not_events}))")

@@ -9,6 +9,7 @@ check by joining every column of its input, which made one wide query several ti
 from __future__ import annotations
 
 from etl import parse
+from etl.parse import literal
 from etl.entities import Entity
 from etl.sources.files import Staged
 
@@ -16,11 +17,6 @@ from etl.sources.files import Staged
 def quote(name: str) -> str:
     """Return `name` as a quoted SQL identifier (names come from trusted declarations or file headers)."""
     return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """Return trusted text as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def raw(name: str) -> str:
