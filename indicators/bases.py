@@ -155,26 +155,37 @@ def procedure(measures: dict[Measure, str], having_columns: dict[str, str]) -> s
         group by all"""
 
 
-def processed(kind: str, measures: dict[Measure, str]) -> str:
-    """Return SQL for the processed basis: each dossier in every period it was handled in, judged there, per scope."""
-    if kind == "range":
-        spread = """
-            select d.*, p.period_start from f_dossiers d
-            join periods p on d.received_at <= p.eff_end_at and (d.end_at is null or d.end_at >= p.period_start)"""
-    else:
-        step = {"month": "1 month", "quarter": "3 months", "year": "1 year"}[kind]
-        # only the periods asked for: a refresh since a day scores the last few, not every one a dossier was open in
-        spread = f"""
-            select d.*, unnest(generate_series(greatest(date_trunc('{kind}', d.received_at), b.first_start),
-                                               least(date_trunc('{kind}', least(coalesce(d.end_at, r.as_of), r.as_of)),
-                                                     b.last_start),
-                                               interval '{step}')) as period_start
-            from f_dossiers d cross join run_params r
-            cross join (select min(period_start) as first_start, max(period_start) as last_start from periods) b"""
+def processed(kind: str, measures: dict[Measure, str], monthly: bool = False) -> str:
+    """Return SQL for the processed basis at the level of the units that hold the dossiers: each dossier in every
+    period it was handled in, judged at that period's effective end.
+
+    `monthly`: from the months' (`month_l_processed`, see `processed_months`): a period holds the dossiers that
+    ended in its months, and those open at its effective end, which is that of its last month up to as_of.
+    Otherwise, for one period or date range (`range`): each dossier handled in it, judged there.
+    """
+    if monthly:
+        last = "l.period_start = date_trunc('month', least(p.end_at - interval 1 microsecond, p.eff_end_at))"
+        sums = [f"sum(l.e_{name}) + coalesce(sum(l.o_{name}) filter (where {last}), 0)" for name in measures.values()]
+        return f"""
+            create or replace temp table l_processed as
+            select * from (
+                select p.period_start, l.unit_code, l.unit_valid_from,
+                       {", ".join(f"{total} as {name}" for total, name in zip(sums, measures.values()))
+                        or "count(*) as n_rows"}
+                from month_l_processed l
+                join periods p on p.period_start = date_trunc('{kind}', l.period_start)
+                group by all
+            )
+            -- a unit with no dossier handled in the period has no row, as one scored on its own
+            where {" or ".join(f"{name} <> 0" for name in measures.values()) or "true"}"""
+    if kind != "range":
+        raise ValueError("the processed basis of a month, quarter or year is built from the months'")
     counts = ", ".join(f"count(*) filter (where {m.where}) as {name}" for m, name in measures.items())
     return f"""
         create or replace temp table l_processed as
-        with spread as ({spread}
+        with spread as (
+            select d.*, p.period_start from f_dossiers d
+            join periods p on d.received_at <= p.eff_end_at and (d.end_at is null or d.end_at >= p.period_start)
         ),
         judged as (
             select s.*, p.eff_end_at, p.wt_eff_end,
@@ -198,13 +209,129 @@ def processed(kind: str, measures: dict[Measure, str]) -> str:
                             case when is_waiting then supplement_requested_at else eff_end_at end - deducted <= due_at
                         when max_processing_days is not null then
                             case when is_waiting then wt_requested else wt_eff_end end - wt_received - deducted_days
-                            <= max_processing_days
+                            <= wdays(max_processing_days)
                         else true
                    end as is_on_time
             from judged
         )
         select period_start, unit_code, unit_valid_from, {counts or "count(*) as n_rows"}
         from final group by all"""
+
+
+def processed_months(measures: dict[Measure, str]) -> str:
+    """Return SQL for `month_l_processed`: per month of `periods` (every month up to as_of's) and unit holding
+    dossiers, each processed measure over the dossiers that ended in the month (`e_` + its column) and over those
+    open at the month's effective end (`o_` + its column), judged as `processed('range')` judges them.
+
+    A dossier is open from the month it was received to the month it ended (or for good), on time until a moment
+    and late after it, so it is a few steps up and down a running count rather than one row per month it was open
+    in: the first month it is late is that of its due time (moved on by a supplement time already over), of its
+    second supplement request, or of the moment its working days run out. Steps before the first month of
+    `periods` are taken in it.
+    """
+    def moved(m: Measure) -> str:
+        step = "sign" if m.total is None else f"sign * ({m.total})"
+        return f"coalesce(sum({step}) filter (where {m.where}), 0)"
+
+    names = list(measures.values())
+    opens = ", ".join(f"{moved(m)} as o_{name}" for m, name in measures.items()) or "0 as o_n_rows"
+    ends = ", ".join(aggregate(m, f"e_{name}") for m, name in measures.items()) or "count(*) as e_n_rows"
+    running = ", ".join(f"sum(coalesce(v.o_{n}, 0)) over w as o_{n}" for n in names) or "0 as o_n_rows"
+    kept = ", ".join(f"coalesce(e.e_{n}, 0) as e_{n}, coalesce(s.o_{n}, 0) as o_{n}" for n in names) or "0 as e_n_rows"
+    return f"""
+        create or replace temp table month_l_processed as
+        with
+        months as (
+            select period_start, end_at from periods
+        ),
+        first_month as (
+            select min(period_start) as first_start from months
+        ),
+        handled as (
+            -- the dossiers processed at some time up to as_of: their months of receipt and of end (none while open)
+            select d.*, date_trunc('month', d.received_at) as opened,
+                   case when d.end_at <= r.as_of then date_trunc('month', d.end_at) end as ended,
+                   r.as_of, r.wt_as_of
+            from f_dossiers d cross join run_params r
+            where not d.is_withdrawn_unreceived and d.received_at <= r.as_of
+        ),
+        limits as (
+            -- late while open from: a second request; after the due time (with a supplement time deducted once it
+            -- is over, none while it lasts when the request came before the due time); after the working days
+            select *,
+                   case when second_request_at <= as_of
+                        then date_trunc('month', second_request_at - interval 1 microsecond) end as late_by_request,
+                   case when due_at is null then null
+                        when supplement_requested_at is null or due_at < supplement_requested_at then due_at
+                        when supplement_completed_at is not null
+                        then due_at + (supplement_completed_at - supplement_requested_at)
+                   end as due_limit,
+                   case when due_at is not null or max_processing_days is null then null
+                        when wt_requested is null or wt_received + wdays(max_processing_days) < wt_requested
+                        then wt_received + wdays(max_processing_days)
+                        when wt_completed is not null
+                        then wt_received + wdays(max_processing_days) + (wt_completed - wt_requested)
+                   end as working_limit
+            from handled
+            where ended is null or opened < ended
+        ),
+        turned as (
+            select l.*, least(l.ended, case when late is not null then greatest(l.opened, late) end) as turn
+            from (
+                select l.*,
+                       least(l.late_by_request,
+                             case when l.due_limit < l.as_of then date_trunc('month', l.due_limit) end,
+                             -- the working day on which the working time passes the limit
+                             case when l.working_limit < l.wt_as_of then date_trunc('month', c.day) end) as late
+                from limits l
+                left join work_calendar c
+                  on c.is_working and c.n_before = l.working_limit // wdays(1)
+            ) l
+        ),
+        steps as (
+            select t.* exclude (turn, opened, ended), unnest(list_concat(
+                       case when turn is null or opened < turn
+                            then [{{'month': opened, 'sign': 1, 'on_time': true}},
+                                  {{'month': turn, 'sign': -1, 'on_time': true}}] else [] end,
+                       case when turn is not null and (ended is null or turn < ended)
+                            then [{{'month': turn, 'sign': 1, 'on_time': false}},
+                                  {{'month': ended, 'sign': -1, 'on_time': false}}] else [] end)) as step
+            from turned t
+        ),
+        open_rows as (
+            select * exclude (step), step.month as month, step.sign as sign, step.on_time as is_on_time,
+                   false as is_ended
+            from steps where step.month is not null
+        ),
+        moves as (
+            select greatest(o.month, f.first_start) as period_start, o.unit_code, o.unit_valid_from, {opens}
+            from open_rows o cross join first_month f
+            group by all
+        ),
+        grid as (
+            select m.period_start, u.unit_code, u.unit_valid_from
+            from months m cross join (select distinct unit_code, unit_valid_from from moves) u
+        ),
+        running as (
+            select g.*, {running}
+            from grid g
+            left join moves v
+              on v.period_start = g.period_start and v.unit_code = g.unit_code
+             and v.unit_valid_from is not distinct from g.unit_valid_from
+            window w as (partition by g.unit_code, g.unit_valid_from order by g.period_start)
+        ),
+        ended_rows as (
+            select ended as period_start, unit_code, unit_valid_from, {ends}
+            from (select *, true as is_ended, is_on_time_at_end as is_on_time from handled
+                  where ended >= opened and ended >= (select first_start from first_month))
+            group by all
+        )
+        select coalesce(s.period_start, e.period_start) as period_start, coalesce(s.unit_code, e.unit_code) as unit_code,
+               coalesce(s.unit_valid_from, e.unit_valid_from) as unit_valid_from, {kept}
+        from running s
+        full join ended_rows e
+          on e.period_start = s.period_start and e.unit_code = s.unit_code
+         and e.unit_valid_from is not distinct from s.unit_valid_from"""
 
 
 def finished(kind: str, measures: dict[Measure, str], monthly: bool = False) -> str:

@@ -1,9 +1,11 @@
 """The working-day calendar as a DuckDB table, so that SQL can measure time in working days.
 
 `work_calendar(day, is_working, n_before)`: n_before is the number of working days before
-`day`. The working time of a moment is n_before + (the share of the day elapsed, on a working
-day), the same axis as `workdays.working_days_between`, so two moments are
-`wt(b) - wt(a)` working days apart.
+`day`. The working time of a moment, `wt(...)`, counts microseconds: n_before whole days plus the
+time elapsed on the day when it is a working day, the same axis as
+`workdays.working_days_between`. Two moments are `wt(b) - wt(a)` microseconds of working time
+apart, `wdays(n)` is n working days on that axis; integers, so that moving a term across a
+comparison never changes its result.
 """
 from __future__ import annotations
 
@@ -14,10 +16,13 @@ import pandas as pd
 import workdays
 
 FIRST_DAY, LAST_DAY = "2010-01-01", "2041-01-01"
+# One working day on the axis of wt(): microseconds.
+DAY = 86_400_000_000
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) the temporary table work_calendar and the macro wt(n_before, is_working, moment)."""
+    """Create (or replace) the temporary table work_calendar and the macros wt(n_before, is_working, moment) and
+    wdays(days)."""
     days = np.arange(np.datetime64(FIRST_DAY), np.datetime64(LAST_DAY))
     working = workdays.is_working_day(days)
     frame = pd.DataFrame({
@@ -29,6 +34,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace temp table work_calendar as "
                 "select day::date as day, is_working, n_before from work_calendar_df")
     con.unregister("work_calendar_df")
-    con.execute("""create or replace temp macro wt(n_before, is_working, moment) as
-                   n_before + case when is_working then (epoch(moment) - epoch(date_trunc('day', moment))) / 86400.0
-                                   else 0 end""")
+    con.execute(f"""create or replace temp macro wt(n_before, is_working, moment) as
+                    n_before * {DAY} + case when is_working then epoch_us(moment) - epoch_us(date_trunc('day', moment))
+                                            else 0 end""")
+    con.execute(f"create or replace temp macro wdays(days) as round(days * {DAY})::bigint")

@@ -85,8 +85,10 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     calendar.install(con)
     # the unit tree is a recursive view: walk it once per run
     con.execute("create or replace temp table t_tree as select * from unit_tree")
-    con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
-                "?::int as publish_days",
+    con.execute("""create or replace temp table run_params as
+                   select r.*, wt(c.n_before, c.is_working, r.as_of) as wt_as_of
+                   from (select ?::timestamp as as_of, ?::int as announce_days, ?::int as publish_days) r
+                   left join work_calendar c on c.day = r.as_of::date""",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
     number_procedures(con)
     if window is None:
@@ -110,11 +112,15 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
                    union select date_trunc('month', received_at) from f_feedback""")
 
 
-def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None) -> None:
-    """Create the temporary table `periods`: every period of `kind` holding data, or the one period asked for."""
+def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None, every: bool = False) -> None:
+    """Create the temporary table `periods`: every period of `kind` holding data, or the one period asked for.
+
+    `every`: every period from the first holding data to as_of's, even one that holds none or has not begun by
+    as_of (its first moment): the months that quarters and years add up.
+    """
     if period is None:
         con.execute(f"create or replace temp table periods_raw as {_sql('periods.sql')}",
-                    {"kind": kind, "step": STEP[kind]})
+                    {"kind": kind, "step": STEP[kind], "every": every})
         label = LABEL_SQL[kind].format(start="period_start")
     else:
         con.execute("""create or replace temp table periods_raw as
@@ -129,8 +135,8 @@ def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None) -
     con.execute(f"""create or replace temp table periods as
                     select {label} as period, ? as period_kind, p.*, wt(c.n_before, c.is_working, p.eff_end_at) as wt_eff_end
                     from periods_raw p join work_calendar c on c.day = p.eff_end_at::date
-                    where p.first_day <= p.last_day""",
-                [*([period.label] if period else []), kind if period is None else period.kind])
+                    where p.first_day <= p.last_day or ?""",
+                [*([period.label] if period else []), kind if period is None else period.kind, every])
 
 
 def by_basis(columns: dict[Measure, str]) -> dict[str, dict[Measure, str]]:
@@ -142,15 +148,17 @@ def by_basis(columns: dict[Measure, str]) -> dict[str, dict[Measure, str]]:
 
 
 def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None) -> None:
-    """Create `month_<table>` for every additive leaf table (`bases.MONTHLY`): the months holding data (with `since`,
-    those from the start of the first changed period), from which every kind adds up its own."""
-    _periods(con, "month", None)
+    """Create `month_<table>` for every additive leaf table (`bases.MONTHLY`) and `month_l_processed`: every month
+    from the first holding data to as_of's (with `since`, from the start of the first changed period), from which
+    every kind adds up its own."""
+    _periods(con, "month", None, every=True)
     if since is not None:
         con.execute("delete from periods where period_start < (select coalesce(min(period_start), 'infinity') from changed)")
     columns, havings = measure_columns()
     grouped = by_basis(columns)
     cube, procedures, _ = bases.received("month", grouped.get("received", {}), havings)
-    for statement in (cube, procedures, bases.finished("month", grouped.get("finished", {}))):
+    for statement in (cube, procedures, bases.finished("month", grouped.get("finished", {})),
+                      bases.processed_months(grouped.get("processed", {}))):
         con.execute(statement)
     for table in bases.MONTHLY:
         con.execute(f"drop table if exists month_{table}")
@@ -169,7 +177,7 @@ def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthl
     for statement in bases.received(basis_kind, grouped.get("received", {}), havings, monthly):
         con.execute(statement)
     con.execute(bases.procedure(grouped.get("procedure", {}), havings))
-    con.execute(bases.processed(basis_kind, grouped.get("processed", {})))
+    con.execute(bases.processed(basis_kind, grouped.get("processed", {}), monthly))
     con.execute(bases.finished(basis_kind, grouped.get("finished", {}), monthly))
     con.execute(bases.feedback(basis_kind, grouped.get("feedback", {})))
     for basis, leaf in LEAF_BASES.items():
@@ -269,7 +277,7 @@ def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
                        where ruleset = $ruleset and period_kind = $kind group by all) s
                    on s.period_start = p.period_start::date
             where p.last_nominal_day >= $since or s.period_start is null or p.end_at > s.as_of""",
-                    {"kind": kind, "step": STEP[kind], "ruleset": ruleset.name, "since": since})
+                    {"kind": kind, "step": STEP[kind], "every": False, "ruleset": ruleset.name, "since": since})
     con.execute("""delete from f_dossiers where received_at >= (select max(end_at) from changed)
                                               or end_at < (select min(period_start) from changed)""")
     con.execute("""delete from f_feedback where received_at >= (select max(end_at) from changed)

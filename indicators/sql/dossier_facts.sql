@@ -114,7 +114,7 @@ select unit_code, unit_valid_from, procedure_id, channel, received_at, due_at, e
        is_withdrawn_unreceived, max_processing_days, supplement_requested_at, second_request_at,
        supplement_completed_at, wt_received, wt_requested, wt_completed,
        -- a decimal, so that sums of it are exact whatever order the rows are added up in
-       (wt_end - wt_received)::decimal(18, 12) as working_days,
+       ((wt_end - wt_received) / wdays(1.0))::decimal(18, 12) as working_days,
        is_synced, fee_total, paid_online, components_digitized, result_file_attached, reused_digitized_data,
        from_personal_store, population_data_used, requires_result_document, fee_bearing, rating, has_complaint,
        -- on time at its end: one supplement request at most, then the due time, else the statutory working days
@@ -124,7 +124,7 @@ select unit_code, unit_valid_from, procedure_id, channel, received_at, due_at, e
             when max_processing_days is not null then
                 wt_end - wt_received
                 - case when supplement_interval > interval 0 second then wt_completed - wt_requested else 0 end
-                <= max_processing_days
+                <= wdays(max_processing_days)
             else true
        end as is_on_time_at_end
 from final

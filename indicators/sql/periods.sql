@@ -5,6 +5,12 @@ run_params as (
 ),
 months as (
     select month from data_months
+    -- with $every, every month from the first holding data to as_of's
+    union
+    select unnest(generate_series(b.first_month, b.last_month, interval 1 month))
+    from (select min(d.month) as first_month, any_value(date_trunc('month', r.as_of)) as last_month
+          from data_months d cross join run_params r) b
+    where $every
 ),
 starts as (
     select distinct date_trunc($kind, month) as period_start
