@@ -143,9 +143,7 @@ def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, rule
                    where f.received_at >= $start and f.received_at < $end""",
                 {"start": bounds["start"], "end": bounds["end"]})
     engine.number_procedures(con)
-    con.execute(f"""create or replace temp table f_dossiers as
-                    select * from ({_facts_with_codes()})
-                    where received_at < $end and (end_at is null or end_at >= $start)""",
+    con.execute(f"create or replace temp table f_dossiers as {_facts_with_codes()}",
                 {"start": bounds["start"], "end": bounds["end"]})
     con.execute(f"create or replace temp table f_feedback as {engine._sql('feedback_facts.sql')}")
     engine._periods(con, period.kind, period)

@@ -1,4 +1,5 @@
-"""The engine: turns the declarations and a rule set into SQL, runs it, and stores indicator_values and unit_scores.
+"""The engine: turns the declarations and a rule set into SQL, runs it, and stores indicator_values (as
+unit_indicators, see outputs) and unit_scores.
 
 `refresh(con)` recomputes every unit for every month, quarter and year present in the data, or with
 `since` only the periods that end on or after that day; `score_range(con, period)` computes one period
@@ -91,18 +92,13 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
                    left join work_calendar c on c.day = r.as_of::date""",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
     number_procedures(con)
-    if window is None:
-        con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}")
-        con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
-    else:
-        # a dossier counts in a window when received before its end and not ended before its start
-        bounds = {"start": as_datetime(window.start), "end": as_datetime(window.end)}
-        con.execute(f"""create or replace temp table f_dossiers as
-                        select * from ({_sql('dossier_facts.sql')})
-                        where received_at < $end and (end_at is null or end_at >= $start)""", bounds)
-        con.execute(f"""create or replace temp table f_feedback as
-                        select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
-                    bounds)
+    bounds = {"start": as_datetime(window.start) if window else "-infinity",
+              "end": as_datetime(window.end) if window else "infinity"}
+    # a dossier counts in a window when received before its end and not ended before its start
+    con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}", bounds)
+    con.execute(f"""create or replace temp table f_feedback as
+                    select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
+                bounds)
     grouped = by_basis(measure_columns()[0])
     con.execute(bases.authority(grouped.get("authority", {})))
     con.execute(bases.procedure_masks(grouped.get("procedure", {})))
@@ -166,7 +162,7 @@ def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None) -> None:
 
 
 def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthly: bool = False) -> None:
-    """Compute v_points (with its view v_values) and v_scores for the periods in `periods` (of `kind`, or 'range').
+    """Compute v_points and v_scores for the periods in `periods` (of `kind`, or 'range').
 
     `monthly`: the additive leaf tables are sums of the months' (`month_<table>`).
     """
@@ -189,7 +185,6 @@ def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthl
     con.execute(bases.national_report(grouped.get("national_report", {})))
     con.execute(scoring.wide(columns))
     con.execute(scoring.points(columns, ruleset))
-    con.execute(scoring.values(ruleset))
     con.execute(scoring.scores(ruleset))
 
 
@@ -200,7 +195,7 @@ def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: 
     the periods ending on or after it and those recomputed; a range, only itself.
     """
     step = STEP.get(kind)
-    for table in ("indicator_values", "unit_scores"):
+    for table in ("unit_indicators", "unit_scores"):
         if step is None:
             con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
                         f"(select period, period_kind from periods)", [ruleset.name])
@@ -224,13 +219,12 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
     con.execute("begin")
     try:
         _delete(con, ruleset, kind, since)
-        con.execute("""
-            insert into indicator_values by name
+        con.execute(f"""
+            insert into unit_indicators by name
             select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
-                   r.as_of, v.unit_code, v.unit_valid_from, v.unit_kind, v.indicator_id, v.group_key,
-                   v.numerator, v.denominator, v.ratio, v.points, v.max_points, v.no_data, v.not_applicable,
-                   now()::timestamp as computed_at
-            from v_values v
+                   r.as_of, v.unit_code, v.unit_valid_from, v.unit_kind, now()::timestamp as computed_at,
+                   {scoring.stored(ruleset)}
+            from v_points v
             join periods p using (period_start)
             cross join run_params r""", [ruleset.name])
         con.execute(f"""
@@ -288,7 +282,7 @@ def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
     """Give the stored rows that were not recomputed this run's as_of, as a full refresh would."""
     con.execute("begin")
     try:
-        for table in ("indicator_values", "unit_scores"):
+        for table in ("unit_indicators", "unit_scores"):
             con.execute(f"""update {table} set as_of = (select as_of from run_params)
                             where ruleset = ? and list_contains(?, period_kind)
                               and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])

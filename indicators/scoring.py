@@ -1,13 +1,13 @@
 """From measures to points, columns, totals, bands and ranks: SQL built from the registry and a rule set.
 
 Reads the temporary basis tables (`b_<basis>`) and `scope_units`; writes the temporary tables
-`v_points` (one row per period and unit, every indicator's values as columns) and `v_scores` (one
-row per period and unit), and the view `v_values` (one row per period, unit and indicator, as stored).
+`v_points` (one row per period and unit, every indicator's values as columns, stored as they are:
+`stored`) and `v_scores` (one row per period and unit).
 The rule set's numbers are written into the SQL as literals.
 """
 from __future__ import annotations
 
-from . import GROUPS, REGISTRY
+from . import GROUPS, REGISTRY, outputs
 from .core import Measure
 from .rulesets import RuleSet
 
@@ -48,8 +48,7 @@ def wide(columns: dict[Measure, str]) -> str:
         where s.province_code in (select province_code from active)"""
 
 
-def _ref(indicator_id: str) -> str:
-    return indicator_id.replace(".", "_")
+_ref = outputs.ref
 
 
 def _number(value: float | None) -> str:
@@ -101,27 +100,10 @@ def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
         select period_start, unit_code, unit_valid_from, unit_kind, {kept}, {", ".join(scored)} from rated"""
 
 
-def values(ruleset: RuleSet) -> str:
-    """Return SQL for the view `v_values`: numerator, denominator, ratio, points, max points and flags per unit and
-    indicator, unfolded from `v_points` as it is stored.
-
-    Each unit's row unfolds into a list of its indicators in one pass: a union of one select per indicator would
-    append small runs of rows that the next checkpoint has to rewrite.
-    """
-    rows = []
-    for ind in REGISTRY.values():
-        ref, rule = _ref(ind.id), ruleset.rule(ind.id)
-        rows.append(f"{{'indicator_id': '{ind.id}', 'group_key': '{ind.group}', 'numerator': n_{ref}, "
-                    f"'denominator': d_{ref}, 'ratio': r_{ref}, 'points': p_{ref}, "
-                    f"'max_points': {_number(rule.max_points)}, 'no_data': d_{ref} = 0, "
-                    f"'not_applicable': {_not_applicable(ind.id, ruleset)}}}")
-    return f"""
-        create or replace temp view v_values as
-        with unfolded as (
-            select period_start, unit_code, unit_valid_from, unit_kind, unnest([{", ".join(rows)}]) as v
-            from v_points
-        )
-        select period_start, unit_code, unit_valid_from, unit_kind, unnest(v) from unfolded"""
+def stored(ruleset: RuleSet) -> str:
+    """Return the select list, over `v_points`, of every indicator's columns in unit_indicators (outputs.PARTS)."""
+    return ", ".join(f"n_{r}, d_{r}, p_{r}, {_number(ruleset.rule(i).max_points)} as x_{r}, "
+                     f"{_not_applicable(i, ruleset)} as a_{r}" for i, r in ((i, _ref(i)) for i in REGISTRY))
 
 
 def scores(ruleset: RuleSet) -> str:

@@ -78,7 +78,11 @@ def build_scores(con) -> None:
     values["not_applicable"] = False
     values["ratio"] = (values["numerator"] / values["denominator"]).where(~values["no_data"])
     con.register("new_values", values)
-    con.execute("insert into indicator_values by name select * from new_values")
+    con.execute("""create temp view new_values_long as
+                   select *, null::date as period_start, null::date as period_end, null::timestamp as as_of,
+                          null::date as unit_valid_from, null::timestamp as computed_at
+                   from new_values""")
+    outputs.insert_long(con, "new_values_long")
 
 
 @pytest.fixture

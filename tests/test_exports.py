@@ -178,10 +178,15 @@ def scored(con, db_path, monkeypatch):
     for month, shift in (("2024-01", -2.0), ("2024-02", 0.0), ("2024-03", 1.0)):
         _score(con, month, "month", "74", "Tỉnh Bình Dương", "province", None,
                (province[0] + shift, *province[1:]), "good", "national", 20, 63)
-    con.executemany("""insert into indicator_values (ruleset, period, period_kind, period_start, unit_code,
-                           indicator_id, points, max_points, no_data, not_applicable)
-                       values ('portal-2025', '2024', 'year', date '2024-01-01', '74', ?, ?, ?, false, false)""",
-                    [("3.2", 0.98, 4.0), ("2.1", 18.06, 20.0), ("1.1", 6.0, 6.0)])
+    con.execute("""create temp table new_values as
+                   select 'portal-2025' as ruleset, '2024' as period, 'year' as period_kind,
+                          date '2024-01-01' as period_start, null::date as period_end, null::timestamp as as_of,
+                          '74' as unit_code, null::date as unit_valid_from, 'province' as unit_kind,
+                          null::timestamp as computed_at, indicator_id, points, max_points, 1.0 as numerator,
+                          1.0 as denominator, false as not_applicable
+                   from (values ('3.2', 0.98, 4.0), ('2.1', 18.06, 20.0), ('1.1', 6.0, 6.0))
+                        t(indicator_id, points, max_points)""")
+    outputs.insert_long(con, "new_values")
     con.close()
     monkeypatch.setenv("KPI766_DB", str(db_path))
     return db_path

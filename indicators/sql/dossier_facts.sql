@@ -1,8 +1,9 @@
 -- grain: one row per dossier received (or submitted) at a known unit, with its end of processing and deadline facts;
--- its procedure by number (procedure_ids)
+-- its procedure by number (procedure_ids). Only the dossiers that can count in [$start, $end): received before
+-- its end and not ended before its start (-infinity and infinity for every dossier).
 with
 dossiers as (
-    select * from dossiers
+    select * from dossiers where received_at is null or received_at < $end
 ),
 units as (
     -- the unit tree holds every unit with its validity and its province
@@ -89,6 +90,9 @@ timed as (
            end as end_at
     from ended
 ),
+kept as (
+    select * from timed where received_at < $end and (end_at is null or end_at >= $start)
+),
 final as (
     select t.* exclude (finished_event_at, returned_event_at, stopped_event_at, withdrawn_event_at, finished_at,
                         returned_at, status, updated_at, has_events),
@@ -101,14 +105,13 @@ final as (
            case when t.end_kind <> 'supplement' and t.supplement_completed_at is not null
                 then t.supplement_completed_at - t.supplement_requested_at else interval 0 second end
                as supplement_interval
-    from timed t
+    from kept t
     left join procedures p on p.province_code = t.province_code and p.procedure_code = t.procedure_code
     join ids i on i.procedure_code = t.procedure_code
     left join calendar cr on cr.day = t.received_at::date
     left join calendar ce on ce.day = t.end_at::date
     left join calendar cq on cq.day = t.supplement_requested_at::date
     left join calendar cc on cc.day = t.supplement_completed_at::date
-    where t.received_at is not null
 )
 select unit_code, unit_valid_from, procedure_id, channel, received_at, due_at, end_at, end_kind,
        is_withdrawn_unreceived, max_processing_days, supplement_requested_at, second_request_at,
