@@ -223,7 +223,7 @@ def processed_months(measures: dict[Measure, str]) -> str:
     dossiers, each processed measure over the dossiers that ended in the month (`e_` + its column) and over those
     open at the month's effective end (`o_` + its column), judged as `processed('range')` judges them.
 
-    A dossier is open from the month it was received to the month it ended (or for good), on time until a moment
+    Months are numbered (`month_no`) until the end. A dossier is open from the month it was received to the month it ended (or for good), on time until a moment
     and late after it, so it is a few steps up and down a running count rather than one row per month it was open
     in: the first month it is late is that of its due time (moved on by a supplement time already over), of its
     second supplement request, or of the moment its working days run out. Steps before the first month of
@@ -242,15 +242,15 @@ def processed_months(measures: dict[Measure, str]) -> str:
         create or replace temp table month_l_processed as
         with
         months as (
-            select period_start, end_at from periods
+            select month_no(period_start) as month from periods
         ),
         first_month as (
-            select min(period_start) as first_start from months
+            select min(month) as first_start from months
         ),
-        handled as (
+        handled as not materialized (
             -- the dossiers processed at some time up to as_of: their months of receipt and of end (none while open)
-            select d.*, date_trunc('month', d.received_at) as opened,
-                   case when d.end_at <= r.as_of then date_trunc('month', d.end_at) end as ended,
+            select d.*, month_no(d.received_at) as opened,
+                   case when d.end_at <= r.as_of then month_no(d.end_at) end as ended,
                    r.as_of, r.wt_as_of
             from f_dossiers d cross join run_params r
             where not d.is_withdrawn_unreceived and d.received_at <= r.as_of
@@ -260,7 +260,7 @@ def processed_months(measures: dict[Measure, str]) -> str:
             -- is over, none while it lasts when the request came before the due time); after the working days
             select *,
                    case when second_request_at <= as_of
-                        then date_trunc('month', second_request_at - interval 1 microsecond) end as late_by_request,
+                        then month_no(second_request_at - interval 1 microsecond) end as late_by_request,
                    case when due_at is null then null
                         when supplement_requested_at is null or due_at < supplement_requested_at then due_at
                         when supplement_completed_at is not null
@@ -280,12 +280,13 @@ def processed_months(measures: dict[Measure, str]) -> str:
             from (
                 select l.*,
                        least(l.late_by_request,
-                             case when l.due_limit < l.as_of then date_trunc('month', l.due_limit) end,
-                             -- the working day on which the working time passes the limit
-                             case when l.working_limit < l.wt_as_of then date_trunc('month', c.day) end) as late
+                             case when l.due_limit < l.as_of then month_no(l.due_limit) end,
+                             -- the working day on which the working time passes the limit: the working days
+                             -- in order, the first with no working day before it
+                             case when l.working_limit < l.wt_as_of
+                                  then month_no(w.days[l.working_limit // wdays(1) + 1]) end) as late
                 from limits l
-                left join work_calendar c
-                  on c.is_working and c.n_before = l.working_limit // wdays(1)
+                cross join (select list(day order by day) as days from work_calendar where is_working) w
             ) l
         ),
         steps as (
@@ -309,7 +310,7 @@ def processed_months(measures: dict[Measure, str]) -> str:
             group by all
         ),
         grid as (
-            select m.period_start, u.unit_code, u.unit_valid_from
+            select m.month as period_start, u.unit_code, u.unit_valid_from
             from months m cross join (select distinct unit_code, unit_valid_from from moves) u
         ),
         running as (
@@ -326,7 +327,7 @@ def processed_months(measures: dict[Measure, str]) -> str:
                   where ended >= opened and ended >= (select first_start from first_month))
             group by all
         )
-        select coalesce(s.period_start, e.period_start) as period_start, coalesce(s.unit_code, e.unit_code) as unit_code,
+        select month_start(coalesce(s.period_start, e.period_start)) as period_start, coalesce(s.unit_code, e.unit_code) as unit_code,
                coalesce(s.unit_valid_from, e.unit_valid_from) as unit_valid_from, {kept}
         from running s
         full join ended_rows e

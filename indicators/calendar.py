@@ -21,8 +21,8 @@ DAY = 86_400_000_000
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) the temporary table work_calendar and the macros wt(n_before, is_working, moment) and
-    wdays(days)."""
+    """Create (or replace) the temporary table work_calendar and the macros wt(n_before, is_working, moment),
+    wdays(days), month_no(moment) and month_start(number)."""
     days = np.arange(np.datetime64(FIRST_DAY), np.datetime64(LAST_DAY))
     working = workdays.is_working_day(days)
     frame = pd.DataFrame({
@@ -38,3 +38,6 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
                     n_before * {DAY} + case when is_working then epoch_us(moment) - epoch_us(date_trunc('day', moment))
                                             else 0 end""")
     con.execute(f"create or replace temp macro wdays(days) as round(days * {DAY})::bigint")
+    # months as numbers: cheaper to compare and group than their first moments
+    con.execute("create or replace temp macro month_no(moment) as year(moment) * 12 + month(moment) - 1")
+    con.execute("create or replace temp macro month_start(n) as make_timestamp(n // 12, n % 12 + 1, 1, 0, 0, 0)")
