@@ -93,7 +93,7 @@ def _facts_with_codes() -> str:
 
     The facts end in one unindented `select`: the codes go first in it.
     """
-    head, found, tail = engine._sql("dossier_facts.sql").rpartition("\nselect ")
+    head, found, tail = engine.facts_sql(window=True).rpartition("\nselect ")
     if not found:
         raise RuntimeError("sql/dossier_facts.sql no longer ends in a top-level select")
     return f"{head}\nselect dossier_code, procedure_code, {tail}"

@@ -29,6 +29,16 @@ def _sql(name: str) -> str:
     return (SQL / name).read_text(encoding="utf-8")
 
 
+def facts_sql(window: bool) -> str:
+    """Return the dossier facts SQL (sql/dossier_facts.sql), with `window` only for the dossiers that can count in
+    [$start, $end): the bounds are then its parameters. Without, every dossier received at a known unit."""
+    conditions = {"window_received": "received_at is null or received_at < $end",
+                  "window_kept": "received_at < $end and (end_at is null or end_at >= $start)"}
+    if not window:
+        conditions = {"window_received": "true", "window_kept": "received_at is not null"}
+    return _sql("dossier_facts.sql").format(**conditions)
+
+
 def measure_columns() -> tuple[dict[Measure, str], dict[str, str]]:
     """Return every distinct measure of the registry with its column name, and each `having` condition with its column."""
     columns: dict[Measure, str] = {}
@@ -92,13 +102,15 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
                    left join work_calendar c on c.day = r.as_of::date""",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
     number_procedures(con)
-    bounds = {"start": as_datetime(window.start) if window else "-infinity",
-              "end": as_datetime(window.end) if window else "infinity"}
-    # a dossier counts in a window when received before its end and not ended before its start
-    con.execute(f"create or replace temp table f_dossiers as {_sql('dossier_facts.sql')}", bounds)
-    con.execute(f"""create or replace temp table f_feedback as
-                    select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
-                bounds)
+    if window is None:
+        con.execute(f"create or replace temp table f_dossiers as {facts_sql(False)}")
+        con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
+    else:
+        bounds = {"start": as_datetime(window.start), "end": as_datetime(window.end)}
+        con.execute(f"create or replace temp table f_dossiers as {facts_sql(True)}", bounds)
+        con.execute(f"""create or replace temp table f_feedback as
+                        select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
+                    bounds)
     grouped = by_basis(measure_columns()[0])
     con.execute(bases.authority(grouped.get("authority", {})))
     con.execute(bases.procedure_masks(grouped.get("procedure", {})))

@@ -1,9 +1,9 @@
 -- grain: one row per dossier received (or submitted) at a known unit, with its end of processing and deadline facts;
--- its procedure by number (procedure_ids). Only the dossiers that can count in [$start, $end): received before
--- its end and not ended before its start (-infinity and infinity for every dossier).
+-- its procedure by number (procedure_ids). With a window (engine.facts_sql), only the dossiers that can count in
+-- [$start, $end): received before its end and not ended before its start.
 with
 dossiers as (
-    select * from dossiers where received_at is null or received_at < $end
+    select * from dossiers where {window_received}
 ),
 units as (
     -- the unit tree holds every unit with its validity and its province
@@ -91,7 +91,7 @@ timed as (
     from ended
 ),
 kept as (
-    select * from timed where received_at < $end and (end_at is null or end_at >= $start)
+    select * from timed where {window_kept}
 ),
 final as (
     select t.* exclude (finished_event_at, returned_event_at, stopped_event_at, withdrawn_event_at, finished_at,
