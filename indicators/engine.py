@@ -86,10 +86,12 @@ def number_procedures(con: duckdb.DuckDBPyConnection) -> None:
                    from (select procedure_code from procedures union select procedure_code from dossiers)""")
 
 
-def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None) -> None:
+def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None,
+            since: date | None = None, kinds: tuple[str, ...] = KINDS) -> None:
     """Create the temporary tables every period kind shares: calendar, run parameters, facts.
 
-    With a `window`, the facts keep only the dossiers and feedback that can count in it.
+    With a `window`, the facts keep only the dossiers and feedback that can count in it; with `since`, the window
+    is that of the periods of `kinds` a refresh since that day recomputes (see `_changed`).
     """
     outputs.ensure(con)
     con.execute("set enable_progress_bar = false")
@@ -102,6 +104,8 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
                    left join work_calendar c on c.day = r.as_of::date""",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
     number_procedures(con)
+    if since is not None:
+        window = _since_window(con, ruleset, kinds, since)
     if window is None:
         con.execute(f"create or replace temp table f_dossiers as {facts_sql(False)}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
@@ -118,6 +122,24 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("""create or replace temp table data_months as
                    select distinct date_trunc('month', received_at) as month from f_dossiers
                    union select date_trunc('month', received_at) from f_feedback""")
+
+
+def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> Period:
+    """Return the window holding every period a refresh since `since` recomputes, before the facts are known.
+
+    The periods are found as `_changed` finds them, from every month in which the input tables record a receipt:
+    more months than the facts will hold (some at no known unit), so the window holds every period they give.
+    """
+    con.execute("""create or replace temp table data_months as
+                   select distinct date_trunc('month', received_at) as month from dossiers where received_at is not null
+                   union select date_trunc('month', "at") from dossier_events where event = 'received'
+                   union select date_trunc('month', received_at) from feedback where received_at is not null""")
+    _changed_periods(con, ruleset, kinds, since)
+    start, end = con.execute("select min(period_start), max(end_at) from changed").fetchone()
+    if start is None:
+        # nothing to recompute: a window that holds nothing
+        return Period("since", "range", date.min, date.min)
+    return Period("since", "range", start.date(), end.date())
 
 
 def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None, every: bool = False) -> None:
@@ -268,11 +290,9 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
     return written
 
 
-def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> None:
-    """Create the temporary table `changed`: per kind, the periods holding data that end on or after `since`, are
-    not stored yet, or were stored before they ended (their effective end has moved with as_of); then keep in
-    the facts only the dossiers and feedback that can count in one of them.
-    """
+def _changed_periods(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> None:
+    """Create the temporary table `changed`: per kind, the periods holding data (`data_months`) that end on or after
+    `since`, are not stored yet, or were stored before they ended (their effective end has moved with as_of)."""
     con.execute("create or replace temp table changed (period_kind varchar, period_start timestamp, end_at timestamp)")
     for kind in kinds:
         con.execute(f"""
@@ -284,6 +304,12 @@ def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
                    on s.period_start = p.period_start::date
             where p.last_nominal_day >= $since or s.period_start is null or p.end_at > s.as_of""",
                     {"kind": kind, "step": STEP[kind], "every": False, "ruleset": ruleset.name, "since": since})
+
+
+def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> None:
+    """Create `changed` from the facts' months (`_changed_periods`), then keep in the facts only the dossiers and
+    feedback that can count in one of its periods."""
+    _changed_periods(con, ruleset, kinds, since)
     con.execute("""delete from f_dossiers where received_at >= (select max(end_at) from changed)
                                               or end_at < (select min(period_start) from changed)""")
     con.execute("""delete from f_feedback where received_at >= (select max(end_at) from changed)
@@ -319,7 +345,7 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
     rs = _ruleset(ruleset)
     written = {}
     with unordered(con):
-        prepare(con, rs, resolve_as_of(con, as_of))
+        prepare(con, rs, resolve_as_of(con, as_of), since=since, kinds=kinds)
         if since is not None:
             _changed(con, rs, kinds, since)
         _month_leaves(con, since)
