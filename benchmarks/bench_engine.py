@@ -239,25 +239,25 @@ def run_measure(name: str, path: Path) -> tuple[float, float]:
 
 
 # Where the time goes, from a run of each path with every DuckDB statement timed, at 10,000,000 dossiers.
-PROFILE = """Where the full recompute's time goes (seconds of DuckDB statements, 44 s in all in a profiled run):
-the processed dossiers, each judged at the end of every period it was open in, per kind (~11 s: a
-dossier still open is copied into every month, quarter and year until as_of); writing {n_values:,}
-indicator values and {n_scores:,} unit scores (~10 s: DuckDB compresses every row it stores, about
-1 µs of CPU a row, so storing the indicator values alone takes more than 3× the floor); the dossier
-facts, one row per dossier with its end of processing, supplement times and working-day lookups
-(~7 s); the procedure sets of 3.2, 3.5 and 4.6 (~4 s, from ~19 s: a unit's procedures are a few
-64-bit words joined by bitwise or up the tree, no longer a (unit, period, procedure) table); the
-received and finished counts, scopes, points, totals and ranks (~10 s together). Quarters and years add up the months'
-counts and procedure sets; the catalogue's authority counts and procedure masks are computed once.
+PROFILE = """Where the full recompute's time goes (seconds of DuckDB statements, 26 s in all in a profiled run):
+the dossier facts, one row per dossier with its end of processing, supplement times and working-day
+lookups (~7 s: ten million rows through the joins with their processing records, units, catalogue
+and calendar, and kept in memory with 31 columns; the floor reads four columns and keeps nothing);
+the month tables — received counts and procedure sets (~3.7 s), the processed dossiers as running
+counts (~2.5 s; ~11 s when each dossier was a row in every period it was open in), finished
+dossiers (~0.9 s); scopes, roll-ups, points, totals and ranks for {n_scores:,} units × periods
+(~5.5 s); storing them and committing (~4 s). The {n_values:,} indicator values are stored as
+one row per unit and period (`unit_indicators`, read through the `indicator_values` view):
+as one row per indicator, each repeating the unit's and the period's texts, storing them took
+8.4 s alone. Quarters and years add up the months; the catalogue's authority counts and
+procedure masks are computed once.
 
-The one-period run spends most of its time (~9 s of ~13 s profiled) on the dossier facts: every
-dossier's end of processing is worked out before those that cannot count in the year are
-dropped, as a dossier received long before may still be open. The same holds for a refresh
-since a day: its cost is the facts of every dossier, then the periods it recomputes (here
-December 2024, the fourth quarter and the year 2024, half the data), then giving the other
-stored rows the new as_of. On the national demo (1.47 million dossiers, 10,000 of them changed
-in December 2025, load average about 2) a refresh since 15 December 2025 took 5.9 s, of which
-1.5 s for the facts and 1.1 s for committing the replaced rows.
+The one-period run spends most of its time (~5 s of ~7 s profiled) on the facts of the 5.6 million
+dossiers that can count in 2024: to know which, every dossier's processing records are read and
+its end of processing worked out. A refresh since a day first finds the periods it recomputes
+from the months the input tables hold receipts in, and builds the facts only of the dossiers
+that can count in them (here the year 2024: the same 5.6 million); then it recomputes those
+periods and gives the other stored rows the new as_of.
 
 The floor does none of this: it is one aggregation to (unit, month), and it stores nothing. The
 synthetic dossiers spread evenly over 300 procedures in every unit, the worst case for the
