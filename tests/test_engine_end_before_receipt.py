@@ -69,3 +69,21 @@ def test_a_refresh_since_a_day_counts_a_dossier_received_after_it_as_a_full_refr
     engine.refresh(con, as_of=datetime(2025, 1, 10))
     assert value(con, "2025-01", "1.4") == (1.0, 1.0)
     assert incremental == (1.0, 1.0)  # got (0.0, 0.0): _changed drops the facts of dossiers ended before 2025
+
+
+def test_a_month_refreshed_counts_the_finished_dossiers_a_month_scored_alone_counts(con):
+    add_procedure(con, "P1")
+    # C: received and finished in February, 2 working days (Tue 20 → Thu 22 February, 08:00)
+    add_dossier(con, "C", received="2024-02-20 08:00")
+    add_event(con, "C", 1, "received", "2024-02-20 08:00")
+    add_event(con, "C", 2, "finished", "2024-02-22 08:00")
+    # A: finished (by its event) on 20 February, received on 5 March
+    add_dossier(con, "A", received="2024-03-05 08:00")
+    add_event(con, "A", 1, "received", "2024-03-05 08:00")
+    add_event(con, "A", 2, "finished", "2024-02-20 08:00")
+    engine.refresh(con, as_of=AS_OF)
+    refreshed = value(con, "2024-02", "2.2")
+    engine.score_range(con, periods.parse("2024-02"), as_of=AS_OF)
+    alone = value(con, "2024-02", "2.2")
+    assert alone == (2.0, 1.0)
+    assert refreshed == alone  # got (-8.0, 2.0): A counts in February's finished dossiers with -10 working days
