@@ -93,6 +93,17 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     unit_indicators made for other indicators is rebuilt with the registry's columns (those of an indicator new to
     it empty until the next refresh).
     """
+    # one transaction: interrupted half-way (after a rename), the next open finds the old shape again
+    con.execute("begin")
+    try:
+        _ensure(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _ensure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(UNIT_SCORES)
     existing = [r[0] for r in con.execute(
         "select column_name from information_schema.columns where table_name = 'unit_indicators' "

@@ -1,0 +1,28 @@
+"""Folding an old indicator_values table into unit_indicators is not atomic: the table is renamed, then its rows are
+copied, then it is dropped, each in its own transaction. Interrupted after the rename (a crash, kill -9, a failing
+copy), the next open finds no indicator_values table, creates the view over an empty unit_indicators, and the old
+values stay behind in indicator_values_before, never read again."""
+from __future__ import annotations
+
+import pytest
+from test_outputs import OLD_ROWS, OLD_TABLE, read
+
+from indicators import outputs
+
+
+def test_values_survive_a_fold_interrupted_after_the_rename(con, monkeypatch):
+    con.execute("drop view if exists indicator_values")
+    con.execute(OLD_TABLE)
+    con.executemany("""insert into indicator_values values ('portal-2025', '2024-03', 'month', date '2024-03-01',
+                       date '2024-03-31', timestamp '2025-01-31', ?, null, 'commune', ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                       timestamp '2025-01-31 10:00')""", OLD_ROWS)
+
+    def interrupted(con, source):
+        raise KeyboardInterrupt("killed while folding")
+
+    monkeypatch.setattr(outputs, "insert_long", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.ensure(con)
+    monkeypatch.undo()
+    outputs.ensure(con)  # the next open
+    assert read(con) == sorted(OLD_ROWS)  # got []: the rows are left in indicator_values_before
