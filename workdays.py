@@ -18,7 +18,7 @@ from functools import cache
 import holidays
 import numpy as np
 
-FIRST_YEAR, LAST_YEAR = 2015, 2035  # the span of the default calendar
+FIRST_YEAR, LAST_YEAR = 2000, 2050  # the span of the default calendar
 _DAY = np.timedelta64(1, "D")
 _SECONDS_PER_DAY = 86_400
 

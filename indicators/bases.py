@@ -281,6 +281,9 @@ def processed_months(measures: dict[Measure, str]) -> str:
                 select l.*,
                        least(l.late_by_request,
                              case when l.due_limit < l.as_of then month_no(l.due_limit) end,
+                             -- received at a moment without working time (outside the calendar): never on time
+                             case when l.due_at is null and l.max_processing_days is not null
+                                       and l.wt_received is null then l.opened end,
                              -- the working day on which the working time passes the limit: the working days
                              -- in order, the first with no working day before it
                              case when l.working_limit < l.wt_as_of

@@ -15,7 +15,8 @@ import pandas as pd
 
 import workdays
 
-FIRST_DAY, LAST_DAY = "2010-01-01", "2041-01-01"
+# The span of workdays' holidays (workdays.FIRST_YEAR..LAST_YEAR): a moment outside it has no working time.
+FIRST_DAY, LAST_DAY = f"{workdays.FIRST_YEAR}-01-01", f"{workdays.LAST_YEAR + 1}-01-01"
 # One working day on the axis of wt(): microseconds.
 DAY = 86_400_000_000
 

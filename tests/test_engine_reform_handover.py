@@ -3,8 +3,8 @@
 Old Phường Phú Cường (25747, Bình Dương) hands its data to new Phường Thủ Dầu Một (25747 from 2025-07-01, Hồ Chí
 Minh City). A dossier it received in June 2025 and that is finished in July, or still open in August, is processed
 in July (and in the third quarter): received by the period's effective end and finished inside it or in progress at
-its end. Neither a refresh nor a period scored alone counts it anywhere after June: the scope map keeps only the
-units holding data that were valid at some time in the period, so the old commune has no successor in July.
+its end. The new ward took the old one's dossiers over, so they count for it, in the months and quarters after the
+reform as in the year 2025.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_dossiers_of_a_closed_commune_processed_after_the_reform_count_for_its_s
     add_event(con, "new", 1, "received", "2025-07-10 08:00")
     engine.refresh(con, as_of=AS_OF)
     # July: the three dossiers, all on time (each ended, or was open at 1 August, before its due time)
-    assert value(con, "2025-07", "2.1") == (3.0, 3.0)  # got (1.0, 1.0): only the new ward's own dossier
+    assert value(con, "2025-07", "2.1") == (3.0, 3.0)
     assert value(con, "2025-Q3", "2.1") == (3.0, 3.0)
     # the year straddles the reform and already hands them over
     assert value(con, "2025", "2.1") == (3.0, 3.0)

@@ -1,7 +1,6 @@
-"""Folding an old indicator_values table into unit_indicators is not atomic: the table is renamed, then its rows are
-copied, then it is dropped, each in its own transaction. Interrupted after the rename (a crash, kill -9, a failing
-copy), the next open finds no indicator_values table, creates the view over an empty unit_indicators, and the old
-values stay behind in indicator_values_before, never read again."""
+"""Folding an old indicator_values table into unit_indicators (rename it, copy its rows, drop it) is one transaction:
+interrupted after the rename (a crash, a failing copy), it leaves the old table as it was, and the next open folds
+it."""
 from __future__ import annotations
 
 import pytest
@@ -25,4 +24,4 @@ def test_values_survive_a_fold_interrupted_after_the_rename(con, monkeypatch):
         outputs.ensure(con)
     monkeypatch.undo()
     outputs.ensure(con)  # the next open
-    assert read(con) == sorted(OLD_ROWS)  # got []: the rows are left in indicator_values_before
+    assert read(con) == sorted(OLD_ROWS)

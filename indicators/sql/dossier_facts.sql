@@ -79,7 +79,7 @@ ended as (
            or (not has_events and status = 'withdrawn' and received_at is null) as is_withdrawn_unreceived
     from located
 ),
-timed as (
+recorded as (
     select *,
            case end_kind
                when 'finished' then coalesce(finished_event_at, finished_at, updated_at)
@@ -87,8 +87,14 @@ timed as (
                when 'stopped' then coalesce(stopped_event_at, updated_at)
                when 'withdrawn' then coalesce(withdrawn_event_at, updated_at)
                when 'supplement' then coalesce(supplement_requested_at, updated_at)
-           end as end_at
+           end as recorded_end_at
     from ended
+),
+timed as (
+    -- a dossier cannot end before it was received: an end recorded earlier is taken as its receipt
+    select * exclude (recorded_end_at),
+           case when recorded_end_at < received_at then received_at else recorded_end_at end as end_at
+    from recorded
 ),
 kept as (
     select * from timed where {window_kept}

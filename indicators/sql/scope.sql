@@ -56,11 +56,12 @@ holding_units as (
     left join province_successors ps on ps.old_province_code = u.province_code
 ),
 leaves as (
-    -- the units holding data, valid at some time in the period
+    -- the units holding data that had opened by the period end: a unit closed before the period can still hold
+    -- dossiers processed in it (received before the reform, finished after), which its successor took over
     select p.period_start, u.unit_code, u.valid_from, u.successor_code
     from periods p
     join holding_units u
-      on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.first_day)
+      on u.valid_from is null or u.valid_from <= p.last_day
 ),
 targets as (
     select l.period_start, l.unit_code as leaf_code, l.valid_from as leaf_from,
