@@ -10,7 +10,10 @@ Measures, each in its own process (time and peak resident memory):
            engine's refresh since 1 December 2024: that month, its quarter and its year
 and records the ratios in RESULTS.md under "## Scoring engine".
 
-    python benchmarks/bench_engine.py [--dossiers 10000000] [--no-record]
+    python benchmarks/bench_engine.py [--dossiers 10000000] [--no-record] [--against COMMIT]
+
+With --against, the full and one-period runs of the engine as it was at an earlier commit are timed too, each
+from a git worktree of it, and the speed-ups recorded.
 """
 from __future__ import annotations
 
@@ -222,13 +225,14 @@ MEASURES = {"full": measure_full, "year": measure_year, "floor": measure_floor, 
 ENGINE_MEMORY_LIMIT = "3GB"
 
 
-def run_measure(name: str, path: Path) -> tuple[float, float]:
-    """Run one measure in a child process; return its wall time (s) and peak resident memory (GB)."""
+def run_measure(name: str, path: Path, script: Path = Path(__file__)) -> tuple[float, float]:
+    """Run one measure of `script` (this one, or this one as it was at an earlier commit) in a child process; return
+    its wall time (s) and peak resident memory (GB)."""
     env = dict(os.environ)
     if name in ("full", "year", "since"):
         env["KPI766_MEMORY_LIMIT"] = ENGINE_MEMORY_LIMIT
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--measure", name, "--db", str(path)], env=env)
+    child = subprocess.Popen([sys.executable, str(script), "--measure", name, "--db", str(path)], env=env)
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     if status:
@@ -236,13 +240,30 @@ def run_measure(name: str, path: Path) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024 / 1024
 
 
+def measure_against(commit: str, path: Path) -> dict[str, tuple[float, float]]:
+    """Return the times of the full and one-period measures of the engine as it was at `commit`, each run from a git
+    worktree of that commit (removed afterwards) on its own fresh copy of the database at `path`."""
+    tree = WORK / "against"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(tree), commit],
+                   check=True, capture_output=True)
+    try:
+        times = {}
+        for name in ("full", "year"):
+            copy = WORK / "engine-against.duckdb"
+            shutil.copy(path, copy)
+            times[name] = run_measure(name, copy, tree / "benchmarks" / "bench_engine.py")
+            copy.unlink()
+            print(f"{name} at {commit}: {times[name][0]:.1f} s, {times[name][1]:.2f} GB", flush=True)
+        return times
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
 
 
 # Where the time goes, from a run of each path with every DuckDB statement timed, at 10,000,000 dossiers.
 PROFILE = """Where the full recompute's time goes (seconds of DuckDB statements, 26 s in all in a profiled run):
 the dossier facts, one row per dossier with its end of processing, supplement times and working-day
 lookups (~7 s: ten million rows through the joins with their processing records, units, catalogue
-and calendar, and kept in memory with 31 columns; the floor reads four columns and keeps nothing);
+and calendar, and kept in memory with 31 columns; the floor reads the dossiers' own columns and keeps nothing);
 the month tables — received counts and procedure sets (~3.7 s), the processed dossiers as running
 counts (~2.5 s; ~11 s when each dossier was a row in every period it was open in), finished
 dossiers (~0.9 s); scopes, roll-ups, points, totals and ranks for {n_scores:,} units × periods
@@ -268,14 +289,29 @@ def verdict(met: bool) -> str:
     return "met" if met else "not met"
 
 
-def record(n: int, times: dict[str, tuple[float, float]], path: Path, n_scores: int, n_values: int, load: float) -> str:
+def against_rows(commit: str | None, before: dict[str, tuple[float, float]], times: dict[str, tuple[float, float]]
+                 ) -> tuple[str, str]:
+    """Return the table rows and the sentence comparing this engine with the engine at an earlier commit, if any."""
+    if not commit:
+        return "", ""
+    rows = "".join(f"\n| engine at `{commit}`, {what} | {before[k][0]:.1f} | {before[k][1]:.2f} |"
+                   for k, what in (("full", "full recompute"), ("year", "one period (the year 2024)")))
+    sentence = (f"\nAgainst the engine at `{commit}` in the same run: full recompute "
+                f"**{before['full'][0] / times['full'][0]:.2f}×** faster, one period "
+                f"**{before['year'][0] / times['year'][0]:.2f}×** (`--against {commit}`).\n")
+    return rows, sentence
+
+
+def record(n: int, times: dict[str, tuple[float, float]], path: Path, n_scores: int, n_values: int, load: float,
+           commit: str | None = None, before: dict[str, tuple[float, float]] | None = None) -> str:
     """Return the markdown section of these results, and write it into RESULTS.md in place of the previous one."""
     full, year, floor, pandas_, since = (times[k] for k in ("full", "year", "floor", "pandas", "since"))
+    rows, sentence = against_rows(commit, before or {}, times)
     section = f"""## Scoring engine
 
 {n:,} dossiers over two years (2023–2024, every unit of the old tree), {date.today().isoformat()}, {describe(with_load=False)},
 load average {load:.1f} when the run started (the machine is shared).
-Database {path.stat().st_size / 1024 ** 3:.1f} GB; `python benchmarks/bench_engine.py --dossiers {n}`.
+Database {path.stat().st_size / 1024 ** 3:.1f} GB; `python benchmarks/bench_engine.py --dossiers {n}{f' --against {commit}' if commit else ''}`.
 
 | run | time (s) | peak memory (GB) |
 |---|---|---|
@@ -283,14 +319,14 @@ Database {path.stat().st_size / 1024 ** 3:.1f} GB; `python benchmarks/bench_engi
 | engine, one period (the year 2024) | {year[0]:.1f} | {year[1]:.2f} |
 | floor: one DuckDB pass counting the same columns per unit and month | {floor[0]:.1f} | {floor[1]:.2f} |
 | pandas: 2.1 and 4.2–4.5 for the year 2024 | {pandas_[0]:.1f} | {pandas_[1]:.2f} |
-| engine, refresh since 1 December 2024 after a sync of {SYNC_DOSSIERS:,} dossiers | {since[0]:.1f} | {since[1]:.2f} |
+| engine, refresh since 1 December 2024 after a sync of {SYNC_DOSSIERS:,} dossiers | {since[0]:.1f} | {since[1]:.2f} |{rows}
 
 Ratios: full recompute / floor = **{full[0] / floor[0]:.1f}×** (aim ≤ 3×: {verdict(full[0] / floor[0] <= 3)});
 pandas (one period, four indicators) / engine full recompute = **{pandas_[0] / full[0]:.1f}×**, pandas / engine one
 period = **{pandas_[0] / year[0]:.1f}×** (aim ≥ 10×: {verdict(pandas_[0] / year[0] >= 10)}). Times include starting Python
 and opening the database (about 1 s each); peak memory is the resident set of the measuring process; the engine
 runs with DuckDB's `memory_limit` at {ENGINE_MEMORY_LIMIT} (`KPI766_MEMORY_LIMIT`), so its temporary tables spill to disk.
-
+{sentence}
 {PROFILE.format(n_values=n_values, n_scores=n_scores)}"""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     if "## Scoring engine" in text:
@@ -307,6 +343,8 @@ def main() -> int:
     parser.add_argument("--measure", choices=MEASURES)
     parser.add_argument("--db")
     parser.add_argument("--no-record", action="store_true", help="print the results without writing RESULTS.md")
+    parser.add_argument("--against", metavar="COMMIT",
+                        help="also time the full and one-period runs of the engine as it was at this git commit")
     args = parser.parse_args()
     if args.measure:
         MEASURES[args.measure](Path(args.db))
@@ -321,12 +359,14 @@ def main() -> int:
     for name in MEASURES:
         times[name] = run_measure(name, scratch)
         print(f"{name}: {times[name][0]:.1f} s, {times[name][1]:.2f} GB", flush=True)
+    before = measure_against(args.against, path) if args.against else None
     con = db.connect(scratch, read_only=True)
     n_scores, n_values = (con.execute(f"select count(*) from {table} where period_kind <> 'range'").fetchone()[0]
                           for table in ("unit_scores", "indicator_values"))
     con.close()
     scratch.unlink()
-    section = record(args.dossiers, times, path, n_scores, n_values, load) if not args.no_record else ""
+    section = (record(args.dossiers, times, path, n_scores, n_values, load, args.against, before)
+               if not args.no_record else "")
     print(section or times)
     return 0
 
