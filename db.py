@@ -115,6 +115,18 @@ def lock_path(path: Path) -> Path:
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction of `con`: committed when it ends, rolled back on any exception."""
+    con.execute("begin")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+@contextmanager
 def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database; publish the copy in its place on success, drop it on failure.
 

@@ -216,16 +216,13 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], entity: 
         progress.close()
         _drop(con, tables)
         raise
-    con.execute("begin")
     try:
-        load_id = next_load_id(con)
-        for s, table in zip(todo, tables):
-            results.append(_load_file(con, s, table, load_id, progress))
-        record_run(con, load_id, started_at, settings.local_now(), source or " ".join(map(str, paths)), results, "ok")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        with db.transaction(con):
+            load_id = next_load_id(con)
+            for s, table in zip(todo, tables):
+                results.append(_load_file(con, s, table, load_id, progress))
+            record_run(con, load_id, started_at, settings.local_now(), source or " ".join(map(str, paths)), results,
+                       "ok")
     finally:
         progress.close()
         _drop(con, tables)

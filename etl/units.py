@@ -16,6 +16,8 @@ import duckdb
 import pandas as pd
 import vietnamadminunits
 
+import db
+
 REFORM_DAY = date(2025, 7, 1)
 LAST_OLD_DAY = date(2025, 6, 30)
 _DATA = Path(vietnamadminunits.__file__).parent / "data"
@@ -70,14 +72,13 @@ def install_official(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the official provinces, districts and communes and the old→new mapping in the database."""
     con.register("official_units_df", official_units())
     con.register("official_mapping_df", official_mapping())
-    con.execute("begin")
-    con.execute("delete from units where kind in ('province', 'district', 'commune')")
-    con.execute("""insert into units by name
-                   select unit_code, name, kind, parent_code, valid_from::date as valid_from, valid_to::date as valid_to,
-                          0 as load_id
-                   from official_units_df""")
-    con.execute("delete from unit_mapping")
-    con.execute("insert into unit_mapping by name select * from official_mapping_df")
-    con.execute("commit")
+    with db.transaction(con):
+        con.execute("delete from units where kind in ('province', 'district', 'commune')")
+        con.execute("""insert into units by name
+                       select unit_code, name, kind, parent_code, valid_from::date as valid_from,
+                              valid_to::date as valid_to, 0 as load_id
+                       from official_units_df""")
+        con.execute("delete from unit_mapping")
+        con.execute("insert into unit_mapping by name select * from official_mapping_df")
     con.unregister("official_units_df")
     con.unregister("official_mapping_df")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+import db
 import settings
 
 from . import REGISTRY, bases, calendar, outputs, scoring
@@ -223,7 +224,7 @@ def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthl
 
 
 def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None) -> None:
-    """Delete the stored rows that the rows of `periods` replace.
+    """Delete the stored rows that the rows computed for `kind` (`computed_periods_<kind>`) replace.
 
     A full refresh of a kind deletes all of that kind, so periods that no longer hold data go too; with `since`,
     the periods ending on or after it and those recomputed; a range, only itself.
@@ -232,62 +233,64 @@ def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: 
     for table in ("unit_indicators", "unit_scores"):
         if step is None:
             con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
-                        f"(select period, period_kind from periods)", [ruleset.name])
+                        f"(select period, period_kind from computed_periods_{kind})", [ruleset.name])
         elif since is None:
             con.execute(f"delete from {table} where ruleset = ? and period_kind = ?", [ruleset.name, kind])
         else:
             con.execute(f"""delete from {table} where ruleset = ? and period_kind = ?
                             and (period_start + interval '{step}' > ? or period_start in (select period_start::date
-                                                                                           from periods))""",
+                                                                                           from computed_periods_{kind}))""",
                         [ruleset.name, kind, since])
 
 
+def _keep(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """Keep what `_compute` made for `kind` (its periods, v_points, v_scores) as `computed_<table>_<kind>`, for
+    `_store` to write every kind's in one transaction."""
+    for table, kept in (("periods", "periods"), ("v_points", "points"), ("v_scores", "scores")):
+        con.execute(f"drop table if exists computed_{kept}_{kind}")
+        con.execute(f"alter table {table} rename to computed_{kept}_{kind}")
+
+
 def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None = None) -> int:
-    """Replace the stored rows of these periods and this rule set with the new ones; return the unit scores written.
+    """Replace the stored rows of the periods computed for `kind` and this rule set with the new ones; return the
+    unit scores written. The caller holds the transaction.
 
     Each unit's previous period of the same kind is read from the new rows or, when it was not recomputed, from
     the stored ones.
     """
     step = STEP.get(kind)
     previous = f"p.period_start = c.period_start - interval '{step}'" if step else "false"
-    con.execute("begin")
-    try:
-        _delete(con, ruleset, kind, since)
-        con.execute(f"""
-            insert into unit_indicators by name
-            select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
-                   r.as_of, v.unit_code, v.unit_valid_from, v.unit_kind, now()::timestamp as computed_at,
-                   {scoring.stored(ruleset)}
-            from v_points v
-            join periods p using (period_start)
-            cross join run_params r""", [ruleset.name])
-        con.execute(f"""
-            insert into unit_scores by name
-            with current as (
-                select $ruleset as ruleset, p.period, p.period_kind, p.period_start::date as period_start,
-                       p.last_day as period_end, r.as_of, v.*  exclude (period_start), now()::timestamp as computed_at
-                from v_scores v join periods p using (period_start) cross join run_params r
-            ),
-            previous as (
-                select period_start, unit_code, unit_valid_from, total, rank from current
-                union all
-                select period_start, unit_code, unit_valid_from, total, rank from unit_scores
-                where ruleset = $ruleset and period_kind = $kind
-            ),
-            compared as (
-                select c.*, p.total as previous_total, p.rank as previous_rank
-                from current c
-                left join previous p
-                  on {previous} and p.unit_code = c.unit_code and p.unit_valid_from is not distinct from c.unit_valid_from
-            )
-            select * , total - previous_total as score_change, previous_rank - rank as rank_change from compared""",
-                    {"ruleset": ruleset.name, "kind": kind})
-        written = con.execute("select count(*) from v_scores").fetchone()[0]
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return written
+    _delete(con, ruleset, kind, since)
+    con.execute(f"""
+        insert into unit_indicators by name
+        select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
+               r.as_of, v.unit_code, v.unit_valid_from, v.unit_kind, now()::timestamp as computed_at,
+               {scoring.stored(ruleset)}
+        from computed_points_{kind} v
+        join computed_periods_{kind} p using (period_start)
+        cross join run_params r""", [ruleset.name])
+    con.execute(f"""
+        insert into unit_scores by name
+        with current as (
+            select $ruleset as ruleset, p.period, p.period_kind, p.period_start::date as period_start,
+                   p.last_day as period_end, r.as_of, v.*  exclude (period_start), now()::timestamp as computed_at
+            from computed_scores_{kind} v join computed_periods_{kind} p using (period_start) cross join run_params r
+        ),
+        previous as (
+            select period_start, unit_code, unit_valid_from, total, rank from current
+            union all
+            select period_start, unit_code, unit_valid_from, total, rank from unit_scores
+            where ruleset = $ruleset and period_kind = $kind
+        ),
+        compared as (
+            select c.*, p.total as previous_total, p.rank as previous_rank
+            from current c
+            left join previous p
+              on {previous} and p.unit_code = c.unit_code and p.unit_valid_from is not distinct from c.unit_valid_from
+        )
+        select * , total - previous_total as score_change, previous_rank - rank as rank_change from compared""",
+                {"ruleset": ruleset.name, "kind": kind})
+    return con.execute(f"select count(*) from computed_scores_{kind}").fetchone()[0]
 
 
 def _changed_periods(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> None:
@@ -318,16 +321,10 @@ def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
 
 def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
     """Give the stored rows that were not recomputed this run's as_of, as a full refresh would."""
-    con.execute("begin")
-    try:
-        for table in ("unit_indicators", "unit_scores"):
-            con.execute(f"""update {table} set as_of = (select as_of from run_params)
-                            where ruleset = ? and list_contains(?, period_kind)
-                              and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    for table in ("unit_indicators", "unit_scores"):
+        con.execute(f"""update {table} set as_of = (select as_of from run_params)
+                        where ruleset = ? and list_contains(?, period_kind)
+                          and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
 
 
 def _ruleset(ruleset: RuleSet | str | None) -> RuleSet:
@@ -355,9 +352,13 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
                 con.execute("delete from periods where period_start not in "
                             "(select period_start from changed where period_kind = ?)", [kind])
             _compute(con, kind, rs, monthly=True)
-            written[kind] = _store(con, rs, kind, since)
-        if since is not None:
-            _restamp(con, rs, kinds)
+            _keep(con, kind)
+        # every kind in one transaction: one commit to write, and a reader sees all kinds of a run or none
+        with db.transaction(con):
+            for kind in kinds:
+                written[kind] = _store(con, rs, kind, since)
+            if since is not None:
+                _restamp(con, rs, kinds)
     return written
 
 
@@ -369,4 +370,6 @@ def score_range(con: duckdb.DuckDBPyConnection, period: Period, ruleset: RuleSet
         prepare(con, rs, resolve_as_of(con, as_of), period)
         _periods(con, period.kind, period)
         _compute(con, "range", rs)
-        return _store(con, rs, "range")
+        _keep(con, "range")
+        with db.transaction(con):
+            return _store(con, rs, "range")

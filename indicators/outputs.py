@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import duckdb
 
+import db
+
 from . import GROUPS, REGISTRY
 
 PERIOD_COLUMNS = "ruleset varchar, period varchar, period_kind varchar, period_start date, period_end date, as_of timestamp"
@@ -94,13 +96,8 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     it empty until the next refresh).
     """
     # one transaction: interrupted half-way (after a rename), the next open finds the old shape again
-    con.execute("begin")
-    try:
+    with db.transaction(con):
         _ensure(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+import db
 import settings
 
 from etl import entities
@@ -77,8 +78,7 @@ def write(con: duckdb.DuckDBPyConnection, drawn: dict[str, list[pa.Table]], seed
           started_at: datetime) -> dict[str, int]:
     """Replace the demo-filled tables with `drawn` in one transaction, record the run, and return rows per table."""
     counts = {}
-    con.execute("begin")
-    try:
+    with db.transaction(con):
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_runs").fetchone()[0]
         replaced = 0
         for name in FILLED:
@@ -102,10 +102,6 @@ def write(con: duckdb.DuckDBPyConnection, drawn: dict[str, list[pa.Table]], seed
         total = sum(counts.values())
         con.execute("insert into load_runs values (?, ?, ?, ?, ?, ?, ?, 0, 0, 'ok')",
                     [load_id, started_at, settings.local_now(), source, total, total, replaced])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return counts
 
 
