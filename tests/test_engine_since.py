@@ -61,3 +61,20 @@ def test_a_refresh_since_a_day_recomputes_the_later_periods_and_stores_what_a_fu
     assert incremental["unit_scores"] == full["unit_scores"]
     assert incremental["indicator_values"] == full["indicator_values"]
     assert full["unit_scores"] != before["unit_scores"]
+
+
+def test_a_refresh_that_fails_storing_one_kind_stores_none(scored, monkeypatch):
+    """Every kind of a refresh is stored in one transaction: a failure on the year leaves the months as they were."""
+    before = stored(scored)
+    change_recent_dossiers(scored)
+    store = engine._store
+
+    def failing(con, ruleset, kind, since=None):
+        if kind == "year":
+            raise RuntimeError("disk full")
+        return store(con, ruleset, kind, since)
+
+    monkeypatch.setattr(engine, "_store", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        engine.refresh(scored)
+    assert stored(scored) == before
