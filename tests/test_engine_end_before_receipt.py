@@ -34,12 +34,17 @@ def value(con, period: str, indicator: str) -> tuple:
                        [period, COMMUNE, indicator]).fetchone()
 
 
+def refreshed_and_alone(con, period: str, indicator: str) -> tuple[tuple, tuple]:
+    """Return the indicator's numerator and denominator after a full refresh, then with the period scored alone."""
+    engine.refresh(con, as_of=AS_OF)
+    refreshed = value(con, period, indicator)
+    engine.score_range(con, periods.parse(period), as_of=AS_OF)
+    return refreshed, value(con, period, indicator)
+
+
 def test_a_quarter_refreshed_counts_the_processed_dossiers_a_quarter_scored_alone_counts(con):
     dossiers(con)
-    engine.refresh(con, as_of=AS_OF)
-    refreshed = value(con, "2024-Q1", "2.1")
-    engine.score_range(con, periods.parse("2024-Q1"), as_of=AS_OF)
-    alone = value(con, "2024-Q1", "2.1")
+    refreshed, alone = refreshed_and_alone(con, "2024-Q1", "2.1")
     # scored alone, A counts in Q1 (received by its end, ended in it): both on time (A ended before its due time)
     assert alone == (2.0, 2.0)
     assert refreshed == alone
@@ -47,10 +52,7 @@ def test_a_quarter_refreshed_counts_the_processed_dossiers_a_quarter_scored_alon
 
 def test_a_month_scored_alone_counts_the_dossiers_received_in_it_as_a_refresh_does(con):
     dossiers(con)
-    engine.refresh(con, as_of=AS_OF)
-    refreshed = value(con, "2024-03", "1.4")
-    engine.score_range(con, periods.parse("2024-03"), as_of=AS_OF)
-    alone = value(con, "2024-03", "1.4")
+    refreshed, alone = refreshed_and_alone(con, "2024-03", "1.4")
     # A was received (and synced) in March 2024
     assert refreshed == (1.0, 1.0)
     assert alone == refreshed
@@ -82,10 +84,7 @@ def test_a_month_refreshed_counts_the_finished_dossiers_a_month_scored_alone_cou
     add_dossier(con, "A", received="2024-03-05 08:00")
     add_event(con, "A", 1, "received", "2024-03-05 08:00")
     add_event(con, "A", 2, "finished", "2024-02-20 08:00")
-    engine.refresh(con, as_of=AS_OF)
-    refreshed = value(con, "2024-02", "2.2")
-    engine.score_range(con, periods.parse("2024-02"), as_of=AS_OF)
-    alone = value(con, "2024-02", "2.2")
+    refreshed, alone = refreshed_and_alone(con, "2024-02", "2.2")
     # A ended when it was received, in March: February holds C alone
     assert alone == (2.0, 1.0)
     assert refreshed == alone
