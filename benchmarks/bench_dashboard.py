@@ -37,12 +37,12 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from machine import describe  # noqa: E402
+import results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WORK = ROOT / "benchmarks" / "work"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 AIM_MS = 300
 FIRST_PAGE_AIM_S = 2.0
 PAGES = "_pages_content"
@@ -457,9 +457,7 @@ def main() -> int:
                     "first_page": first})
     print(text)
     if not args.no_write_results:
-        current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        kept = re.sub(r"\n## Dashboard\n.*?(?=\n## |\Z)", "\n", current, flags=re.S).rstrip("\n")
-        RESULTS.write_text(f"{kept}\n\n{text}", encoding="utf-8")
+        results.record(text)
     return 0
 
 

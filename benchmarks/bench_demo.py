@@ -11,7 +11,6 @@ transaction. The figures replace the "## Demo" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import re
 import resource
 import sys
 import time
@@ -24,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 import db  # noqa: E402
 from etl.demo import build  # noqa: E402
 from machine import describe  # noqa: E402
+import results  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 DOSSIERS_AT_SCALE_1 = 1_467_700  # the whole country, 2024–2025, seed 766
 
 
@@ -103,9 +102,7 @@ def main() -> int:
     text = section(result)
     print(text)
     if not args.no_write_results:
-        current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        kept = re.sub(r"\n## Demo\n.*?(?=\n## |\Z)", "\n", current, flags=re.S).rstrip("\n")
-        RESULTS.write_text(f"{kept}\n\n{text}", encoding="utf-8")
+        results.record(text)
     return 0
 
 

@@ -15,7 +15,6 @@ The figures replace the "## Drill-down" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import subprocess
 import sys
@@ -23,12 +22,12 @@ import time
 from datetime import date
 from pathlib import Path
 from machine import describe  # noqa: E402
+import results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WORK = ROOT / "benchmarks" / "work"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 # unit, period, what it is: a province's year, a district's quarter, a commune's month, a new province's year
 CASES = (("74", "2024", "province (Bình Dương), year"), ("718", "2024-Q3", "district (Thủ Dầu Một), quarter"),
          ("25747", "2024-07", "commune (Phú Cường), month"), ("79", "2025", "new province (Hồ Chí Minh), year 2025"))
@@ -116,12 +115,7 @@ def main() -> int:
     text = section(rows, dossiers, started_machine)
     print(text)
     if not args.no_write_results:
-        results = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        if "## Drill-down\n" in results:
-            results = re.sub(r"## Drill-down\n.*?(?=\n## |\Z)", text.rstrip() + "\n", results, flags=re.DOTALL)
-        else:
-            results = results.rstrip() + "\n\n" + text
-        RESULTS.write_text(results, encoding="utf-8")
+        results.record(text)
     return 0
 
 

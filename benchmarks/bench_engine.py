@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -32,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
 from machine import describe  # noqa: E402
+import results  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 AS_OF = datetime(2025, 1, 31)
 SYNC_SINCE = date(2024, 12, 1)
 SYNC_DOSSIERS = 10_000
@@ -204,13 +203,13 @@ def measure_pandas(path: Path) -> None:
     needs_result = received.requires_result_document.fillna(False).astype(bool)
     received["digitised"] = received.components_digitized.fillna(False).astype(bool) & (
         ~needs_result | received.result_file_attached.fillna(False).astype(bool))
-    results = []
+    parts = []
     for scope in ("unit_code", "district_code", "province_code"):
         on_time = processed.groupby(scope).on_time.agg(["sum", "count"])
         digit = received.groupby(scope)[["digitised", "reused_digitized_data", "from_personal_store",
                                           "population_data_used"]].agg(lambda s: s.fillna(False).astype(bool).mean())
-        results.append(on_time.join(digit, how="outer"))
-    table = pd.concat(results)
+        parts.append(on_time.join(digit, how="outer"))
+    table = pd.concat(parts)
     table["points_2_1"] = 20 * table["sum"] / table["count"]
     table["points_4_2"] = 4 * table["digitised"].clip(upper=1)
     table["points_4_3"] = 2 * (table["reused_digitized_data"] / 0.8).clip(upper=1)
@@ -328,12 +327,7 @@ and opening the database (about 1 s each); peak memory is the resident set of th
 runs with DuckDB's `memory_limit` at {ENGINE_MEMORY_LIMIT} (`KPI766_MEMORY_LIMIT`), so its temporary tables spill to disk.
 {sentence}
 {PROFILE.format(n_values=n_values, n_scores=n_scores)}"""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if "## Scoring engine" in text:
-        text = re.sub(r"## Scoring engine\n.*?(?=\n## |\Z)", section.rstrip() + "\n", text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
+    results.record(section)
     return section
 
 

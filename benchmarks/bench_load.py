@@ -11,7 +11,6 @@ The figures replace the "## Loader" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 import time
@@ -25,12 +24,12 @@ import db  # noqa: E402
 from etl.load import load_paths  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 N_PROCEDURES = 50
 
-# Dossiers at Bình Dương's old units (valid in 2024), each with a procedure of the province's catalogue.
-DOSSIERS = """
-with units as (
+# Rows numbered i from 0 to $n - 1, each at one of Bình Dương's old units (valid in 2024) and received in 2024: the
+# first common table expressions of the generated dossiers, here and in the portal benchmark.
+PLACED = """
+units as (
     select list(unit_code order by unit_code) as codes from unit_tree
     where province_code = '74' and valid_to = date '2025-06-30'
 ),
@@ -38,7 +37,10 @@ base as (
     select i, codes[1 + i % len(codes)] as unit_code,
            timestamp '2024-01-01 07:30:00' + to_minutes((i * 7919) % 500000) as received_at
     from range($n) r(i), units
-),
+),"""
+
+# Dossiers at Bình Dương's old units, each with a procedure of the province's catalogue.
+DOSSIERS = "with" + PLACED + """
 final as (
     select 'HS-' || lpad(i::varchar, 9, '0') as dossier_code,
            '1.' || lpad((i % $n_procedures)::varchar, 6, '0') as procedure_code,
@@ -71,6 +73,7 @@ select '74' as province_code, '1.' || lpad(i::varchar, 6, '0') as procedure_code
        'full' as online_service, '5' as max_processing_days
 from range($n_procedures) r(i)"""
 from machine import describe  # noqa: E402
+import results  # noqa: E402
 
 
 
@@ -131,14 +134,6 @@ def timed_baseline(data: Path) -> float:
     return seconds
 
 
-def record(lines: list[str]) -> None:
-    """Replace (or append) the "## Loader" section of RESULTS.md with `lines`."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = "## Loader\n\n" + "\n".join(lines) + "\n"
-    pattern = re.compile(r"## Loader\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -156,7 +151,7 @@ def main() -> None:
         rows.append(line)
     rows += ["", "Load = staging, parsing, every check, duplicate keys, upsert and commit; raw copy = "
                  "`create table as select * from read_parquet/read_csv` of the same file."]
-    record(rows)
+    results.record("## Loader\n\n" + "\n".join(rows))
 
 
 if __name__ == "__main__":

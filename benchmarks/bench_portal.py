@@ -16,7 +16,6 @@ benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 import time
@@ -27,20 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
-from bench_load import CATALOGUE, N_PROCEDURES, RESULTS, WORK  # noqa: E402
+from bench_load import CATALOGUE, N_PROCEDURES, PLACED, WORK  # noqa: E402
 from etl.load import load_paths  # noqa: E402
 
 # One portal record per dossier at Bình Dương's old units, received in 2024; history codes 2, 4, 9, 10.
-RECORDS = """
-with units as (
-    select list(unit_code order by unit_code) as codes from unit_tree
-    where province_code = '74' and valid_to = date '2025-06-30'
-),
-base as (
-    select i, codes[1 + i % len(codes)] as unit_code,
-           timestamp '2024-01-01 07:30:00' + to_minutes((i * 7919) % 500000) as received_at
-    from range($n) r(i), units
-),
+RECORDS = "with" + PLACED + """
 final as (
     select 'HS-' || lpad(i::varchar, 9, '0') as MaHoSo,
            '1.' || lpad((i % $n_procedures)::varchar, 6, '0') as MaTTHC,
@@ -103,6 +93,7 @@ select MaHoSo as dossier_code, seq, ['received', 'transferred', 'finished', 'ret
        strptime(h.ThoiDiemXuLy, '%Y%m%d%H%M%S') as "at", MaDonVi as unit_code
 from entries"""
 from machine import describe  # noqa: E402
+import results  # noqa: E402
 
 
 def generate(n: int) -> tuple[Path, list[Path], list[Path]]:
@@ -152,14 +143,6 @@ def timed_load(base: Path, files: list[Path]) -> tuple[float, dict[str, int]]:
     return seconds, rows
 
 
-def record(lines: list[str]) -> None:
-    """Replace (or append) the "## Portal JSON" section of RESULTS.md with `lines`."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = "## Portal JSON\n\n" + "\n".join(lines) + "\n"
-    pattern = re.compile(r"## Portal JSON\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,7 +172,7 @@ def main() -> None:
                  "column names, one file per entity. The portal file is read twice, once per entity, and each "
                  "record carries the fields the load leaves unread (names, documents, personal data). A wrapping "
                  "object is one JSON value, read as text and transformed whole before its records are taken apart."]
-    record(rows)
+    results.record("## Portal JSON\n\n" + "\n".join(rows))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -32,9 +31,9 @@ import duckdb  # noqa: E402
 
 import db  # noqa: E402
 from machine import describe  # noqa: E402
+import results  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 UPDATE = "update units set name = name where unit_code = '74' and valid_to is not null"
 
 
@@ -123,9 +122,7 @@ def main() -> int:
     text = section(result)
     print(text)
     if not args.no_write_results:
-        current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        kept = re.sub(r"\n## Serving while loading\n.*?(?=\n## |\Z)", "\n", current, flags=re.S).rstrip("\n")
-        RESULTS.write_text(f"{kept}\n\n{text}", encoding="utf-8")
+        results.record(text)
     return 0
 
 

@@ -34,28 +34,17 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import db  # noqa: E402
 from etl import mappings  # noqa: E402
 from etl.load import load_paths  # noqa: E402
 from etl.sources.database import select  # noqa: E402
+from postgres_server import PORTAL_TABLES, libpq  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "Sync from PostgreSQL"
 N_PROCEDURES = 50
-
-SOURCE = """
-create table "HoSo" (
-    "MaHoSo" text primary key, "MaTTHC" text, "MaDonVi" text, "HoTenNguoiNop" text, "SoCCCD" text,
-    "NgayNopHoSo" timestamp, "NgayTiepNhan" timestamp, "NgayHenTra" timestamp, "NgayKetThucXuLy" timestamp,
-    "NgayTraKetQua" timestamp, "KenhThucHien" smallint, "TrangThaiHoSo" smallint, "DuocThanhToanTrucTuyen" smallint,
-    "TongPhiLePhi" numeric(14, 2), "HoSoCoThanhPhanSoHoa" smallint, "CoKetQuaDienTu" smallint,
-    "NgayCapNhat" timestamp not null);
-create table "QuaTrinhXuLy" (
-    "MaHoSo" text, "ThuTu" integer, "MaThaoTac" smallint, "ThoiDiemXuLy" timestamp, "MaDonViXuLy" text,
-    "NgayCapNhat" timestamp not null);
-"""
 
 FILL = """
 insert into "HoSo"
@@ -76,12 +65,7 @@ from picked
 
 from bench_load import CATALOGUE  # noqa: E402
 from machine import describe  # noqa: E402
-
-
-
-
-def libpq(url: str) -> str:
-    return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+import results  # noqa: E402
 
 
 def server() -> tuple[str, Path | None]:
@@ -111,7 +95,7 @@ def source(url: str, units: list[str], n: int) -> str:
         admin.execute(f'create database "{name}"')
     target = sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(libpq(target), autocommit=True) as con:
-        con.execute(SOURCE)
+        con.execute(PORTAL_TABLES)
         con.execute(FILL, {"units": units, "n": n, "n_procedures": N_PROCEDURES})
         con.execute('create index on "HoSo" ("NgayCapNhat")')
         con.execute('analyze "HoSo"')
@@ -181,14 +165,6 @@ def change(url: str, n_changed: int, n: int, recent: bool) -> None:
                         where "MaHoSo" in ({which})""", {"step": step, "n_changed": n_changed, "at": at})
 
 
-def record(lines: list[str]) -> None:
-    """Replace (or append) this benchmark's section of RESULTS.md with `lines`."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = f"## {SECTION}\n\n" + "\n".join(lines) + "\n"
-    pattern = re.compile(rf"## {SECTION}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -235,7 +211,7 @@ def main() -> None:
              "shared: wall times include waiting for a core, CPU times do not."]
     for line in rows:
         print(line, flush=True)
-    record(rows)
+    results.record(f"## {SECTION}\n\n" + "\n".join(rows))
 
 
 if __name__ == "__main__":

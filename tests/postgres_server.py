@@ -19,9 +19,24 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 START = ROOT / ".ci" / "start-postgres"
+# The national portal's two tables, as a province's PostgreSQL would hold them (etl/mappings/portal.toml reads them),
+# with the indexes on the column a sync's watermark reads.
+PORTAL_TABLES = """
+create table "HoSo" (
+    "MaHoSo" text primary key, "MaTTHC" text, "MaDonVi" text, "HoTenNguoiNop" text, "SoCCCD" text,
+    "NgayNopHoSo" timestamp, "NgayTiepNhan" timestamp, "NgayHenTra" timestamp, "NgayKetThucXuLy" timestamp,
+    "NgayTraKetQua" timestamp, "KenhThucHien" smallint, "TrangThaiHoSo" smallint, "DuocThanhToanTrucTuyen" smallint,
+    "TongPhiLePhi" numeric(14, 2), "HoSoCoThanhPhanSoHoa" smallint, "CoKetQuaDienTu" smallint,
+    "NgayCapNhat" timestamp not null);
+create index on "HoSo" ("NgayCapNhat");
+create table "QuaTrinhXuLy" (
+    "MaHoSo" text, "ThuTu" integer, "MaThaoTac" smallint, "ThoiDiemXuLy" timestamp, "MaDonViXuLy" text,
+    "NguoiXuLy" text, "NgayCapNhat" timestamp not null, primary key ("MaHoSo", "ThuTu"));
+create index on "QuaTrinhXuLy" ("NgayCapNhat");
+"""
 
 
-def _libpq(url: str) -> str:
+def libpq(url: str) -> str:
     """Return the libpq connection string of a SQLAlchemy URL."""
     return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -59,15 +74,15 @@ def postgres_server():
 def source_url(postgres_server):
     """Yield the URL of a new empty database on the server, dropped after the test."""
     name = f"kpi766_source_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(postgres_server), autocommit=True) as admin:
+    with psycopg.connect(libpq(postgres_server), autocommit=True) as admin:
         admin.execute(f'create database "{name}"')
     url = sa.engine.make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
     yield url
-    with psycopg.connect(_libpq(postgres_server), autocommit=True) as admin:
+    with psycopg.connect(libpq(postgres_server), autocommit=True) as admin:
         admin.execute(f'drop database if exists "{name}" with (force)')
 
 
 def execute(url: str, sql: str, params=None) -> None:
     """Run `sql` (one or more statements) on the database at `url`, committed."""
-    with psycopg.connect(_libpq(url), autocommit=True) as con:
+    with psycopg.connect(libpq(url), autocommit=True) as con:
         con.execute(sql, params)

@@ -3,8 +3,7 @@ four provinces in 2024 (one without data), four communes, and two months."""
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from test_dashboard_rankings import build_scores, text
+from test_dashboard_rankings import ranked, text  # noqa: F401 - fixture
 
 from appserver import find
 
@@ -14,14 +13,6 @@ from dashboard.queries import scores
 
 server = create_app().server  # pages register themselves with the app that loads them
 from dashboard.pages import indicator as page  # noqa: E402
-
-
-@pytest.fixture
-def ranked(con, db_path, monkeypatch):
-    build_scores(con)
-    con.close()
-    monkeypatch.setenv("KPI766_DB", str(db_path))
-    return db_path
 
 
 def test_the_weakest_units_lose_the_most_points(ranked):

@@ -6,7 +6,6 @@ Units and procedures are the sample's (Bình Dương, 2024), loaded from data/sa
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -23,24 +22,13 @@ from etl import mappings
 from etl.load import load_paths
 from etl.sources.database import Database, SourceError
 from etl.sync import sync
-from postgres_server import execute, postgres_server, source_url  # noqa: F401 - fixtures
+from postgres_server import PORTAL_TABLES, execute, postgres_server, source_url  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 TABLES = ["dossiers", "dossier_events", "load_runs", "rejected_rows", "sync_state"]
 
-SCHEMA = """
-create table "HoSo" (
-    "MaHoSo" text primary key, "MaTTHC" text, "MaDonVi" text, "HoTenNguoiNop" text, "SoCCCD" text,
-    "NgayNopHoSo" timestamp, "NgayTiepNhan" timestamp, "NgayHenTra" timestamp, "NgayKetThucXuLy" timestamp,
-    "NgayTraKetQua" timestamp, "KenhThucHien" smallint, "TrangThaiHoSo" smallint, "DuocThanhToanTrucTuyen" smallint,
-    "TongPhiLePhi" numeric(14, 2), "HoSoCoThanhPhanSoHoa" smallint, "CoKetQuaDienTu" smallint,
-    "NgayCapNhat" timestamp not null);
-create index on "HoSo" ("NgayCapNhat");
-create table "QuaTrinhXuLy" (
-    "MaHoSo" text, "ThuTu" integer, "MaThaoTac" smallint, "ThoiDiemXuLy" timestamp, "MaDonViXuLy" text,
-    "NguoiXuLy" text, "NgayCapNhat" timestamp not null, primary key ("MaHoSo", "ThuTu"));
-create index on "QuaTrinhXuLy" ("NgayCapNhat");
+SCHEMA = PORTAL_TABLES + """
 -- Dossiers first to last: a unit of Bình Dương and a procedure of its catalogue, received on one of 250 days.
 create function fill(first integer, last integer) returns void language sql as $$
     with picked as (
