@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from . import REGISTRY, bases, calendar, engine
+from .outputs import ref
 from .core import Indicator, Measure
 from .periods import Period, as_datetime, parse
 from .rulesets import RuleSet, load
@@ -64,13 +65,9 @@ class Drill:
         if kind is None:
             return pd.DataFrame()
         rows = {"dossier": self.dossiers, "feedback": self.feedback, "procedure": self.procedures}[kind]
-        ref = ref_of(indicator_id)
-        kept = rows[rows[f"d_{ref}"] & ~rows[f"n_{ref}"]]
+        key = ref(indicator_id)
+        kept = rows[rows[f"d_{key}"] & ~rows[f"n_{key}"]]
         return kept.drop(columns=[c for c in kept.columns if c[:2] in ("n_", "d_")]).reset_index(drop=True)
-
-
-def ref_of(indicator_id: str) -> str:
-    return indicator_id.replace(".", "_")
 
 
 def _measures(kinds: tuple[str, ...]) -> tuple[dict[str, dict[Measure, str]], dict[str, str]]:
@@ -83,7 +80,7 @@ def _measures(kinds: tuple[str, ...]) -> tuple[dict[str, dict[Measure, str]], di
             for side, measure in (("n", ind.numerator), ("d", ind.denominator)):
                 columns = by_basis.setdefault(measure.basis, {})
                 columns.setdefault(measure, f"m_{measure.basis}_{len(columns)}")
-                sides[f"{side}_{ref_of(ind.id)}"] = columns[measure]
+                sides[f"{side}_{ref(ind.id)}"] = columns[measure]
     return by_basis, sides
 
 

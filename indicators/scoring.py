@@ -7,7 +7,8 @@ The rule set's numbers are written into the SQL as literals.
 """
 from __future__ import annotations
 
-from . import GROUPS, REGISTRY, outputs
+from . import GROUPS, REGISTRY
+from .outputs import ref
 from .core import Measure
 from .rulesets import RuleSet
 
@@ -48,7 +49,6 @@ def wide(columns: dict[Measure, str]) -> str:
         where s.province_code in (select province_code from active)"""
 
 
-_ref = outputs.ref
 
 
 def _number(value: float | None) -> str:
@@ -58,7 +58,7 @@ def _number(value: float | None) -> str:
 
 def _not_applicable(indicator_id: str, ruleset: RuleSet) -> str:
     """Return the condition under which an indicator is not applicable: no data, where the rule set says so."""
-    return f"d_{_ref(indicator_id)} = 0" if ruleset.rule(indicator_id).no_data == "not_applicable" else "false"
+    return f"d_{ref(indicator_id)} = 0" if ruleset.rule(indicator_id).no_data == "not_applicable" else "false"
 
 
 def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
@@ -70,25 +70,25 @@ def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
     """
     measured, rated, scored = [], [], []
     for ind in REGISTRY.values():
-        ref, rule = _ref(ind.id), ruleset.rule(ind.id)
+        key, rule = ref(ind.id), ruleset.rule(ind.id)
         max_points, target = _number(rule.max_points), _number(rule.target)
         denominator = columns[ind.denominator]
         if ind.denominator_floor is not None:
             denominator = f"greatest({denominator}, {columns[ind.denominator_floor]})"
-        measured.append(f"{columns[ind.numerator]}::double as n_{ref}, {denominator}::double as d_{ref}")
-        rated.append(f"case when d_{ref} > 0 then n_{ref} / d_{ref} end as r_{ref}, "
-                     f"case when d_{ref} > 0 and {target} > 0 then least(1, n_{ref} / (d_{ref} * {target})) end "
-                     f"as e_{ref}")
-        earned = f"e_{ref}"
+        measured.append(f"{columns[ind.numerator]}::double as n_{key}, {denominator}::double as d_{key}")
+        rated.append(f"case when d_{key} > 0 then n_{key} / d_{key} end as r_{key}, "
+                     f"case when d_{key} > 0 and {target} > 0 then least(1, n_{key} / (d_{key} * {target})) end "
+                     f"as e_{key}")
+        earned = f"e_{key}"
         if ind.id in ruleset.multipliers:
-            earned = f"least(1, r_{ref} * coalesce(r_{_ref(ruleset.multipliers[ind.id])}, 0) / {target})"
+            earned = f"least(1, r_{key} * coalesce(r_{ref(ruleset.multipliers[ind.id])}, 0) / {target})"
         if ind.id in ruleset.borrowed:
-            fallback = f"{max_points} * coalesce(e_{_ref(ruleset.borrowed[ind.id])}, 0)"
+            fallback = f"{max_points} * coalesce(e_{ref(ruleset.borrowed[ind.id])}, 0)"
         else:
             fallback = {"full": max_points, "zero": "0"}.get(rule.no_data, "null")
-        scored.append(f"case when {max_points} = 0 then 0 when d_{ref} > 0 then {max_points} * {earned} "
-                      f"else {fallback} end as p_{ref}")
-    kept = ", ".join(f"n_{r}, d_{r}, r_{r}" for r in map(_ref, REGISTRY))
+        scored.append(f"case when {max_points} = 0 then 0 when d_{key} > 0 then {max_points} * {earned} "
+                      f"else {fallback} end as p_{key}")
+    kept = ", ".join(f"n_{r}, d_{r}, r_{r}" for r in map(ref, REGISTRY))
     return f"""
         create or replace temp table v_points as
         with measured as (
@@ -103,7 +103,7 @@ def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
 def stored(ruleset: RuleSet) -> str:
     """Return the select list, over `v_points`, of every indicator's columns in unit_indicators (outputs.PARTS)."""
     return ", ".join(f"n_{r}, d_{r}, p_{r}, {_number(ruleset.rule(i).max_points)} as x_{r}, "
-                     f"{_not_applicable(i, ruleset)} as a_{r}" for i, r in ((i, _ref(i)) for i in REGISTRY))
+                     f"{_not_applicable(i, ruleset)} as a_{r}" for i, r in ((i, ref(i)) for i in REGISTRY))
 
 
 def scores(ruleset: RuleSet) -> str:
@@ -112,7 +112,7 @@ def scores(ruleset: RuleSet) -> str:
         # list_sum skips nulls and is null when every term is: the sum of the indicators' rows
         return f"list_sum([{', '.join(terms)}])"
 
-    refs = {ind.id: _ref(ind.id) for ind in REGISTRY.values()}
+    refs = {ind.id: ref(ind.id) for ind in REGISTRY.values()}
     columns = ", ".join(f"coalesce({total([f'p_{refs[i.id]}' for i in REGISTRY.values() if i.group == g.key])}, 0) "
                         f"as {g.key}" for g in GROUPS)
     excluded = [f"case when {_not_applicable(i, ruleset)} then {_number(ruleset.rule(i).max_points)} end"
