@@ -143,6 +143,7 @@ def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, rule
     con.execute(f"create or replace temp table f_dossiers as {_facts_with_codes()}",
                 {"start": bounds["start"], "end": bounds["end"]})
     con.execute(f"create or replace temp table f_feedback as {engine._sql('feedback_facts.sql')}")
+    engine.holders(con)
     engine._periods(con, period.kind, period)
     con.execute(engine._sql("scope.sql"))
     leaves = """semi join scope_map m on m.leaf_code = f.unit_code

@@ -116,6 +116,7 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
         con.execute(f"""create or replace temp table f_feedback as
                         select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
                     bounds)
+    holders(con)
     grouped = by_basis(measure_columns()[0])
     con.execute(bases.authority(grouped.get("authority", {})))
     con.execute(bases.procedure_masks(grouped.get("procedure", {})))
@@ -123,6 +124,14 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("""create or replace temp table data_months as
                    select distinct date_trunc('month', received_at) as month from f_dossiers
                    union select date_trunc('month', received_at) from f_feedback""")
+
+
+def holders(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `t_holders`: every unit holding dossier or feedback facts, which sql/scope.sql maps to the units whose
+    scope holds it."""
+    con.execute("""create or replace temp table t_holders as
+                   select distinct unit_code, unit_valid_from from f_dossiers
+                   union select distinct unit_code, unit_valid_from from f_feedback""")
 
 
 def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> Period:
@@ -194,6 +203,8 @@ def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None) -> None:
     for table in bases.MONTHLY:
         con.execute(f"drop table if exists month_{table}")
         con.execute(f"alter table {table} rename to month_{table}")
+    # every kind adds up the months: the dossier facts, most of the run's memory, are of no more use
+    con.execute("drop table f_dossiers")
 
 
 def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthly: bool = False) -> None:

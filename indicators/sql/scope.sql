@@ -37,8 +37,7 @@ tree as (
     select * from t_tree
 ),
 holders as (
-    select distinct unit_code, unit_valid_from as valid_from from f_dossiers
-    union select distinct unit_code, unit_valid_from from f_feedback
+    select unit_code, unit_valid_from as valid_from from t_holders
 ),
 successors as (
     select old_code, arg_max(new_code, is_default) as new_code from unit_mapping group by old_code
