@@ -319,6 +319,15 @@ def reset(con) -> None:
         add_department(con)
 
 
+def insert_dossier(con, d: Dossier) -> None:
+    add_dossier(con, d.code, unit=d.unit, received=d.received, procedure=d.procedure, due_at=d.due,
+                status=d.status, finished_at=d.finished_at, returned_at=d.returned_at,
+                updated_at=d.updated_at or d.received or d.submitted_at, submitted_at=d.submitted_at,
+                synced_to_portal=d.synced)
+    for seq, (ev, at) in enumerate(d.events, 1):
+        add_event(con, d.code, seq, ev, at)
+
+
 def write(con, data: dict) -> None:
     reset(con)
     complete = {c.procedure: c for c in data["catalogue"]}
@@ -330,12 +339,7 @@ def write(con, data: dict) -> None:
         if c.procedure not in LIMITS:
             add_procedure(con, c.procedure, status=c.status, content_complete=c.complete)
     for d in data["dossiers"]:
-        add_dossier(con, d.code, unit=d.unit, received=d.received, procedure=d.procedure, due_at=d.due,
-                    status=d.status, finished_at=d.finished_at, returned_at=d.returned_at,
-                    updated_at=d.updated_at or d.received or d.submitted_at, submitted_at=d.submitted_at,
-                    synced_to_portal=d.synced)
-        for seq, (ev, at) in enumerate(d.events, 1):
-            add_event(con, d.code, seq, ev, at)
+        insert_dossier(con, d)
     for dec in data["decisions"]:
         add_decision(con, dec.procedure, dec.number, dec.decided, effective=dec.effective, published=dec.published)
     for (unit, start, end), n in data["national"].items():
@@ -385,10 +389,10 @@ def moments(draw) -> datetime:
 
 @st.composite
 def later(draw, t: datetime) -> datetime:
-    """A moment after t: a tiny or longer gap, some working days, or the next month start (± a microsecond)."""
+    """A moment at or after t: none, a tiny or longer gap, some working days, or the next month start (± a microsecond)."""
     how = draw(st.sampled_from(["tiny", "gap", "wd", "month"]))
     if how == "tiny":
-        return t + draw(st.sampled_from([US, timedelta(minutes=1)]))
+        return t + draw(st.sampled_from([timedelta(0), US, timedelta(minutes=1)]))
     if how == "gap":
         return t + draw(st.sampled_from([timedelta(hours=2), timedelta(days=1), timedelta(days=3),
                                          timedelta(days=9), timedelta(days=30)]))
@@ -441,7 +445,8 @@ def dossiers(draw, i: int) -> Dossier:
                 d.updated_at = t
     if mode != "withdrawn_before" and draw(st.integers(0, 9)) < 7:
         f = facts(d)
-        base = draw(st.sampled_from([x for x in (f.end if f else None, d.received, t) if x is not None]
+        requests = [at for ev, at in d.events if ev == "supplement_requested"]
+        base = draw(st.sampled_from([x for x in (f.end if f else None, d.received, t, *requests) if x is not None]
                                     + [add_wd(d.received, 3), draw(st.sampled_from(MONTH_STARTS))]))
         d.due = base + draw(st.sampled_from(TINY + [timedelta(days=2), -timedelta(days=2)]))
     return d
@@ -477,15 +482,19 @@ def examples(draw) -> tuple[dict, datetime]:
 # The engine's confirmed discrepancies, reproduced by the oracle in the random test (each has an xfail test below).
 QUIRKS = frozenset({"1.2-next-day", "withdrawn-before-then-ended"})
 
-RANGES = ["2024-02-01..2024-02-29", "2024-02-07..2024-03-15", "2024-01-15..2024-04-30", "2024-03-01..2024-03-31"]
+RANGES = st.one_of(
+    st.sampled_from(["2024-02-01..2024-02-29", "2024-02-07..2024-03-15", "2024-01-15..2024-04-30",
+                     "2024-03-01..2024-03-31", "2024-03-01..2024-03-15"]),
+    st.builds(lambda first, days: f"{first}..{first + timedelta(days=days)}",
+              st.dates(date(2024, 1, 1), date(2024, 4, 30)), st.integers(0, 80)))
 
 
 # ORACLE_EXAMPLES=200 for a longer search. No shrinking (a shrink of this test takes minutes): a failure prints the
 # example as drawn.
-@settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "25")), deadline=None,
+@settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "20")), deadline=None,
           phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(example=examples(), range_text=st.sampled_from(RANGES))
+@given(example=examples(), range_text=RANGES)
 def test_engine_agrees_with_the_oracle(con, example, range_text):
     data, as_of = example
     write(con, data)
@@ -506,6 +515,27 @@ def test_engine_agrees_with_the_oracle(con, example, range_text):
         assert not stored(con, range_text, "range", PROVINCE)
         return
     compare(con, data, range_text, "range", periods.as_datetime(p.start), periods.as_datetime(p.end), as_of)
+
+
+@settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "20")) // 2, deadline=None,
+          phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(example=examples(), first_as_of=st.sampled_from(AS_OFS),
+       since=st.sampled_from([date(2024, 2, 1), date(2024, 2, 15), date(2024, 3, 1), date(2024, 4, 1)]))
+def test_a_refresh_since_a_day_after_a_later_load_agrees_with_the_oracle(con, example, first_as_of, since):
+    """README: a refresh since a day, after a load that added dossiers received from that day on, stores what a full
+    refresh would: here, what the oracle gives at the new as_of for every period stored."""
+    data, as_of = example
+    first_as_of = min(first_as_of, as_of)
+    new = [d for d in data["dossiers"] if (d.received or d.submitted_at) >= datetime.combine(since, time())]
+    write(con, {**data, "dossiers": [d for d in data["dossiers"] if d not in new]})
+    engine.refresh(con, as_of=first_as_of)
+    for d in new:
+        insert_dossier(con, d)
+    engine.refresh(con, as_of=as_of, since=since)
+    for label, kind in con.execute("select distinct period, period_kind from unit_scores order by all").fetchall():
+        p = periods.parse(label)
+        compare(con, data, label, kind, periods.as_datetime(p.start), periods.as_datetime(p.end), as_of)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -557,7 +587,8 @@ def test_the_default_as_of_is_the_latest_moment_in_the_data_including_the_proces
     # README (as_of): "the finished_at of the last load (load_runs), else the latest moment in the data"; §3: as_of
     # is the moment the data describes. A dossier received Mon 4 Mar 08:00, due Fri 8 Mar 17:00, whose processing
     # record says it finished on 20 March: late. The engine takes as_of = 4 Mar 08:00 (the dossier's received_at and
-    # updated_at), judges it open then, and scores March 1 / 1, 20 points.
+    # updated_at), judges it open then, and scores March 1 / 1, 20 points. (Minor: a load writes load_runs, and a
+    # source whose updated_at follows its processing records gives the right as_of.)
     d = Dossier("E", COMMUNE, "P1", datetime(2024, 3, 4, 8, 0), due=datetime(2024, 3, 8, 17, 0),
                 events=[("received", datetime(2024, 3, 4, 8, 0)), ("finished", datetime(2024, 3, 20, 8, 0))])
     write(con, {"dossiers": [d], "decisions": [], "national": {}, "catalogue": []})
@@ -625,3 +656,31 @@ def test_hand_worked_boundaries(con, case):
     if not stored(con, label, p.kind, unit):  # a range, or a period without receipts (README: not stored)
         engine.score_range(con, p, as_of=as_of)
     assert stored(con, label, p.kind, unit)["2.1"][:2] == expected
+
+
+def test_configured_target_and_no_data_rules(con, tmp_path):
+    # §2: points = max × min(1, r / target); each indicator's no-data rule is configurable (0, full, or not
+    # applicable: excluded, with the unit's total rescaled to 100). 1.4 at 80 %: 2 of 3 synchronised is
+    # 6 × (2/3) / 0.8 = 5 points. Hiệp Thành has no dossier: 1.1 (no decision) full, 2.1 not applicable.
+    (tmp_path / "rs.toml").write_text('name = "oracle-test"\nextends = "portal-2025"\n'
+                                      '[indicators."2.1"]\nno_data = "not_applicable"\n'
+                                      '[indicators."1.4"]\ntarget = 0.8\n[indicators."1.1"]\nno_data = "full"\n')
+    dossiers = [_d(f"D{i}", synced=i < 2, events=[(F, datetime(2024, 3, 5, 8))]) for i in range(3)]
+    write(con, {"dossiers": dossiers, "decisions": [], "national": {}, "catalogue": []})
+    engine.refresh(con, ruleset=str(tmp_path / "rs.toml"), as_of=datetime(2024, 5, 1))
+
+    def values(unit):
+        return {r[0]: r[1:] for r in con.execute(
+            """select indicator_id, numerator, denominator, points, no_data, not_applicable from indicator_values
+               where ruleset = 'oracle-test' and period = '2024-03' and unit_code = ?""", [unit]).fetchall()}
+
+    mine, empty = values(COMMUNE), values(COMMUNE_2)
+    assert mine["1.4"] == (2, 3, pytest.approx(5.0), False, False)
+    assert mine["1.1"][2:] == (6, True, False) and empty["1.1"][2:] == (6, True, False)
+    assert empty["2.1"] == (0, 0, None, True, True)
+    earned, total, excluded = con.execute(
+        """select (select sum(points) from indicator_values where ruleset = 'oracle-test' and period = '2024-03'
+                   and unit_code = s.unit_code), total, excluded_points
+           from unit_scores s where ruleset = 'oracle-test' and period = '2024-03' and unit_code = ?""",
+        [COMMUNE_2]).fetchone()
+    assert excluded == 20 and total == pytest.approx(earned * 100 / 80)
