@@ -468,7 +468,7 @@ def decisions(draw, i: int) -> Decision:
 
 @st.composite
 def examples(draw) -> tuple[dict, datetime]:
-    n = draw(st.integers(0, 9))
+    n = draw(st.integers(0, int(os.environ.get("ORACLE_DOSSIERS", "9"))))
     data = {"dossiers": [draw(dossiers(i)) for i in range(n)],
             "decisions": [draw(decisions(i)) for i in range(draw(st.integers(0, 4)))],
             "catalogue": [Catalogue(p, draw(st.sampled_from(["public", "public", "amended", "abolished"])),
