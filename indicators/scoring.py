@@ -38,15 +38,16 @@ def wide(columns: dict[Measure, str]) -> str:
     return f"""
         create or replace temp table v_wide as
         with active as (
-            -- a province is scored in a period when it has a catalogue or data in that period
-            select province_code from procedures
-            union select unit_code from b_received union select unit_code from b_processed
-            union select unit_code from b_feedback
+            -- a province is scored in a period when it has a catalogue (any period: null) or data in that period
+            select null::timestamp as period_start, province_code from procedures
+            union select period_start, unit_code from b_received union select period_start, unit_code from b_processed
+            union select period_start, unit_code from b_feedback
         )
         select s.period_start, s.unit_code, s.unit_valid_from, s.kind as unit_kind, {values}
         from scope_units s
         {joins}
-        where s.province_code in (select province_code from active)"""
+        where exists (select 1 from active a where a.province_code = s.province_code
+                      and (a.period_start is null or a.period_start = s.period_start))"""
 
 
 
