@@ -96,7 +96,7 @@ def received(kind: str, measures: dict[Measure, str], havings: dict[str, str], m
 
 AUTHORITY = """
     case s.kind
-        when 'province' then true
+        when 'province' then list_has_any(coalesce(pr.levels, []), ['province', 'district', 'commune'])
         when 'district' then list_has_any(coalesce(pr.levels, []), ['district', 'commune'])
         when 'commune' then list_contains(coalesce(pr.levels, []), 'commune')
         when 'department' then pr.agency_code = s.unit_code
@@ -418,17 +418,10 @@ def announced(kind: str, measures: dict[Measure, str]) -> str:
 def published(kind: str, measures: dict[Measure, str]) -> str:
     """Return SQL for 1.2 per province and period: decisions dated in the period or due for publication in it.
 
-    A day counts in a period from its first day to its effective end, both included, so a day that starts a
-    period also counts in the ended period before it: each day is tried against the period holding it and the
-    one holding the day before, an equality join rather than a range join.
+    A day counts in the period holding it, up to the period's effective end: the first day of the next period is
+    not in it.
     """
-    if kind == "range":
-        candidates = "select *, null as candidate from days"
-        on = "true"
-    else:
-        candidates = (f"select *, unnest([date_trunc('{kind}', day), date_trunc('{kind}', day - 1)]) as candidate "
-                      f"from days")
-        on = "p.period_start = d.candidate"
+    on = "true" if kind == "range" else f"p.period_start = date_trunc('{kind}', d.day)"
     return f"""
         create or replace temp table b_published as
         with dated as (
@@ -446,13 +439,12 @@ def published(kind: str, measures: dict[Measure, str]) -> str:
         days as (
             select *, unnest([decision_date, deadline_day]) as day from decisions
         ),
-        candidates as ({candidates}),
         rows as (
             select d.province_code, d.procedure_code, p.period_start,
                    bool_and(d.published_at is not null and d.published_at < d.deadline_day + interval 1 day)
                        as is_published_on_time
-            from candidates d
-            join periods p on {on} and d.day >= p.period_start and d.day <= p.eff_end_at
+            from days d
+            join periods p on {on} and d.day >= p.period_start and d.day < p.end_at and d.day <= p.eff_end_at
             group by all
         )
         select period_start, province_code,

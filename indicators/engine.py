@@ -60,6 +60,7 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None)
     found = con.execute("""
         select coalesce((select max(finished_at) from load_runs),
                         greatest((select max(greatest(received_at, finished_at, updated_at)) from dossiers),
+                                 (select max("at") from dossier_events),
                                  (select max(greatest(received_at, handled_at)) from feedback)))""").fetchone()[0]
     return found or settings.local_now()
 

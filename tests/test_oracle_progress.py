@@ -152,7 +152,7 @@ class Facts:
     completed: datetime | None  # the citizen's reply to the first request
 
 
-def facts(d: Dossier, quirks: frozenset = frozenset()) -> Facts | None:
+def facts(d: Dossier) -> Facts | None:
     """Return the dossier's facts, or None when it is never processed (not received, or withdrawn before receipt)."""
     received = d.received
     if received is None:
@@ -173,8 +173,6 @@ def facts(d: Dossier, quirks: frozenset = frozenset()) -> Facts | None:
             withdrawn = None
             if not any(e in first for e in ("finished", "returned", "stopped", "rejected")):
                 return None
-            if "withdrawn-before-then-ended" in quirks and "finished" not in first:
-                return None  # the engine: only a finished one is processed
         stopped = min([first[e] for e in ("stopped", "rejected") if e in first], default=None)
         if "finished" in first:
             kind, end = "finished", first["finished"]
@@ -243,13 +241,8 @@ def points(ind: str, n: float, d: float) -> float:
     return 0.0 if d == 0 else MAX_POINTS[ind] * min(1.0, (n / d) / 1.0)
 
 
-def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: str,
-           quirks: frozenset = frozenset()) -> dict[str, tuple]:
-    """Return {indicator: (numerator, denominator, points)} for one period [start, end) and unit.
-
-    `quirks`: the engine's confirmed discrepancies (see the xfail tests below) to reproduce instead, so that the
-    random test goes on looking for others.
-    """
+def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: str) -> dict[str, tuple]:
+    """Return {indicator: (numerator, denominator, points)} for one period [start, end) and unit."""
     eff = min(end, as_of)
     leaves = scope(unit)
     out = {}
@@ -259,7 +252,7 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
     for d in data["dossiers"]:
         if d.unit not in leaves:
             continue
-        f = facts(d, quirks)
+        f = facts(d)
         if f is None or not (f.received <= eff and f.received < end):
             continue
         ended_here = f.end is not None and start <= f.end < end and f.end <= as_of
@@ -284,11 +277,6 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
     def in_period(day: date) -> bool:  # a day (its first moment) in the period, up to its effective end
         return start <= datetime.combine(day, time()) < end and datetime.combine(day, time()) <= eff
 
-    def in_period_12(day: date) -> bool:
-        if "1.2-next-day" in quirks:  # the engine: a day counts up to the effective end, both included
-            return start <= datetime.combine(day, time()) <= eff
-        return in_period(day)
-
     announced: dict[str, bool] = {}
     published: dict[str, bool] = {}
     for dec in data["decisions"]:
@@ -296,7 +284,7 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
             ok = dec.effective is None or working_days_in(dec.decided, dec.effective) >= ANNOUNCE_DAYS
             announced[dec.procedure] = announced.get(dec.procedure, True) and ok
         deadline = nth_working_day_after(dec.decided, PUBLISH_DAYS)
-        if in_period_12(dec.decided) or in_period_12(deadline):
+        if in_period(dec.decided) or in_period(deadline):
             ok = dec.published is not None and dec.published < datetime.combine(deadline + timedelta(days=1), time())
             published[dec.procedure] = published.get(dec.procedure, True) and ok
     out["1.1"] = (sum(announced.values()), len(announced), points("1.1", sum(announced.values()), len(announced)))
@@ -358,7 +346,7 @@ def stored(con, period: str, kind: str, unit: str) -> dict[str, tuple]:
 def compare(con, data: dict, label: str, kind: str, start: datetime, end: datetime, as_of: datetime) -> None:
     for unit in SCORED:
         got = stored(con, label, kind, unit)
-        want = oracle(data, start, end, as_of, unit, QUIRKS)
+        want = oracle(data, start, end, as_of, unit)
         assert set(got) == set(want), (label, unit)
         for ind, (n, d, p) in want.items():
             gn, gd, gp, no_data = got[ind]
@@ -479,8 +467,6 @@ def examples(draw) -> tuple[dict, datetime]:
     return data, draw(st.sampled_from(AS_OFS))
 
 
-# The engine's confirmed discrepancies, reproduced by the oracle in the random test (each has an xfail test below).
-QUIRKS = frozenset({"1.2-next-day", "withdrawn-before-then-ended"})
 
 RANGES = st.one_of(
     st.sampled_from(["2024-02-01..2024-02-29", "2024-02-07..2024-03-15", "2024-01-15..2024-04-30",
@@ -547,8 +533,6 @@ def hand(con, dossiers=(), decisions=(), as_of=datetime(2024, 5, 1)) -> None:
     engine.refresh(con, as_of=as_of)
 
 
-@pytest.mark.xfail(strict=True, reason="1.2 counts a decision dated (or due) on the first day of the next period "
-                                       "in the ended period before it")
 def test_a_decision_dated_on_the_next_period_s_first_day_is_not_in_the_period(con):
     # §4 1.2: the denominator is the procedures "whose decision_date falls in the period or that are due for
     # publication by the period end". Decided Thu 1 Feb 2024, published the same day; its deadline (5 working days,
@@ -558,13 +542,11 @@ def test_a_decision_dated_on_the_next_period_s_first_day_is_not_in_the_period(co
     data = {"dossiers": [], "decisions": [Decision("P1", "1", date(2024, 2, 1), None, datetime(2024, 2, 1, 9, 0))],
             "catalogue": [], "national": {}}
     assert oracle(data, datetime(2024, 1, 1), datetime(2024, 2, 1), datetime(2024, 5, 1), PROVINCE)["1.2"] == (0, 0, 0)
-    # the engine: 1 / 1, 4 points, where January has no decision (no data, 0 points)
+    # (the engine once counted it in January: 1 / 1, 4 points)
     assert stored(con, "2024-01", "month", PROVINCE)["1.2"] == (0, 0, 0, True)
 
 
 @pytest.mark.parametrize("terminal", ["returned", "stopped"])
-@pytest.mark.xfail(strict=True, reason="a dossier withdrawn before receipt, then received and returned or stopped, is "
-                                       "dropped from 2.1, while the same dossier finished is kept")
 def test_a_withdrawal_before_receipt_does_not_drop_a_dossier_that_was_received_and_ended(con, terminal):
     # §4 group 2: "End of processing is the first terminal event, by priority finished > returned >
     # stopped/rejected; a citizen's withdrawal counts only if the dossier had been received." The withdrawal on
@@ -577,18 +559,15 @@ def test_a_withdrawal_before_receipt_does_not_drop_a_dossier_that_was_received_a
     want = oracle({"dossiers": [d], "decisions": [], "catalogue": [], "national": {}}, datetime(2024, 3, 1),
                   datetime(2024, 4, 1), datetime(2024, 5, 1), COMMUNE)["2.1"]
     assert want == (1, 1, 20.0)
-    # the engine: 0 / 0, no data
+    # (the engine once dropped it: 0 / 0, no data)
     assert stored(con, "2024-03", "month", COMMUNE)["2.1"] == (1, 1, 20.0, False)
 
 
-@pytest.mark.xfail(strict=True, reason="the default as_of ignores dossier_events: without load_runs it is the latest "
-                                       "moment of the dossiers' own columns")
 def test_the_default_as_of_is_the_latest_moment_in_the_data_including_the_processing_records(con):
     # README (as_of): "the finished_at of the last load (load_runs), else the latest moment in the data"; §3: as_of
     # is the moment the data describes. A dossier received Mon 4 Mar 08:00, due Fri 8 Mar 17:00, whose processing
-    # record says it finished on 20 March: late. The engine takes as_of = 4 Mar 08:00 (the dossier's received_at and
-    # updated_at), judges it open then, and scores March 1 / 1, 20 points. (Minor: a load writes load_runs, and a
-    # source whose updated_at follows its processing records gives the right as_of.)
+    # record says it finished on 20 March: late. The engine once took as_of = 4 Mar 08:00 (the dossier's received_at
+    # and updated_at), judged it open then, and scored March 1 / 1, 20 points.
     d = Dossier("E", COMMUNE, "P1", datetime(2024, 3, 4, 8, 0), due=datetime(2024, 3, 8, 17, 0),
                 events=[("received", datetime(2024, 3, 4, 8, 0)), ("finished", datetime(2024, 3, 20, 8, 0))])
     write(con, {"dossiers": [d], "decisions": [], "national": {}, "catalogue": []})

@@ -662,12 +662,10 @@ def test_rank_and_band_use_the_total_rounded_to_2_decimals(shared):
     assert band == "excellent"
 
 
-@pytest.mark.xfail(strict=True, reason="engine puts every non-abolished procedure under the province's authority, "
-                                       "whatever its implementing levels (none recorded here)")
 def test_a_procedure_without_implementing_level_is_not_under_the_provinces_authority(shared):
     # §3: "province → all procedures implemented at province, district or commune level". P2 has no implementing
     # level recorded (levels null), so the province's authority is {P1}: 3.1 = 1/1 (2 points), 3.x1 and 3.4 as P1.
-    # The engine counts P2 too: 3.1 = 1/2, 0.5 / 0.8 × 2 = 1.25 points.
+    # (The engine once counted P2 too: 3.1 = 1/2, 0.5 / 0.8 × 2 = 1.25 points.)
     con, folder = shared
     world = small_world()
     world.procedures["99"]["P2"] = {"levels": None, "status": "public", "online_service": "none"}

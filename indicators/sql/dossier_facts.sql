@@ -73,9 +73,9 @@ ended as (
                          when status = 'supplement_requested' then 'supplement'
                     end
            end as end_kind,
-           -- withdrawn before it was ever received: never processed
-           (has_events and withdrawn_event_at is not null and finished_event_at is null
-                and (received_at is null or withdrawn_event_at < received_at))
+           -- withdrawn before it was ever received and never ended otherwise: never processed
+           (has_events and withdrawn_event_at is not null and finished_event_at is null and returned_event_at is null
+                and stopped_event_at is null and (received_at is null or withdrawn_event_at < received_at))
            or (not has_events and status = 'withdrawn' and received_at is null) as is_withdrawn_unreceived
     from located
 ),
