@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from indicators import engine, outputs, rulesets
+from indicators.outputs import ref
 
 # ---------------------------------------------------------------------------------------------------------------
 # The oracle's reading of the methodology
@@ -403,26 +404,19 @@ def ruleset_of(name: str, folder: Path):
     return rulesets.load(str(path))
 
 
-def ref(i: str) -> str:
-    return i.replace(".", "_")
+def stored_rows(con, table: str, ruleset: str) -> dict[tuple[str, str], dict]:
+    """Return the stored rows of `table` for a rule set, by (period, unit_code)."""
+    cur = con.execute(f"select * from {table} where ruleset = ?", [ruleset])
+    names = [c[0] for c in cur.description]
+    return {(r["period"], r["unit_code"]): r for r in (dict(zip(names, row)) for row in cur.fetchall())}
 
 
 def compare(con, world: World, rules: Rules) -> list[str]:
     """Return the differences between the engine's stored rows and the oracle's, one line each."""
     problems = []
     expected_periods = periods_of(world)
-    cur = con.execute("select * from unit_indicators where ruleset = ?", [rules.name])
-    names = [c[0] for c in cur.description]
-    stored = {}
-    for row in cur.fetchall():
-        r = dict(zip(names, row))
-        stored[(r["period"], r["unit_code"])] = r
-    cur = con.execute("select * from unit_scores where ruleset = ?", [rules.name])
-    names = [c[0] for c in cur.description]
-    scores = {}
-    for row in cur.fetchall():
-        r = dict(zip(names, row))
-        scores[(r["period"], r["unit_code"])] = r
+    stored = stored_rows(con, "unit_indicators", rules.name)
+    scores = stored_rows(con, "unit_scores", rules.name)
     got_periods = {p for p, _ in scores}
     if got_periods != set(expected_periods):
         problems.append(f"periods: engine {sorted(got_periods)} oracle {sorted(expected_periods)}")
