@@ -273,6 +273,11 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
     step = STEP.get(kind)
     previous = f"p.period_start = c.period_start - interval '{step}'" if step else "false"
     _delete(con, ruleset, kind, since)
+    # the stored rows a previous period is read from, copied first: an insert into unit_scores that reads
+    # unit_scores can see some of its own new rows (DuckDB), which doubled a period's rows after its previous one
+    con.execute("""create or replace temp table stored_previous as
+                   select period_start, unit_code, unit_valid_from, total, rank from unit_scores
+                   where ruleset = ? and period_kind = ?""", [ruleset.name, kind])
     con.execute(f"""
         insert into unit_indicators by name
         select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
@@ -291,8 +296,7 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
         previous as (
             select period_start, unit_code, unit_valid_from, total, rank from current
             union all
-            select period_start, unit_code, unit_valid_from, total, rank from unit_scores
-            where ruleset = $ruleset and period_kind = $kind
+            select period_start, unit_code, unit_valid_from, total, rank from stored_previous
         ),
         compared as (
             select c.*, p.total as previous_total, p.rank as previous_rank
@@ -301,7 +305,7 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
               on {previous} and p.unit_code = c.unit_code and p.unit_valid_from is not distinct from c.unit_valid_from
         )
         select * , total - previous_total as score_change, previous_rank - rank as rank_change from compared""",
-                {"ruleset": ruleset.name, "kind": kind})
+                {"ruleset": ruleset.name})
     return con.execute(f"select count(*) from computed_scores_{kind}").fetchone()[0]
 
 
