@@ -663,3 +663,16 @@ def test_configured_target_and_no_data_rules(con, tmp_path):
            from unit_scores s where ruleset = 'oracle-test' and period = '2024-03' and unit_code = ?""",
         [COMMUNE_2]).fetchone()
     assert excluded == 20 and total == pytest.approx(earned * 100 / 80)
+
+
+def test_data_received_only_after_an_as_of_at_a_month_start_makes_no_period(con):
+    # README "Which periods": those holding data received up to as_of. With as_of at 1 March 00:00 and the one
+    # dossier received on 5 March, no month, quarter or year holds data up to as_of: not even 2024, whose
+    # effective part (January and February) holds none (the engine once scored the year).
+    d = Dossier("A", COMMUNE, "P1", datetime(2024, 3, 5, 8, 0), due=datetime(2024, 3, 20, 17, 0))
+    write(con, {"dossiers": [d], "decisions": [], "national": {}, "catalogue": []})
+    engine.refresh(con, as_of=datetime(2024, 3, 1))
+    assert con.execute("select count(*) from unit_scores").fetchone()[0] == 0
+    engine.refresh(con, as_of=datetime(2024, 3, 5, 9, 0))
+    assert sorted(r[0] for r in con.execute("select distinct period from unit_scores").fetchall()) == [
+        "2024", "2024-03", "2024-Q1"]

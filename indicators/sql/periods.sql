@@ -15,7 +15,9 @@ months as (
 starts as (
     select distinct date_trunc($kind, month) as period_start
     from months cross join run_params r
-    where month <= r.as_of
+    -- a month holds data received up to as_of when it began before as_of; with $every, as_of's month too, even
+    -- one that begins at as_of (a dossier can end at that moment)
+    where month < r.as_of or ($every and month <= r.as_of)
 ),
 bounds as (
     select s.period_start, s.period_start + $step::interval as end_at, r.as_of
