@@ -7,7 +7,8 @@ Measures, each in its own process (time and peak resident memory):
   located  the same counts after working out what no engine reading the inputs can skip: each dossier's end of
            processing from its processing records and its unit as valid on the day it was received
   pandas   a straightforward pandas implementation of the on-time (2.1) and digitisation (4.2–4.5)
-           indicators for one period (2024), every unit with its subtree
+           indicators for one period (2024), every unit with its subtree (benchmarks/pandas_reference.py); its
+           numerators and denominators must equal the engine's, or the benchmark stops
   since    after a sync that changed 10,000 dossiers received in December 2024 (not timed), the
            engine's refresh since 1 December 2024: that month, its quarter and its year
 and records the ratios in RESULTS.md under "## Scoring engine".
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
 from machine import describe  # noqa: E402
+import pandas_reference  # noqa: E402
 import results  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
@@ -207,34 +209,32 @@ def measure_located(path: Path) -> None:
     con.execute(f"create temp table counted as {LOCATED}")
 
 
-def measure_pandas(path: Path) -> None:
-    """2.1 and 4.2–4.5 for 2024 in plain pandas: read, judge each dossier, sum per unit, roll up the tree."""
-    import pandas as pd
+# Where the pandas measure leaves its numerators and denominators, for the benchmark to check against the engine's.
+PANDAS_RESULT = WORK / "pandas-2024.parquet"
 
+
+def measure_pandas(path: Path) -> None:
     con = db.connect(path, read_only=True)
-    dossiers = con.execute("select * from dossiers where received_at <= timestamp '2025-01-01'").df()
-    procedures = con.execute("select province_code, procedure_code, requires_result_document from procedures").df()
-    tree = con.execute("select unit_code, province_code, district_code from unit_tree where valid_to is not null").df()
-    start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2025-01-01")
-    dossiers = dossiers.merge(tree, on="unit_code").merge(procedures, on=["province_code", "procedure_code"], how="left")
-    processed = dossiers[(dossiers.received_at < end) & (dossiers.finished_at.isna() | (dossiers.finished_at >= start))].copy()
-    ended = processed.finished_at < end
-    processed["on_time"] = (ended & (processed.finished_at <= processed.due_at)) | (~ended & (end <= processed.due_at))
-    received = dossiers[(dossiers.received_at >= start) & (dossiers.received_at < end)].copy()
-    needs_result = received.requires_result_document.fillna(False).astype(bool)
-    received["digitised"] = received.components_digitized.fillna(False).astype(bool) & (
-        ~needs_result | received.result_file_attached.fillna(False).astype(bool))
-    parts = []
-    for scope in ("unit_code", "district_code", "province_code"):
-        on_time = processed.groupby(scope).on_time.agg(["sum", "count"])
-        digit = received.groupby(scope)[["digitised", "reused_digitized_data", "from_personal_store",
-                                          "population_data_used"]].agg(lambda s: s.fillna(False).astype(bool).mean())
-        parts.append(on_time.join(digit, how="outer"))
-    table = pd.concat(parts)
-    table["points_2_1"] = 20 * table["sum"] / table["count"]
-    table["points_4_2"] = 4 * table["digitised"].clip(upper=1)
-    table["points_4_3"] = 2 * (table["reused_digitized_data"] / 0.8).clip(upper=1)
+    table = pandas_reference.on_time_and_digitisation(con, date(2024, 1, 1), date(2025, 1, 1))
+    table.to_parquet(PANDAS_RESULT)
     print("units:", len(table))
+
+
+def pandas_agrees(con) -> str:
+    """Compare the pandas implementation's numerators and denominators for 2024 with the engine's stored ones; return
+    the sentence saying they agree, or stop the benchmark: a baseline that computes something else measures nothing."""
+    con.execute(f"create or replace temp table by_pandas as select * from read_parquet('{PANDAS_RESULT}')")
+    differs = " or ".join(f"e.{c} is distinct from b.{c}::double" for c in pandas_reference.COLUMNS)
+    checked, different = con.execute(f"""
+        select count(*), count(*) filter (where {differs})
+        from by_pandas b
+        left join (select * from unit_indicators
+                   where ruleset = 'portal-2025' and period = '2024' and period_kind = 'year') e using (unit_code)""").fetchone()
+    PANDAS_RESULT.unlink()
+    if different:
+        raise SystemExit(f"pandas and the engine differ on {different:,} of {checked:,} units for 2024")
+    return (f"Its numerators and denominators of 2.1 and 4.2–4.5 for 2024 equal the engine's for all {checked:,} "
+            "units with dossiers in their scope.")
 
 
 MEASURES = {"full": measure_full, "year": measure_year, "floor": measure_floor, "located": measure_located,
@@ -325,7 +325,7 @@ def against_rows(commit: str | None, before: dict[str, tuple[float, float]], tim
 
 
 def record(n: int, times: dict[str, tuple[float, float]], path: Path, n_scores: int, n_values: int, load: float,
-           commit: str | None = None, before: dict[str, tuple[float, float]] | None = None) -> str:
+           agreement: str, commit: str | None = None, before: dict[str, tuple[float, float]] | None = None) -> str:
     """Return the markdown section of these results, and write it into RESULTS.md in place of the previous one."""
     full, year, floor, located, pandas_, since = (times[k] for k in ("full", "year", "floor", "located", "pandas", "since"))
     rows, sentence = against_rows(commit, before or {}, times)
@@ -350,6 +350,8 @@ pandas (one period, four indicators) / engine full recompute = **{pandas_[0] / f
 period = **{pandas_[0] / year[0]:.1f}×** (aim ≥ 10×: {verdict(pandas_[0] / year[0] >= 10)}). Times include starting Python
 and opening the database (about 1 s each); peak memory is the resident set of the measuring process; the engine
 runs with DuckDB's `memory_limit` at {ENGINE_MEMORY_LIMIT} (`KPI766_MEMORY_LIMIT`), so its temporary tables spill to disk.
+The pandas baseline (`benchmarks/pandas_reference.py`) reads the processing records and judges each dossier
+by the methodology, as the engine does. {agreement}
 {sentence}
 {PROFILE.format(n_values=n_values, n_scores=n_scores, located_ratio=located[0] / floor[0])}"""
     results.record(section)
@@ -380,11 +382,13 @@ def main() -> int:
         print(f"{name}: {times[name][0]:.1f} s, {times[name][1]:.2f} GB", flush=True)
     before = measure_against(args.against, path) if args.against else None
     con = db.connect(scratch, read_only=True)
+    agreement = pandas_agrees(con)
+    print(agreement, flush=True)
     n_scores, n_values = (con.execute(f"select count(*) from {table} where period_kind <> 'range'").fetchone()[0]
                           for table in ("unit_scores", "indicator_values"))
     con.close()
     scratch.unlink()
-    section = (record(args.dossiers, times, path, n_scores, n_values, load, args.against, before)
+    section = (record(args.dossiers, times, path, n_scores, n_values, load, agreement, args.against, before)
                if not args.no_record else "")
     print(section or times)
     return 0

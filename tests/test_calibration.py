@@ -49,3 +49,22 @@ def test_the_reform_in_the_scores(scored):
     kinds = dict(scored.execute("""select period, count(*) from unit_scores
                                    where unit_kind = 'province' group by period""").fetchall())
     assert kinds == {"2024": 63, "2025": 34}
+
+
+def test_an_independent_pandas_implementation_agrees_for_every_unit(scored):
+    """2.1 and 4.2–4.5 for 2024 written again in plain pandas from the methodology (the engine benchmark's baseline,
+    benchmarks/pandas_reference.py) give every unit of the national demo the engine's numerators and denominators:
+    withdrawals, rejections, supplements and dossiers without a due time included."""
+    from benchmarks.pandas_reference import COLUMNS, on_time_and_digitisation
+
+    by_pandas = on_time_and_digitisation(scored, date(2024, 1, 1), date(2025, 1, 1)).set_index("unit_code")
+    by_engine = scored.execute(f"""select unit_code, {", ".join(COLUMNS)} from unit_indicators
+                                   where ruleset = 'portal-2025' and period = '2024' and period_kind = 'year'""").df()
+    by_engine = by_engine.set_index("unit_code")
+    assert set(by_pandas.index) <= set(by_engine.index)
+    assert len(by_pandas) > 10_000
+    # a unit without dossiers has no row in pandas and zeros in the engine
+    by_pandas = by_pandas.reindex(by_engine.index, fill_value=0).astype(float)
+    different = by_engine.index[(by_engine != by_pandas).any(axis=1)]
+    assert list(different) == [], (by_engine - by_pandas).loc[different[:5]]  # the engine's counts less pandas'
+    assert by_engine.loc["74", "d_2_1"] > 20_000  # Bình Dương's dossiers processed in 2024
