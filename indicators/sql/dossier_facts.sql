@@ -33,9 +33,9 @@ events as (
     from dossier_events
     group by dossier_code
 ),
-located as (
-    -- a dossier belongs to the unit with its code valid on the day it was received
-    select d.dossier_code, d.procedure_code, d.unit_code, u.valid_from as unit_valid_from, u.province_code,
+joined as (
+    -- each dossier with its processing records; located_on: the day its unit is looked up on
+    select d.dossier_code, d.procedure_code, d.unit_code, coalesce(d.received_at, d.submitted_at)::date as located_on,
            d.channel, d.status, d.due_at, d.finished_at, d.returned_at, d.updated_at,
            coalesce(d.received_at, e.received_event_at) as received_at,
            d.synced_to_portal as is_synced, coalesce(d.fee_total, 0) as fee_total, d.paid_online,
@@ -48,10 +48,6 @@ located as (
                as supplement_completed_at
     from dossiers d
     left join events e on e.dossier_code = d.dossier_code
-    join units u
-      on u.unit_code = d.unit_code
-     and (u.valid_from is null or u.valid_from <= coalesce(d.received_at, d.submitted_at)::date)
-     and (u.valid_to is null or u.valid_to >= coalesce(d.received_at, d.submitted_at)::date)
 ),
 ended as (
     -- end of processing: the first terminal event by priority finished > returned > stopped/rejected >
@@ -77,16 +73,24 @@ ended as (
            (has_events and withdrawn_event_at is not null and finished_event_at is null and returned_event_at is null
                 and stopped_event_at is null and (received_at is null or withdrawn_event_at < received_at))
            or (not has_events and status = 'withdrawn' and received_at is null) as is_withdrawn_unreceived
-    from located
+    from joined
 ),
 recorded as (
+    -- the moment of that end, by the same priority (the end kind's moment, without the kind to compare)
     select *,
-           case end_kind
-               when 'finished' then coalesce(finished_event_at, finished_at, updated_at)
-               when 'returned' then coalesce(returned_event_at, returned_at)
-               when 'stopped' then coalesce(stopped_event_at, updated_at)
-               when 'withdrawn' then coalesce(withdrawn_event_at, updated_at)
-               when 'supplement' then coalesce(supplement_requested_at, updated_at)
+           case when has_events then
+                    case when finished_event_at is not null then finished_event_at
+                         when returned_event_at is not null then returned_event_at
+                         when stopped_event_at is not null then stopped_event_at
+                         when withdrawn_event_at >= received_at then withdrawn_event_at
+                         when n_supplement_requests = 1 and supplement_completed_at is null then supplement_requested_at
+                    end
+                else
+                    case when finished_at is not null then finished_at
+                         when returned_at is not null then returned_at
+                         when status in ('finished', 'stopped', 'rejected', 'supplement_requested') then updated_at
+                         when status = 'withdrawn' and received_at is not null then updated_at
+                    end
            end as recorded_end_at
     from ended
 ),
@@ -98,6 +102,15 @@ timed as (
 ),
 kept as (
     select * from timed where {window_kept}
+),
+located as (
+    -- a dossier belongs to the unit with its code valid on the day it was received
+    select t.* exclude (located_on), u.valid_from as unit_valid_from, u.province_code
+    from kept t
+    join units u
+      on u.unit_code = t.unit_code
+     and (u.valid_from is null or u.valid_from <= t.located_on)
+     and (u.valid_to is null or u.valid_to >= t.located_on)
 ),
 final as (
     select t.* exclude (finished_event_at, returned_event_at, stopped_event_at, withdrawn_event_at, finished_at,
@@ -111,7 +124,7 @@ final as (
            case when t.end_kind <> 'supplement' and t.supplement_completed_at is not null
                 then t.supplement_completed_at - t.supplement_requested_at else interval 0 second end
                as supplement_interval
-    from kept t
+    from located t
     left join procedures p on p.province_code = t.province_code and p.procedure_code = t.procedure_code
     join ids i on i.procedure_code = t.procedure_code
     left join calendar cr on cr.day = t.received_at::date
