@@ -283,16 +283,16 @@ def measure_against(commit: str, path: Path) -> dict[str, tuple[float, float]]:
 # Where the time goes, from a run of each path with every DuckDB statement timed, at 10,000,000 dossiers.
 PROFILE = """Where the full recompute's time goes (seconds of DuckDB statements, 25 s in all in a profiled run):
 the dossier facts, one row per dossier with its end of processing, supplement times and working-day
-lookups (~7 s: ten million rows through the joins with their processing records, units, catalogue
-and calendar, kept in memory with 31 columns, 2.5 GB; they are dropped once the months are built, and
+lookups (~7.5 s: ten million rows through the joins with their processing records, units, catalogue
+and calendar, kept in memory with 30 columns, 2.5 GB; they are dropped once the months are built, and
 before they were, every later table spilled to disk); the month tables — received counts and procedure
-sets (~3.7 s), the processed dossiers as running counts (~2.5 s), finished dossiers (~0.9 s); scopes,
-roll-ups, points, totals and ranks for {n_scores:,} units × periods (~6 s); storing the
-{n_values:,} indicator values as one row per unit and period (`unit_indicators`, read through the
-`indicator_values` view) and the scores, and committing (~2.4 s). Quarters and years add up the months;
-the catalogue's authority counts and procedure masks are computed once.
+sets (~2.9 s), the processed dossiers as running counts (~2.8 s), finished dossiers (~0.9 s); scopes,
+roll-ups, points, totals and ranks for {n_scores:,} units × periods, with the run's calendar, tree and
+catalogue masks (~9 s); storing the {n_values:,} indicator values as one row per unit and period
+(`unit_indicators`, read through the `indicator_values` view) and the scores, and committing (~3 s).
+Quarters and years add up the months; the catalogue's authority counts and procedure masks are computed once.
 
-The one-period run spends most of its time (~5.5 s of ~7.7 s profiled) on the facts of the 5.6 million
+The one-period run spends most of its time (~6 s of ~8.7 s profiled) on the facts of the 5.6 million
 dossiers that can count in 2024: to know which, every dossier's processing records are read and
 its end of processing worked out. A refresh since a day first finds the periods it recomputes
 from the months the input tables hold receipts in, and builds the facts only of the dossiers
@@ -380,10 +380,14 @@ def main() -> int:
     for name in MEASURES:
         times[name] = run_measure(name, scratch)
         print(f"{name}: {times[name][0]:.1f} s, {times[name][1]:.2f} GB", flush=True)
+        if name == "pandas":
+            # against the engine's scores of the same data: the sync measure changes it next
+            con = db.connect(scratch, read_only=True)
+            agreement = pandas_agrees(con)
+            con.close()
+            print(agreement, flush=True)
     before = measure_against(args.against, path) if args.against else None
     con = db.connect(scratch, read_only=True)
-    agreement = pandas_agrees(con)
-    print(agreement, flush=True)
     n_scores, n_values = (con.execute(f"select count(*) from {table} where period_kind <> 'range'").fetchone()[0]
                           for table in ("unit_scores", "indicator_values"))
     con.close()
