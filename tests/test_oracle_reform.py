@@ -34,19 +34,16 @@ from __future__ import annotations
 
 import math
 import os
-import random
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-import db
-from indicators import engine, outputs, periods, rulesets
+from indicators import engine, periods
 from test_oracle_services import COLUMNS, COMPARED, FLAGS, RULES, Unit, World, half_up, kind_of, month_start, \
-    periods_of, previous_start, ref, ruleset_of
+    insert, insert_inputs, periods_of, previous_start, ref, ruleset_of, shared  # noqa: F401 (a fixture)
 from test_oracle_services import oracle as fixed_tree_oracle
 
 REFORM = date(2025, 7, 1)
@@ -171,20 +168,9 @@ def install(con, world: TWorld) -> None:
                     [u.code, f"Đơn vị {u.code}", u.kind, u.parent, u.valid_from, u.valid_to, u.offers])
     for m in world.mapping:
         con.execute("insert into unit_mapping values (?, ?, ?, ?, ?, false)", list(m))
-    for province in world.provinces():
-        for code, p in world.catalogue.items():
-            row = {"province_code": province, "procedure_code": code, "name": code, **p}
-            con.execute(f"insert into procedures ({', '.join(row)}) values ({', '.join('?' for _ in row)})",
-                        list(row.values()))
-    rows = [{"dossier_code": d["code"], "procedure_code": d["procedure"], "unit_code": d["unit"],
-             **{k: v for k, v in d.items() if k not in ("code", "procedure", "unit")}} for d in world.dossiers]
-    if rows:
-        con.executemany(f"insert into dossiers ({', '.join(rows[0])}) values ({', '.join('?' for _ in rows[0])})",
-                        [list(r.values()) for r in rows])
-    for f in world.feedback:
-        row = {"feedback_id": f["code"], "unit_code": f["unit"], **{k: v for k, v in f.items() if k not in ("code", "unit")}}
-        con.execute(f"insert into feedback ({', '.join(row)}) values ({', '.join('?' for _ in row)})",
-                    list(row.values()))
+    insert(con, "procedures", [{"province_code": province, "procedure_code": code, "name": code, **p}
+                               for province in world.provinces() for code, p in world.catalogue.items()])
+    insert_inputs(con, world.dossiers, world.feedback)
 
 
 def stored_rows(con, ruleset: str = "portal-2025") -> tuple[dict, dict]:
@@ -371,16 +357,6 @@ def two_tree_worlds(draw):
     return world
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory, template_db):
-    folder = tmp_path_factory.mktemp("reform")
-    shutil.copy(template_db, folder / "kpi766.duckdb")
-    connection = db.connect(folder / "kpi766.duckdb")
-    outputs.ensure(connection)
-    yield connection, folder
-    connection.close()
-
-
 EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "25"))
 
 
@@ -427,9 +403,8 @@ def test_refresh_since_stores_what_a_full_refresh_stores(shared, world, since, f
                    [f for f in world.feedback if f["received_at"] < cut], world.as_of)
     install(con, early)
     engine.refresh(con, as_of=first_as_of)
-    install_rows = TWorld([], [], {}, [d for d in world.dossiers if d["received_at"] >= cut],
-                          [f for f in world.feedback if f["received_at"] >= cut], world.as_of)
-    _append(con, install_rows)
+    insert_inputs(con, [d for d in world.dossiers if d["received_at"] >= cut],
+                  [f for f in world.feedback if f["received_at"] >= cut])
     engine.refresh(con, as_of=world.as_of, since=since)
     partial = snapshot(con)
     engine.refresh(con, as_of=world.as_of)
@@ -437,16 +412,6 @@ def test_refresh_since_stores_what_a_full_refresh_stores(shared, world, since, f
     for table in full:
         extra, missing = set(partial[table]) - set(full[table]), set(full[table]) - set(partial[table])
         assert not extra and not missing, f"{table}: since only {sorted(extra)[:4]}\nfull only {sorted(missing)[:4]}"
-
-
-def _append(con, world: TWorld) -> None:
-    for d in world.dossiers:
-        row = {"dossier_code": d["code"], "procedure_code": d["procedure"], "unit_code": d["unit"],
-               **{k: v for k, v in d.items() if k not in ("code", "procedure", "unit")}}
-        con.execute(f"insert into dossiers ({', '.join(row)}) values ({', '.join('?' for _ in row)})", list(row.values()))
-    for f in world.feedback:
-        row = {"feedback_id": f["code"], "unit_code": f["unit"], **{k: v for k, v in f.items() if k not in ("code", "unit")}}
-        con.execute(f"insert into feedback ({', '.join(row)}) values ({', '.join('?' for _ in row)})", list(row.values()))
 
 
 RANGES = ["2025-06-15..2025-07-20", "2025-04-01..2025-09-30", "2025-06-01..2025-06-30", "2025-07-01..2025-07-01",

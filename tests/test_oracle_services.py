@@ -375,24 +375,30 @@ def install(con, world: World) -> None:
     for u in world.units:
         con.execute("""insert into units (unit_code, name, kind, parent_code, valid_from, valid_to, offers_e_certified_copy)
                        values (?, ?, ?, ?, ?, ?, ?)""", [u.code, f"Đơn vị {u.code}", u.kind, u.parent, *valid, u.offers])
-    for province, cat in world.procedures.items():
-        for code, p in cat.items():
-            row = {"province_code": province, "procedure_code": code, "name": code, **p}
-            con.execute(f"insert into procedures ({', '.join(row)}) values ({', '.join('?' for _ in row)})",
-                        list(row.values()))
-    rows = [{"dossier_code": d["code"], "procedure_code": d["procedure"], "unit_code": d["unit"],
-             **{k: v for k, v in d.items() if k not in ("code", "procedure", "unit")}} for d in world.dossiers]
-    if rows:
-        con.executemany(f"insert into dossiers ({', '.join(rows[0])}) values ({', '.join('?' for _ in rows[0])})",
-                        [list(r.values()) for r in rows])
+    insert(con, "procedures", [{"province_code": province, "procedure_code": code, "name": code, **p}
+                               for province, cat in world.procedures.items() for code, p in cat.items()])
+    insert_inputs(con, world.dossiers, world.feedback)
     con.execute("delete from national_report")
     for r in world.reports:
         con.execute("insert into national_report (unit_code, period_start, period_end, dossiers_received) "
                     "values (?, ?, ?, ?)", list(r))
-    for f in world.feedback:
-        row = {"feedback_id": f["code"], "unit_code": f["unit"], **{k: v for k, v in f.items() if k not in ("code", "unit")}}
-        con.execute(f"insert into feedback ({', '.join(row)}) values ({', '.join('?' for _ in row)})",
-                    list(row.values()))
+
+
+def insert(con, table: str, rows: list[dict]) -> None:
+    """Insert rows given as dicts of column values (rows with the same columns in one statement)."""
+    by_columns: dict[tuple, list[list]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(row), []).append(list(row.values()))
+    for columns, values in by_columns.items():
+        con.executemany(f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})", values)
+
+
+def insert_inputs(con, dossiers: list[dict], feedback: list[dict]) -> None:
+    """Insert a world's dossiers and feedback, keyed by `code`, `procedure` and `unit` in the world."""
+    insert(con, "dossiers", [{"dossier_code": d["code"], "procedure_code": d["procedure"], "unit_code": d["unit"],
+                              **{k: v for k, v in d.items() if k not in ("code", "procedure", "unit")}} for d in dossiers])
+    insert(con, "feedback", [{"feedback_id": f["code"], "unit_code": f["unit"],
+                              **{k: v for k, v in f.items() if k not in ("code", "unit")}} for f in feedback])
 
 
 def ruleset_of(name: str, folder: Path):
