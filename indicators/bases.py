@@ -392,17 +392,29 @@ def authority(measures: dict[Measure, str]) -> str:
         from rows group by all"""
 
 
-def announced(kind: str, measures: dict[Measure, str]) -> str:
-    """Return SQL for 1.1 per province and period: a procedure is on time when all its decisions in the period are."""
+# A decision counts for the province that holds its province's decisions in the period (sql/scope.sql): itself, or
+# after the 2025 reform the new province it went into.
+HOLDER = "join scope_provinces h on h.period_start = p.period_start and h.province_code = d.province_code"
+
+
+def _select(keys: str, measures: dict[Measure, str]) -> str:
+    """Return the select list of a decision basis over `rows`: `keys`, then each measure's aggregate."""
+    return f"{keys}, {', '.join(aggregate(m, name) for m, name in measures.items()) or 'count(*) as n_rows'}"
+
+
+def announced(kind: str, measures: dict[Measure, str], keys: str = "period_start, province_code") -> str:
+    """Return SQL for 1.1 per province and period: a procedure is on time when all its decisions in the period are.
+    `keys`: the columns of `rows` to group by (the drill adds procedure_code)."""
     return f"""
         create or replace temp table b_announced as
         with decisions as (
-            select d.province_code, d.procedure_code, p.period_start,
+            select h.holder_code as province_code, d.procedure_code, p.period_start,
                    d.legal_effective_date is null
                    or (ce.n_before + ce.is_working::int) - (cd.n_before + cd.is_working::int)
                       >= (select announce_days from run_params) as is_on_time
             from procedure_decisions d
             {bucket_join(kind, "d.decision_date::timestamp")}
+            {HOLDER}
             join work_calendar cd on cd.day = d.decision_date
             left join work_calendar ce on ce.day = d.legal_effective_date
         ),
@@ -410,16 +422,15 @@ def announced(kind: str, measures: dict[Measure, str]) -> str:
             select province_code, procedure_code, period_start, bool_and(is_on_time) as is_announced_on_time
             from decisions group by all
         )
-        select period_start, province_code,
-               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        select {_select(keys, measures)}
         from rows group by all"""
 
 
-def published(kind: str, measures: dict[Measure, str]) -> str:
+def published(kind: str, measures: dict[Measure, str], keys: str = "period_start, province_code") -> str:
     """Return SQL for 1.2 per province and period: decisions dated in the period or due for publication in it.
 
     A day counts in the period holding it, up to the period's effective end: the first day of the next period is
-    not in it.
+    not in it. `keys` as in `announced`.
     """
     on = "true" if kind == "range" else f"p.period_start = date_trunc('{kind}', d.day)"
     return f"""
@@ -440,15 +451,15 @@ def published(kind: str, measures: dict[Measure, str]) -> str:
             select *, unnest([decision_date, deadline_day]) as day from decisions
         ),
         rows as (
-            select d.province_code, d.procedure_code, p.period_start,
+            select h.holder_code as province_code, d.procedure_code, p.period_start,
                    bool_and(d.published_at is not null and d.published_at < d.deadline_day + interval 1 day)
                        as is_published_on_time
             from days d
             join periods p on {on} and d.day >= p.period_start and d.day < p.end_at and d.day <= p.eff_end_at
+            {HOLDER}
             group by all
         )
-        select period_start, province_code,
-               {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
+        select {_select(keys, measures)}
         from rows group by all"""
 
 

@@ -181,20 +181,21 @@ def _row_values(con: duckdb.DuckDBPyConnection, source: str, key: str, facts: st
 
 
 def _decisions(con: duckdb.DuckDBPyConnection, stored: str, measures: dict[str, dict[Measure, str]]) -> None:
-    """Create `b_announced` and `b_published` with one row per procedure of the unit's province instead of one per
-    province: the engine's statements group decisions by province, so each decision's procedure code stands in
-    for its province code."""
+    """Create `b_announced` and `b_published` with one row per procedure of the unit's province (`procedure_code`
+    added to their keys), from the decisions of the provinces whose decisions it holds in the period."""
     # A decision counts in the period when dated in it or due for publication in it, a few working days after
     # it: older decisions are left out with a margin wide enough for any holiday (the statement would drop them,
     # but only after pairing every decision with the calendar).
     con.execute(f"""create or replace temp table procedure_decisions as
-                    select * replace (procedure_code as province_code) from {stored}.procedure_decisions
-                    where province_code = (select province_code from drill_unit)
+                    select * from {stored}.procedure_decisions
+                    where province_code in (select h.province_code from scope_provinces h
+                                            join drill_unit u on u.province_code = h.holder_code)
                       and decision_date < (select end_at from periods)
                       and decision_date >= (select p.period_start - to_days(3 * r.publish_days + 30)
                                             from periods p, run_params r)""")
-    con.execute(bases.announced("range", measures.get("announced", {})))
-    con.execute(bases.published("range", measures.get("published", {})))
+    keys = "period_start, province_code, procedure_code"
+    con.execute(bases.announced("range", measures.get("announced", {}), keys))
+    con.execute(bases.published("range", measures.get("published", {}), keys))
 
 
 def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str, stored: str) -> pd.DataFrame:
@@ -231,12 +232,13 @@ def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str, stored: str) -> 
         codes as (
             select pr.procedure_code from procedures pr join s on pr.province_code = s.province_code
             union select procedure_code from c
-            union select province_code from b_announced
-            union select province_code from b_published
+            union select procedure_code from b_announced join s using (province_code)
+            union select procedure_code from b_published join s using (province_code)
         ),
         joined as (
             select pr.* exclude (procedure_code, province_code), c.* exclude (procedure_code),
-                   ann.* exclude (period_start, province_code), pub.* exclude (period_start, province_code),
+                   ann.* exclude (period_start, province_code, procedure_code),
+                   pub.* exclude (period_start, province_code, procedure_code),
                    k.procedure_code,
                    pr.procedure_code is not null as in_catalogue, c.procedure_code is not null as has_dossiers,
                    coalesce({bases.AUTHORITY}, false) as under_authority
@@ -244,8 +246,8 @@ def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str, stored: str) -> 
             cross join s
             left join procedures pr on pr.province_code = s.province_code and pr.procedure_code = k.procedure_code
             left join c on c.procedure_code = k.procedure_code
-            left join b_announced ann on ann.province_code = k.procedure_code
-            left join b_published pub on pub.province_code = k.procedure_code
+            left join b_announced ann on ann.province_code = s.province_code and ann.procedure_code = k.procedure_code
+            left join b_published pub on pub.province_code = s.province_code and pub.procedure_code = k.procedure_code
         ),
         tested as (
             select procedure_code, name, coalesce(n_dossiers, 0) as n_dossiers, {", ".join(tests)} from joined

@@ -23,12 +23,13 @@ Readings first taken by this oracle and rejected on rereading (the engine was ri
 - as_of's month is a period when it holds data received after as_of (a month counts from its first moment, as
   test_oracle_progress reads "Which periods"), and a month or range beginning at as_of itself is not scored.
 
-Engine readings left as they are (not contradicted by the methodology or README, noted for the record):
-- a handed-over dossier is judged on its own (old) province's catalogue for the dossier-level attributes
-  (requires_result_document in 3.3, 4.1, 4.2), while the procedure sets (3.2, 3.5, 4.6) use the scoring
-  province's catalogue, as the README says of them;
-- publication decisions (1.1, 1.2) are not handed over: the README hands over dossiers and feedback only, so the
-  year 2025 of a new province holds the old decisions only when it reuses the old province's code (79).
+An engine reading left as it is (not contradicted by the methodology or README, noted for the record): a
+handed-over dossier is judged on its own (old) province's catalogue for the dossier-level attributes
+(requires_result_document in 3.3, 4.1, 4.2), while the procedure sets (3.2, 3.5, 4.6) use the scoring province's
+catalogue, as the README says of them.
+
+The random worlds hold no publication decisions: the hand-over of a closed province's decisions (1.1, 1.2) to the
+new province is worked by hand in test_engine_reform_handover.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 -- grain: scope_units, one row per period and unit scored in it; scope_map, one row per period, unit holding data
--- and scoring unit whose scope holds it.
+-- and scoring unit whose scope holds it; scope_provinces, one row per period and province code with the province
+-- scored in it that holds that code's publication decisions.
 -- A period is scored with the units valid on its last day; a unit that had closed by then (the 2025 reform)
 -- hands its data to its successor: a commune to its default new commune, any other unit to its new province.
 create or replace temp table scope_units as
@@ -78,3 +79,22 @@ final as (
     select distinct * from expanded where scope_code is not null
 )
 select * from final;
+
+create or replace temp table scope_provinces as
+with
+successors as (
+    select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all
+),
+codes as (
+    select distinct unit_code as code from t_tree where kind = 'province'
+),
+final as (
+    -- a province valid at the period end holds its own decisions; one closed by then (the 2025 reform) hands them
+    -- to the new province it went into
+    select p.period_start, c.code as province_code, coalesce(v.unit_code, s.new_province_code) as holder_code
+    from periods p
+    cross join codes c
+    left join scope_units v on v.period_start = p.period_start and v.unit_code = c.code and v.kind = 'province'
+    left join successors s on s.old_province_code = c.code
+)
+select * from final where holder_code is not null;
