@@ -101,6 +101,12 @@ def test_dossier_units_are_valid_on_their_date_and_the_reform_splits_the_trees(b
     assert {(r[0], r[1], r[2]) for r in rows} == {(False, False, "74"), (True, True, "79")}
 
 
+def test_a_province_the_reform_closed_decides_nothing_after_its_last_day(bd_con):
+    # Bình Dương (74) closed on 30 June 2025; Hồ Chí Minh City (79), which it went into, decides after that
+    last = dict(bd_con.execute("select province_code, max(decision_date) from procedure_decisions group by all").fetchall())
+    assert last["74"] <= date(2025, 6, 30) < last["79"]
+
+
 def test_records_agree_with_their_dossiers(bd_con):
     gaps = bd_con.execute("""select count(*) from (select dossier_code, min(seq) lo, max(seq) hi, count(*) n
                               from dossier_events group by 1) where lo <> 1 or hi <> n""").fetchone()[0]

@@ -32,6 +32,9 @@ def draw(con: duckdb.DuckDBPyConnection, province: str | None, first_day: date, 
     """Return every table of the demo as Arrow tables (a list per table), nothing written yet."""
     halves = scope.halves(con, _rng(seed, STREAM_SCOPE), province, first_day, last_day)
     continuing = {r[0] for r in con.execute("select unit_code from units where kind = 'province' and valid_from is not null").fetchall()}
+    # the last day of each province that the reform closed (no unit of its code after it)
+    closed = dict(con.execute("select unit_code, max(valid_to) from units where kind = 'province' "
+                              "group by unit_code having count(valid_to) = count(*)").fetchall())
     national = catalogue.national_list(_rng(seed, STREAM_NATIONAL))
     codes = sorted({c for h in halves for c in h.units["province_code"]})
     catalogues, decisions = {}, []
@@ -40,7 +43,11 @@ def draw(con: duckdb.DuckDBPyConnection, province: str | None, first_day: date, 
         rng = _rng(seed, STREAM_CATALOGUE, int(code))
         profile = profiles.PROVINCE_BY_CODE[code]
         catalogues[code] = catalogue.province_catalogue(rng, national, code, profile, code in continuing)
-        decisions.append(catalogue.decisions(rng, catalogues[code], profile, np.datetime64(last_day)))
+        drawn_decisions = catalogue.decisions(rng, catalogues[code], profile, np.datetime64(last_day))
+        if code in closed:
+            # a closed province decides nothing after its last day: the province it went into does
+            drawn_decisions = drawn_decisions[drawn_decisions["decision_date"] <= np.datetime64(closed[code])]
+        decisions.append(drawn_decisions)
     as_of = np.datetime64(last_day).astype("datetime64[s]") + np.timedelta64(86399, "s")
     out = {name: [] for name in FILLED}
     units = []
