@@ -2,8 +2,9 @@
 
 Every function returns trusted SQL text built from the declarations' measures. The tables it
 reads are the temporary ones the engine prepares: `f_dossiers`, `f_feedback`, `periods`,
-`run_params`, `scope_units` (the units scored in each period) and `scope_map` (each unit with
-data → every scoring unit whose scope holds it).
+`run_params`, `scope_units` (the units scored in each period), `scope_map` (each unit with
+data → every scoring unit whose scope holds it) and `scope_provinces` (each province code → the
+province holding its publication decisions in each period).
 """
 from __future__ import annotations
 

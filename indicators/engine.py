@@ -33,8 +33,10 @@ def _sql(name: str) -> str:
 def facts_sql(window: bool) -> str:
     """Return the dossier facts SQL (sql/dossier_facts.sql), with `window` only for the dossiers that can count in
     [$start, $end): the bounds are then its parameters. Without, every dossier received at a known unit."""
+    # a dossier ends at or after its receipt (sql/dossier_facts.sql, `timed`): one received inside the window is kept
+    # without working out its end
     conditions = {"window_received": "received_at is null or received_at < $end",
-                  "window_kept": "received_at < $end and (end_at is null or end_at >= $start)"}
+                  "window_kept": "received_at < $end and (received_at >= $start or end_at is null or end_at >= $start)"}
     if not window:
         conditions = {"window_received": "true", "window_kept": "received_at is not null"}
     return _sql("dossier_facts.sql").format(**conditions)
