@@ -281,18 +281,21 @@ def measure_against(commit: str, path: Path) -> dict[str, tuple[float, float]]:
 
 
 # Where the time goes, from a run of each path with every DuckDB statement timed, at 10,000,000 dossiers.
-PROFILE = """Where the full recompute's time goes (seconds of DuckDB statements, 25 s in all in a profiled run):
-the dossier facts, one row per dossier with its end of processing, supplement times and working-day
-lookups (~7.5 s: ten million rows through the joins with their processing records, units, catalogue
+PROFILE = """Where the full recompute's time goes (seconds of DuckDB statements, 29 s in all in a run profiled on
+27 November 2026): the dossier facts, one row per dossier with its end of processing, supplement times and
+working-day lookups (~8.5 s: ten million rows through the joins with their processing records, units, catalogue
 and calendar, kept in memory with 30 columns, 2.5 GB; they are dropped once the months are built, and
-before they were, every later table spilled to disk); the month tables — received counts and procedure
-sets (~2.9 s), the processed dossiers as running counts (~2.8 s), finished dossiers (~0.9 s); scopes,
+before they were, every later table spilled to disk); the month tables — received counts (~1.7 s), procedure
+sets (~1.7 s), the processed dossiers as running counts (~3.3 s), finished dossiers (~1.0 s); scopes,
 roll-ups, points, totals and ranks for {n_scores:,} units × periods, with the run's calendar, tree and
-catalogue masks (~9 s); storing the {n_values:,} indicator values as one row per unit and period
-(`unit_indicators`, read through the `indicator_values` view) and the scores, and committing (~3 s).
+catalogue masks (~9.7 s); storing the {n_values:,} indicator values as one row per unit and period
+(`unit_indicators`, read through the `indicator_values` view) and the scores, and committing (~2.9 s).
 Quarters and years add up the months; the catalogue's authority counts and procedure masks are computed once.
+Tried at this size and dropped: one aggregation giving both the received counts and the procedure sets
+(2.8 s against 3.0 s for the two, within the machine's noise), and the facts' text columns (channel, rating,
+end kind) as enums (no gain).
 
-The one-period run spends most of its time (~6 s of ~8.7 s profiled) on the facts of the 5.6 million
+The one-period run spends most of its time (~5.5 s of ~8.3 s profiled) on the facts of the 5.6 million
 dossiers that can count in 2024: to know which, every dossier's processing records are read and
 its end of processing worked out. A refresh since a day first finds the periods it recomputes
 from the months the input tables hold receipts in, and builds the facts only of the dossiers
