@@ -13,16 +13,19 @@ Measures, each in its own process (time and peak resident memory):
            engine's refresh since 1 December 2024: that month, its quarter and its year
 and records the ratios in RESULTS.md under "## Scoring engine".
 
-    python benchmarks/bench_engine.py [--dossiers 10000000] [--no-record] [--against COMMIT]
+    python benchmarks/bench_engine.py [--dossiers 10000000] [--rounds 3] [--no-record] [--against COMMIT]
 
-With --against, the full and one-period runs of the engine as it was at an earlier commit are timed too, each
-from a git worktree of it, and the speed-ups recorded.
+The machine is shared and its speed drifts: full, year, floor, located and pandas run in --rounds rounds, each
+in turn, and the medians are recorded with every run's time. With --against, the full and one-period runs of the
+engine as it was at an earlier commit are timed too, as many times each, from a git worktree of it, and the
+speed-ups recorded.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -240,6 +243,13 @@ def pandas_agrees(con) -> str:
 MEASURES = {"full": measure_full, "year": measure_year, "floor": measure_floor, "located": measure_located,
             "pandas": measure_pandas,
             "sync": measure_sync, "since": measure_since}
+# The measures run in every round (the others change the data: once, after the rounds).
+REPEATED = ("full", "year", "floor", "located", "pandas")
+
+
+def median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """Return the median time of a measure's runs and the largest peak memory among them."""
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
 
 
 # The engine runs under a DuckDB memory limit, so that temporary tables spill to disk rather than grow.
@@ -261,21 +271,23 @@ def run_measure(name: str, path: Path, script: Path = Path(__file__)) -> tuple[f
     return elapsed, usage.ru_maxrss / 1024 / 1024
 
 
-def measure_against(commit: str, path: Path) -> dict[str, tuple[float, float]]:
-    """Return the times of the full and one-period measures of the engine as it was at `commit`, each run from a git
-    worktree of that commit (removed afterwards) on its own fresh copy of the database at `path`."""
+def measure_against(commit: str, path: Path, rounds: int) -> dict[str, list[tuple[float, float]]]:
+    """Return the runs (time, peak memory) of the full and one-period measures of the engine as it was at `commit`,
+    `rounds` of each, every run from a git worktree of that commit (removed afterwards) on its own fresh copy of the
+    database at `path`."""
     tree = WORK / "against"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(tree), commit],
                    check=True, capture_output=True)
     try:
-        times = {}
-        for name in ("full", "year"):
-            copy = WORK / "engine-against.duckdb"
-            shutil.copy(path, copy)
-            times[name] = run_measure(name, copy, tree / "benchmarks" / "bench_engine.py")
-            copy.unlink()
-            print(f"{name} at {commit}: {times[name][0]:.1f} s, {times[name][1]:.2f} GB", flush=True)
-        return times
+        runs: dict[str, list[tuple[float, float]]] = {}
+        for _ in range(rounds):
+            for name in ("full", "year"):
+                copy = WORK / "engine-against.duckdb"
+                shutil.copy(path, copy)
+                runs.setdefault(name, []).append(run_measure(name, copy, tree / "benchmarks" / "bench_engine.py"))
+                copy.unlink()
+                print(f"{name} at {commit}: {runs[name][-1][0]:.1f} s, {runs[name][-1][1]:.2f} GB", flush=True)
+        return runs
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
 
@@ -314,40 +326,51 @@ def verdict(met: bool) -> str:
     return "met" if met else "not met"
 
 
-def against_rows(commit: str | None, before: dict[str, tuple[float, float]], times: dict[str, tuple[float, float]]
-                 ) -> tuple[str, str]:
+def row(what: str, runs: list[tuple[float, float]]) -> str:
+    """Return the table row of a measure: the median time, every run's time and the largest peak memory."""
+    time_, memory = median(runs)
+    return f"\n| {what} | {time_:.1f} | {', '.join(f'{t:.1f}' for t, _ in runs)} | {memory:.2f} |"
+
+
+def against_rows(commit: str | None, before: dict[str, list[tuple[float, float]]],
+                 times: dict[str, tuple[float, float]]) -> tuple[str, str]:
     """Return the table rows and the sentence comparing this engine with the engine at an earlier commit, if any."""
     if not commit:
         return "", ""
-    rows = "".join(f"\n| engine at `{commit}`, {what} | {before[k][0]:.1f} | {before[k][1]:.2f} |"
+    rows = "".join(row(f"engine at `{commit}`, {what}", before[k])
                    for k, what in (("full", "full recompute"), ("year", "one period (the year 2024)")))
-    sentence = (f"\nAgainst the engine at `{commit}` in the same run: full recompute "
-                f"**{before['full'][0] / times['full'][0]:.2f}×** faster, one period "
-                f"**{before['year'][0] / times['year'][0]:.2f}×** (`--against {commit}`).\n")
+    sentence = (f"\nAgainst the engine at `{commit}` in the same run (medians): full recompute "
+                f"**{median(before['full'])[0] / times['full'][0]:.2f}×** faster, one period "
+                f"**{median(before['year'])[0] / times['year'][0]:.2f}×** (`--against {commit}`).\n")
     return rows, sentence
 
 
-def record(n: int, times: dict[str, tuple[float, float]], path: Path, n_scores: int, n_values: int, load: float,
-           agreement: str, commit: str | None = None, before: dict[str, tuple[float, float]] | None = None) -> str:
+def record(n: int, times: dict[str, tuple[float, float]], runs: dict[str, list[tuple[float, float]]], path: Path,
+           n_scores: int, n_values: int, load: float, agreement: str, commit: str | None = None,
+           before: dict[str, list[tuple[float, float]]] | None = None) -> str:
     """Return the markdown section of these results, and write it into RESULTS.md in place of the previous one."""
-    full, year, floor, located, pandas_, since = (times[k] for k in ("full", "year", "floor", "located", "pandas", "since"))
+    full, year, floor, located, pandas_ = (times[k] for k in ("full", "year", "floor", "located", "pandas"))
     rows, sentence = against_rows(commit, before or {}, times)
+    rounds = len(runs["full"])
+    table = "".join(row(what, runs[k]) for k, what in (
+        ("full", "engine, full recompute: every unit × every month, quarter and year"),
+        ("year", "engine, one period (the year 2024)"),
+        ("floor", "floor: one DuckDB pass counting the same columns per unit and month"),
+        ("located", "the floor's pass with each dossier's end from its processing records and its unit by validity"),
+        ("pandas", "pandas: 2.1 and 4.2–4.5 for the year 2024"),
+        ("since", f"engine, refresh since 1 December 2024 after a sync of {SYNC_DOSSIERS:,} dossiers")))
     section = f"""## Scoring engine
 
 {n:,} dossiers over two years (2023–2024, every unit of the old tree), {date.today().isoformat()}, {describe(with_load=False)},
 load average {load:.1f} when the run started (the machine is shared).
-Database {path.stat().st_size / 1024 ** 3:.1f} GB; `python benchmarks/bench_engine.py --dossiers {n}{f' --against {commit}' if commit else ''}`.
+Database {path.stat().st_size / 1024 ** 3:.1f} GB; `python benchmarks/bench_engine.py --dossiers {n} --rounds {rounds}{f' --against {commit}' if commit else ''}`.
+The measures ran in {rounds} rounds, each measure once per round in turn; a time is the median of its runs (the sync
+changes the data: it and the refresh after it ran once, after the rounds).
 
-| run | time (s) | peak memory (GB) |
-|---|---|---|
-| engine, full recompute: every unit × every month, quarter and year | {full[0]:.1f} | {full[1]:.2f} |
-| engine, one period (the year 2024) | {year[0]:.1f} | {year[1]:.2f} |
-| floor: one DuckDB pass counting the same columns per unit and month | {floor[0]:.1f} | {floor[1]:.2f} |
-| the floor's pass with each dossier's end from its processing records and its unit by validity | {located[0]:.1f} | {located[1]:.2f} |
-| pandas: 2.1 and 4.2–4.5 for the year 2024 | {pandas_[0]:.1f} | {pandas_[1]:.2f} |
-| engine, refresh since 1 December 2024 after a sync of {SYNC_DOSSIERS:,} dossiers | {since[0]:.1f} | {since[1]:.2f} |{rows}
+| run | median time (s) | runs (s) | peak memory (GB) |
+|---|---|---|---|{table}{rows}
 
-Ratios: full recompute / floor = **{full[0] / floor[0]:.1f}×** (aim ≤ 3×: {verdict(full[0] / floor[0] <= 3)}); the floor's pass
+Ratios of the medians: full recompute / floor = **{full[0] / floor[0]:.1f}×** (aim ≤ 3×: {verdict(full[0] / floor[0] <= 3)}); the floor's pass
 once it knows each dossier's end of processing and unit takes **{located[0] / floor[0]:.1f}×** the floor;
 pandas (one period, four indicators) / engine full recompute = **{pandas_[0] / full[0]:.1f}×**, pandas / engine one
 period = **{pandas_[0] / year[0]:.1f}×** (aim ≥ 10×: {verdict(pandas_[0] / year[0] >= 10)}). Times include starting Python
@@ -367,6 +390,8 @@ def main() -> int:
     parser.add_argument("--measure", choices=MEASURES)
     parser.add_argument("--db")
     parser.add_argument("--no-record", action="store_true", help="print the results without writing RESULTS.md")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="run the engine, floor and pandas measures this many times each and record the medians")
     parser.add_argument("--against", metavar="COMMIT",
                         help="also time the full and one-period runs of the engine as it was at this git commit")
     args = parser.parse_args()
@@ -379,23 +404,31 @@ def main() -> int:
     scratch = WORK / "engine-scratch.duckdb"
     shutil.copy(path, scratch)
     load = os.getloadavg()[0]
-    times = {}
+    runs: dict[str, list[tuple[float, float]]] = {}
+    # rounds of every measure in turn, so that a slow spell of the shared machine falls on all of them alike; the
+    # sync changes the data, so it and the refresh after it run once, last
+    for _ in range(args.rounds):
+        for name in REPEATED:
+            runs.setdefault(name, []).append(run_measure(name, scratch))
+            print(f"{name}: {runs[name][-1][0]:.1f} s, {runs[name][-1][1]:.2f} GB", flush=True)
+            if name == "pandas":
+                # against the engine's scores of the same data: the sync measure changes it later
+                con = db.connect(scratch, read_only=True)
+                agreement = pandas_agrees(con)
+                con.close()
+                print(agreement, flush=True)
     for name in MEASURES:
-        times[name] = run_measure(name, scratch)
-        print(f"{name}: {times[name][0]:.1f} s, {times[name][1]:.2f} GB", flush=True)
-        if name == "pandas":
-            # against the engine's scores of the same data: the sync measure changes it next
-            con = db.connect(scratch, read_only=True)
-            agreement = pandas_agrees(con)
-            con.close()
-            print(agreement, flush=True)
-    before = measure_against(args.against, path) if args.against else None
+        if name not in REPEATED:
+            runs[name] = [run_measure(name, scratch)]
+            print(f"{name}: {runs[name][0][0]:.1f} s, {runs[name][0][1]:.2f} GB", flush=True)
+    times = {name: median(found) for name, found in runs.items()}
+    before = measure_against(args.against, path, args.rounds) if args.against else {}
     con = db.connect(scratch, read_only=True)
     n_scores, n_values = (con.execute(f"select count(*) from {table} where period_kind <> 'range'").fetchone()[0]
                           for table in ("unit_scores", "indicator_values"))
     con.close()
     scratch.unlink()
-    section = (record(args.dossiers, times, path, n_scores, n_values, load, agreement, args.against, before)
+    section = (record(args.dossiers, times, runs, path, n_scores, n_values, load, agreement, args.against, before)
                if not args.no_record else "")
     print(section or times)
     return 0
