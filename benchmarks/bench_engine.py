@@ -345,10 +345,11 @@ def against_rows(commit: str | None, before: dict[str, list[tuple[float, float]]
     return rows, sentence
 
 
-def record(n: int, times: dict[str, tuple[float, float]], runs: dict[str, list[tuple[float, float]]], path: Path,
-           n_scores: int, n_values: int, load: float, agreement: str, commit: str | None = None,
+def record(n: int, runs: dict[str, list[tuple[float, float]]], path: Path, n_scores: int, n_values: int,
+           load: float, agreement: str, commit: str | None = None,
            before: dict[str, list[tuple[float, float]]] | None = None) -> str:
     """Return the markdown section of these results, and write it into RESULTS.md in place of the previous one."""
+    times = {name: median(found) for name, found in runs.items()}
     full, year, floor, located, pandas_ = (times[k] for k in ("full", "year", "floor", "located", "pandas"))
     rows, sentence = against_rows(commit, before or {}, times)
     rounds = len(runs["full"])
@@ -428,7 +429,7 @@ def main() -> int:
                           for table in ("unit_scores", "indicator_values"))
     con.close()
     scratch.unlink()
-    section = (record(args.dossiers, times, runs, path, n_scores, n_values, load, agreement, args.against, before)
+    section = (record(args.dossiers, runs, path, n_scores, n_values, load, agreement, args.against, before)
                if not args.no_record else "")
     print(section or times)
     return 0

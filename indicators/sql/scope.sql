@@ -1,8 +1,12 @@
--- grain: scope_units, one row per period and unit scored in it; scope_map, one row per period, unit holding data
--- and scoring unit whose scope holds it; scope_provinces, one row per period and province code with the province
--- scored in it that holds that code's publication decisions.
+-- grain: province_successors, one row per old province with the new province it went into; scope_units, one row
+-- per period and unit scored in it; scope_map, one row per period, unit holding data and scoring unit whose scope
+-- holds it; scope_provinces, one row per period and province code with the province scored in it that holds that
+-- code's publication decisions.
 -- A period is scored with the units valid on its last day; a unit that had closed by then (the 2025 reform)
 -- hands its data to its successor: a commune to its default new commune, any other unit to its new province.
+create or replace temp table province_successors as
+select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all;
+
 create or replace temp table scope_units as
 with
 periods as (
@@ -43,9 +47,6 @@ holders as (
 successors as (
     select old_code, arg_max(new_code, is_default) as new_code from unit_mapping group by old_code
 ),
-province_successors as (
-    select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all
-),
 holding_units as (
     -- each unit holding data, with the unit that takes its data over once it has closed
     select u.unit_code, u.valid_from, u.valid_to,
@@ -82,9 +83,6 @@ select * from final;
 
 create or replace temp table scope_provinces as
 with
-successors as (
-    select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all
-),
 codes as (
     select distinct unit_code as code from t_tree where kind = 'province'
 ),
@@ -95,6 +93,6 @@ final as (
     from periods p
     cross join codes c
     left join scope_units v on v.period_start = p.period_start and v.unit_code = c.code and v.kind = 'province'
-    left join successors s on s.old_province_code = c.code
+    left join province_successors s on s.old_province_code = c.code
 )
 select * from final where holder_code is not null;
