@@ -45,17 +45,19 @@ ANNOUNCE_DAYS, PUBLISH_DAYS = 5, 5
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Working time (§3: Monday–Friday minus the Vietnamese public holidays of a maintained library; README: a working
-# day is 24 hours long and a non-working day has no length).
+# Working time (§3: Monday–Friday minus the Vietnamese public holidays of a maintained library, plus the Saturdays
+# worked to make up a swapped day, which the library lists as its weekend working days; README: a working day is
+# 24 hours long and a non-working day has no length).
 
-HOLIDAYS = set(holidays.country_holidays("VN", years=range(2023, 2026)))
+_VN = holidays.country_holidays("VN", years=range(2023, 2026))
+HOLIDAYS, MAKE_UP = set(_VN), set(_VN.weekend_workdays)
 ORIGIN = date(2023, 1, 1)
 US = timedelta(microseconds=1)
 DAY_US = 86_400_000_000
 
 
 def is_working(day: date) -> bool:
-    return day.weekday() < 5 and day not in HOLIDAYS
+    return (day.weekday() < 5 and day not in HOLIDAYS) or day in MAKE_UP
 
 
 _before: dict[date, int] = {}
@@ -362,7 +364,8 @@ MONTH_STARTS = [datetime(2024, m, 1) for m in range(1, 6)]
 AS_OFS = [datetime(2024, 4, 1), datetime(2024, 3, 15, 12, 0), datetime(2024, 2, 29, 23, 59, 59, 999999),
           datetime(2024, 5, 10, 9, 30), datetime(2024, 2, 12, 10, 0), datetime(2024, 3, 1)]
 ANCHORS = MONTH_STARTS + AS_OFS + [datetime(2024, 2, 7, 8, 0), datetime(2024, 2, 8), datetime(2024, 2, 15),
-                                   datetime(2024, 1, 31, 16, 0), datetime(2024, 3, 29, 17, 0)]
+                                   datetime(2024, 1, 31, 16, 0), datetime(2024, 3, 29, 17, 0),
+                                   datetime(2024, 4, 26, 15, 0), datetime(2024, 5, 3, 10, 0)]  # around Sat 4 May (worked)
 # receipts whose working-day limit (5 or 10 days) runs out exactly at a month start or an as_of
 ANCHORS += [back_wd(m, n) for m in MONTH_STARTS + AS_OFS for n in (5, 10)]
 TINY = [timedelta(0), US, -US, timedelta(minutes=1), -timedelta(minutes=1)]
@@ -445,7 +448,7 @@ def decisions(draw, i: int) -> Decision:
     decided = date(2024, 1, 1) + timedelta(days=draw(st.integers(0, 130)))
     if draw(st.booleans()):
         decided = draw(st.sampled_from([date(2024, 2, 1), date(2024, 3, 1), date(2024, 4, 1), date(2024, 2, 7),
-                                        date(2024, 3, 30), date(2024, 3, 23)]))
+                                        date(2024, 3, 30), date(2024, 3, 23), date(2024, 4, 26), date(2024, 5, 3)]))
     effective = None if draw(st.integers(0, 4)) == 0 else decided + timedelta(days=draw(st.integers(0, 12)))
     deadline = nth_working_day_after(decided, PUBLISH_DAYS)
     published = draw(st.sampled_from([None, datetime.combine(deadline, time(23, 59, 59, 999999)),
