@@ -431,7 +431,9 @@ def published(kind: str, measures: dict[Measure, str], keys: str = "period_start
     """Return SQL for 1.2 per province and period: decisions dated in the period or due for publication in it.
 
     A day counts in the period holding it, up to the period's effective end: the first day of the next period is
-    not in it. `keys` as in `announced`.
+    not in it. A decision is judged at the period's effective end, as a dossier in progress is: published by then
+    within its deadline → on time; not published by then → on time while its deadline is still ahead (not yet
+    overdue), late once it has passed. `keys` as in `announced`.
     """
     on = "true" if kind == "range" else f"p.period_start = date_trunc('{kind}', d.day)"
     return f"""
@@ -453,8 +455,8 @@ def published(kind: str, measures: dict[Measure, str], keys: str = "period_start
         ),
         rows as (
             select h.holder_code as province_code, d.procedure_code, p.period_start,
-                   bool_and(d.published_at is not null and d.published_at < d.deadline_day + interval 1 day)
-                       as is_published_on_time
+                   bool_and(case when d.published_at <= p.eff_end_at then d.published_at < d.deadline_day + interval 1 day
+                                 else p.eff_end_at < d.deadline_day + interval 1 day end) as is_published_on_time
             from days d
             join periods p on {on} and d.day >= p.period_start and d.day < p.end_at and d.day <= p.eff_end_at
             {HOLDER}

@@ -35,10 +35,14 @@ INDICATORS = (
         "procedures with a decision dated in the period or due for publication by the period end",
         "Sau khi có quyết định công bố, thủ tục phải được đăng lên Cơ sở dữ liệu quốc gia về TTHC trong vòng "
         "5 ngày làm việc. Chỉ số này lấy các thủ tục có quyết định trong kỳ hoặc đến hạn đăng trong kỳ và đếm "
-        "những thủ tục đã được đăng đúng hạn. Thủ tục chưa đăng thì chưa được tính là đúng hạn.",
+        "những thủ tục đã được đăng đúng hạn. Thủ tục được xét tại thời điểm cuối kỳ (hoặc thời điểm của dữ liệu nếu "
+        "kỳ chưa kết thúc): chưa đăng mà vẫn còn trong hạn thì chưa bị tính là muộn, như hồ sơ đang giải quyết "
+        "chưa quá hạn; chưa đăng khi đã quá hạn thì bị tính muộn.",
         "Once a procedure is announced it must appear on the national procedure database within 5 working days. "
         "This takes the procedures with a decision in the period or whose publication fell due in it, and counts "
-        "those published in time. A procedure not yet published does not count as on time.",
+        "those published in time. A procedure is judged at the end of the period (or at the data's date while the "
+        "period runs): one not yet published whose deadline is still ahead is not late, as an open dossier not yet "
+        "overdue is not; one not published by its deadline is late.",
         per_province=True,
     ),
     Indicator(

@@ -75,7 +75,7 @@ def test_publication_deadline_across_4_may_2024(con):
 
 def test_announcement_lead_time_across_26_april_2025(con):
     # Decided Tue 22 Apr 2025, in force Mon 28 Apr: working days after the decision up to the effect: Wed 23,
-    # Thu 24, Fri 25, Sat 26 (worked), Mon 28 = 5 → on time (the old calendar counted 4: late, 1 of 2).
+    # Thu 24, Fri 25, Sat 26 (worked), Mon 28 = 5 → on time (the old calendar counted 4: late, 0 of 2).
     # Decided Wed 23 Apr, in force Mon 28 Apr: 24, 25, 26, 28 = 4 → late.
     for code in ("P1", "P2"):
         add_procedure(con, code)

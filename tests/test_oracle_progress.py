@@ -287,7 +287,10 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
             announced[dec.procedure] = announced.get(dec.procedure, True) and ok
         deadline = nth_working_day_after(dec.decided, PUBLISH_DAYS)
         if in_period(dec.decided) or in_period(deadline):
-            ok = dec.published is not None and dec.published < datetime.combine(deadline + timedelta(days=1), time())
+            # judged at the effective period end, like a dossier in progress: published by then → within the
+            # deadline or not; not published by then → late only once the deadline has passed
+            due_end = datetime.combine(deadline + timedelta(days=1), time())
+            ok = dec.published < due_end if dec.published is not None and dec.published <= eff else eff < due_end
             published[dec.procedure] = published.get(dec.procedure, True) and ok
     out["1.1"] = (sum(announced.values()), len(announced), points("1.1", sum(announced.values()), len(announced)))
     out["1.2"] = (sum(published.values()), len(published), points("1.2", sum(published.values()), len(published)))
