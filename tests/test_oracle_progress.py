@@ -238,6 +238,27 @@ def scope(unit: str) -> set[str]:
     return out
 
 
+def next_month(moment: datetime) -> datetime:
+    return datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1)
+
+
+def national_total(reports: dict, unit: str, start: datetime, end: datetime, eff: datetime) -> int | None:
+    """1.4's national-report total for a unit and the period [start, end) (methodology §4, 1.4; README): the unit's
+    report of exactly the period; else the sum of its reports of whole months inside the period that began by the
+    effective end; else, when it has none of those, the sum of its units' totals read the same way (recursively);
+    None when there is nothing."""
+    if (unit, start, end) in reports:
+        return reports[(unit, start, end)]
+    months = [n for (u, first, after), n in reports.items()
+              if u == unit and first.day == 1 and after == next_month(first) and start <= first and after <= end
+              and first < eff]
+    if months:
+        return sum(months)
+    below = [national_total(reports, child, start, end, eff) for child, parent in PARENT.items() if parent == unit]
+    below = [n for n in below if n is not None]
+    return sum(below) if below else None
+
+
 def points(ind: str, n: float, d: float) -> float:
     """§2: max × min(1, r / target), target 100 %; no data (d = 0) → 0."""
     return 0.0 if d == 0 else MAX_POINTS[ind] * min(1.0, (n / d) / 1.0)
@@ -273,7 +294,7 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
     received = [d for d in data["dossiers"] if d.unit in leaves and d.received is not None
                 and start <= d.received < end and d.received <= eff]
     n14 = sum(1 for d in received if d.synced)
-    d14 = max(len(received), data["national"].get((unit, start, end), 0))
+    d14 = max(len(received), national_total(data["national"], unit, start, end, eff) or 0)
     out["1.4"] = (n14, d14, points("1.4", n14, d14))
     # 1.1–1.3: the province's catalogue, the same for every unit
     def in_period(day: date) -> bool:  # a day (its first moment) in the period, up to its effective end
@@ -446,6 +467,10 @@ def dossiers(draw, i: int) -> Dossier:
     return d
 
 
+REPORTS = [(u, m, next_month(m)) for u in SCORED for m in MONTH_STARTS[:4]] + \
+          [(u, datetime(2024, 1, 1), datetime(2024, 4, 1)) for u in (PROVINCE, DISTRICT, COMMUNE)]
+
+
 @st.composite
 def decisions(draw, i: int) -> Decision:
     decided = date(2024, 1, 1) + timedelta(days=draw(st.integers(0, 130)))
@@ -468,8 +493,9 @@ def examples(draw) -> tuple[dict, datetime]:
             "catalogue": [Catalogue(p, draw(st.sampled_from(["public", "public", "amended", "abolished"])),
                                     draw(st.sampled_from([True, False, None]))) for p in ("P1", "P5", "P0", "P2")],
             "national": {}}
-    if draw(st.booleans()):
-        data["national"][(COMMUNE, datetime(2024, 2, 1), datetime(2024, 3, 1))] = draw(st.integers(0, 6))
+    # national reports: per month or per quarter, of any unit (the sums over months and over units, §4 1.4)
+    for key in draw(st.lists(st.sampled_from(REPORTS), max_size=4, unique=True)):
+        data["national"][key] = draw(st.integers(0, 9))
     return data, draw(st.sampled_from(AS_OFS))
 
 
