@@ -504,14 +504,17 @@ def national_report(measures: dict[Measure, str]) -> str:
         create or replace temp table b_national_report as
         with
         reports as (
-            select p.period_start, r.unit_code, r.dossiers_received,
-                   r.period_start = p.period_start::date and r.period_end = p.last_nominal_day as is_exact
+            -- the reports of exactly a period, then those of a month inside a longer one
+            select p.period_start, r.unit_code, r.dossiers_received, true as is_exact
             from national_report r
-            join periods p
-              on (r.period_start = p.period_start::date and r.period_end = p.last_nominal_day)
-              or (r.period_start = date_trunc('month', r.period_start) and r.period_end = last_day(r.period_start)
-                  and r.period_start >= p.period_start::date and r.period_end <= p.last_nominal_day
-                  and r.period_start <= p.last_day)
+            join periods p on r.period_start = p.period_start::date and r.period_end = p.last_nominal_day
+            union all
+            select p.period_start, r.unit_code, r.dossiers_received, false as is_exact
+            from national_report r
+            join periods p on r.period_start >= p.period_start::date and r.period_end <= p.last_nominal_day
+                          and r.period_start <= p.last_day
+            where r.period_start = date_trunc('month', r.period_start) and r.period_end = last_day(r.period_start)
+              and not (r.period_start = p.period_start::date and r.period_end = p.last_nominal_day)
         ),
         own as (
             select period_start, unit_code,
