@@ -431,7 +431,9 @@ def published(kind: str, measures: dict[Measure, str], keys: str = "period_start
     """Return SQL for 1.2 per province and period: decisions dated in the period or due for publication in it.
 
     A day counts in the period holding it, up to the period's effective end: the first day of the next period is
-    not in it. `keys` as in `announced`.
+    not in it. A decision is judged at the period's effective end, as a dossier in progress is: published by then
+    within its deadline → on time; not published by then → on time while its deadline is still ahead (not yet
+    overdue), late once it has passed. `keys` as in `announced`.
     """
     on = "true" if kind == "range" else f"p.period_start = date_trunc('{kind}', d.day)"
     return f"""
@@ -453,8 +455,8 @@ def published(kind: str, measures: dict[Measure, str], keys: str = "period_start
         ),
         rows as (
             select h.holder_code as province_code, d.procedure_code, p.period_start,
-                   bool_and(d.published_at is not null and d.published_at < d.deadline_day + interval 1 day)
-                       as is_published_on_time
+                   bool_and(case when d.published_at <= p.eff_end_at then d.published_at < d.deadline_day + interval 1 day
+                                 else p.eff_end_at < d.deadline_day + interval 1 day end) as is_published_on_time
             from days d
             join periods p on {on} and d.day >= p.period_start and d.day < p.end_at and d.day <= p.eff_end_at
             {HOLDER}
@@ -490,11 +492,59 @@ def communes(measures: dict[Measure, str]) -> str:
 
 
 def national_report(measures: dict[Measure, str]) -> str:
-    """Return SQL for the national report's totals per unit, for reports covering exactly a period."""
+    """Return SQL for the national report's totals per period and scoring unit (1.4's denominator floor).
+
+    A unit's own total for a period is its report of exactly that period, else the sum of its monthly reports
+    of the months inside the period that have begun by its effective end. A unit with no total of its own takes
+    the sum of its units' (its districts', departments' and communes'), each counted once: a report counts for
+    every unit above its own up to the first that has a total of its own, so a unit's own total always wins
+    over the sum beneath it. A report of a unit not valid at the period end counts nowhere.
+    """
     return f"""
         create or replace temp table b_national_report as
-        select p.period_start, r.unit_code,
+        with
+        reports as (
+            -- the reports of exactly a period, then those of a month inside a longer one
+            select p.period_start, r.unit_code, r.dossiers_received, true as is_exact
+            from national_report r
+            join periods p on r.period_start = p.period_start::date and r.period_end = p.last_nominal_day
+            union all
+            select p.period_start, r.unit_code, r.dossiers_received, false as is_exact
+            from national_report r
+            join periods p on r.period_start >= p.period_start::date and r.period_end <= p.last_nominal_day
+                          and r.period_start <= p.last_day
+            where r.period_start = date_trunc('month', r.period_start) and r.period_end = last_day(r.period_start)
+              and not (r.period_start = p.period_start::date and r.period_end = p.last_nominal_day)
+        ),
+        own as (
+            select period_start, unit_code,
+                   case when bool_or(is_exact) then sum(dossiers_received) filter (where is_exact)
+                        else sum(dossiers_received) end as dossiers_received
+            from reports group by all
+        ),
+        chain as (
+            -- each unit with a total of its own, then its district and its province, from the bottom up
+            select o.period_start, o.unit_code as reporter, o.dossiers_received,
+                   unnest([o.unit_code, s.district_code, s.province_code]) as scope_code, unnest([0, 1, 2]) as depth
+            from own o
+            join scope_units s on s.period_start = o.period_start and s.unit_code = o.unit_code
+        ),
+        flagged as (
+            select c.*, c.scope_code <> c.reporter and o.unit_code is not null as scope_has_own
+            from chain c
+            left join own o on o.period_start = c.period_start and o.unit_code = c.scope_code
+            where c.scope_code is not null
+        ),
+        counted as (
+            select *, bool_or(scope_has_own) over (partition by period_start, reporter order by depth
+                                                   rows between unbounded preceding and current row) as covered
+            from flagged
+        ),
+        rows as (
+            select distinct period_start, scope_code as unit_code, reporter, dossiers_received
+            from counted where not covered
+        )
+        select period_start, unit_code,
                {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
-        from national_report r
-        join periods p on r.period_start = p.period_start::date and r.period_end = p.last_nominal_day
+        from rows
         group by all"""

@@ -31,8 +31,8 @@ BASES = {
     "catalogue": "public procedures of the province (a snapshot at as_of): content_complete",
     "communes": "communes in the unit's scope valid at the period end: offers_e_certified_copy",
     "feedback": "feedback items received in the period in the unit's scope: is_on_time, likes, dislikes, reraised, category",
-    "national_report": "the national-report total of dossiers received for the unit and exactly this period: "
-                       "dossiers_received",
+    "national_report": "the national-report total of dossiers received for the unit and period (its report of "
+                       "the period, else the sum of its months', else the sum over its units'): dossiers_received",
 }
 
 

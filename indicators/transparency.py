@@ -35,10 +35,14 @@ INDICATORS = (
         "procedures with a decision dated in the period or due for publication by the period end",
         "Sau khi có quyết định công bố, thủ tục phải được đăng lên Cơ sở dữ liệu quốc gia về TTHC trong vòng "
         "5 ngày làm việc. Chỉ số này lấy các thủ tục có quyết định trong kỳ hoặc đến hạn đăng trong kỳ và đếm "
-        "những thủ tục đã được đăng đúng hạn. Thủ tục chưa đăng thì chưa được tính là đúng hạn.",
+        "những thủ tục đã được đăng đúng hạn. Thủ tục được xét tại thời điểm cuối kỳ (hoặc thời điểm của dữ liệu nếu "
+        "kỳ chưa kết thúc): chưa đăng mà vẫn còn trong hạn thì chưa bị tính là muộn, như hồ sơ đang giải quyết "
+        "chưa quá hạn; chưa đăng khi đã quá hạn thì bị tính muộn.",
         "Once a procedure is announced it must appear on the national procedure database within 5 working days. "
         "This takes the procedures with a decision in the period or whose publication fell due in it, and counts "
-        "those published in time. A procedure not yet published does not count as on time.",
+        "those published in time. A procedure is judged at the end of the period (or at the data's date while the "
+        "period runs): one not yet published whose deadline is still ahead is not late, as an open dossier not yet "
+        "overdue is not; one not published by its deadline is late.",
         per_province=True,
     ),
     Indicator(
@@ -60,15 +64,23 @@ INDICATORS = (
         "1.4", "transparency", "Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG", "Dossiers synchronised to the national portal", 6, 1.0,
         Measure("received", "is_synced"), Measure("received"),
         "hồ sơ tiếp nhận trong kỳ đã đồng bộ lên Cổng Dịch vụ công quốc gia",
-        "hồ sơ tiếp nhận trong kỳ, hoặc số hồ sơ tiếp nhận của đơn vị trong kỳ theo báo cáo quốc gia nếu lớn hơn",
+        "hồ sơ tiếp nhận trong kỳ, hoặc số hồ sơ tiếp nhận của đơn vị trong kỳ theo báo cáo quốc gia nếu lớn hơn "
+        "(báo cáo của đúng kỳ, nếu không có thì tổng các tháng trong kỳ; đơn vị không có báo cáo riêng thì lấy tổng "
+        "của các đơn vị trực thuộc)",
         "dossiers received in the period and synchronised to the national portal",
-        "dossiers received in the period, or the national report's total for the unit and period when larger",
+        "dossiers received in the period, or the national report's total for the unit and period when larger "
+        "(the report of the period, else the sum of its months; a unit without a report of its own takes the sum "
+        "over its units)",
         "Mọi hồ sơ tiếp nhận phải được đồng bộ lên Cổng Dịch vụ công quốc gia. Chỉ số này chia số hồ sơ đã "
         "đồng bộ cho số hồ sơ tiếp nhận trong kỳ; nếu báo cáo quốc gia ghi nhận nhiều hồ sơ hơn thì lấy con số "
-        "đó làm mẫu số, vì hồ sơ không đồng bộ sẽ không có trong dữ liệu của đơn vị.",
+        "đó làm mẫu số, vì hồ sơ không đồng bộ sẽ không có trong dữ liệu của đơn vị. Báo cáo theo tháng được cộng "
+        "lại cho quý và năm; tỉnh, huyện không có báo cáo riêng thì lấy tổng báo cáo của các đơn vị trực thuộc, còn "
+        "báo cáo riêng của đơn vị luôn được ưu tiên.",
         "Every dossier received must be synchronised to the National Public Service Portal. This divides the "
         "synchronised dossiers by the dossiers received in the period; when the national report counts more "
-        "dossiers, that count is the denominator, because unsynchronised dossiers are missing from the unit's data.",
+        "dossiers, that count is the denominator, because unsynchronised dossiers are missing from the unit's data. "
+        "Monthly reports add up to the quarter and the year; a province or district without a report of its own "
+        "takes the sum of its units' reports, and a unit's own report always comes first.",
         denominator_floor=Measure("national_report", total="dossiers_received"),
     ),
 )

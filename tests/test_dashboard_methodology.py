@@ -73,3 +73,22 @@ def test_another_rule_set():
     assert "Có (3.3 × 1.4)" in options and "5.1 chấm theo tỷ lệ của 2.1" in options
     assert "Mục tiêu 100 %" in text(find(page.layout(ruleset="no-such-set"), "methodology-indicator-4-2"))
     assert page.navigate("decision-766-text") == "/phuong-phap?ruleset=decision-766-text"
+
+
+def test_the_calendar_lists_the_make_up_saturdays_in_both_languages():
+    vietnamese = text(find(page.layout(), "methodology-calendar"))
+    with server.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
+        english = text(find(page.layout(), "methodology-calendar"))
+    for shown in (vietnamese, english):
+        assert "04/05/2024, 26/04/2025, 22/08/2026" in shown
+    assert "thứ Bảy đi làm bù" in vietnamese and "Saturdays worked to make up a swapped day" in english
+
+
+def test_the_updated_rules_of_1_2_and_1_4_in_both_languages():
+    vietnamese = page.layout()
+    with server.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
+        english = page.layout()
+    assert "chưa đăng mà vẫn còn trong hạn thì chưa bị tính là muộn" in text(find(vietnamese, "methodology-indicator-1-2"))
+    assert "not yet published whose deadline is still ahead is not late" in text(find(english, "methodology-indicator-1-2"))
+    assert "tổng các tháng trong kỳ" in text(find(vietnamese, "methodology-indicator-1-4"))
+    assert "the sum of its months" in text(find(english, "methodology-indicator-1-4"))

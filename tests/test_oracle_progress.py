@@ -45,17 +45,19 @@ ANNOUNCE_DAYS, PUBLISH_DAYS = 5, 5
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Working time (§3: Monday–Friday minus the Vietnamese public holidays of a maintained library; README: a working
-# day is 24 hours long and a non-working day has no length).
+# Working time (§3: Monday–Friday minus the Vietnamese public holidays of a maintained library, plus the Saturdays
+# worked to make up a swapped day, which the library lists as its weekend working days; README: a working day is
+# 24 hours long and a non-working day has no length).
 
-HOLIDAYS = set(holidays.country_holidays("VN", years=range(2023, 2026)))
+_VN = holidays.country_holidays("VN", years=range(2023, 2026))
+HOLIDAYS, MAKE_UP = set(_VN), set(_VN.weekend_workdays)
 ORIGIN = date(2023, 1, 1)
 US = timedelta(microseconds=1)
 DAY_US = 86_400_000_000
 
 
 def is_working(day: date) -> bool:
-    return day.weekday() < 5 and day not in HOLIDAYS
+    return (day.weekday() < 5 and day not in HOLIDAYS) or day in MAKE_UP
 
 
 _before: dict[date, int] = {}
@@ -236,6 +238,27 @@ def scope(unit: str) -> set[str]:
     return out
 
 
+def next_month(moment: datetime) -> datetime:
+    return datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1)
+
+
+def national_total(reports: dict, unit: str, start: datetime, end: datetime, eff: datetime) -> int | None:
+    """1.4's national-report total for a unit and the period [start, end) (methodology §4, 1.4; README): the unit's
+    report of exactly the period; else the sum of its reports of whole months inside the period that began by the
+    effective end; else, when it has none of those, the sum of its units' totals read the same way (recursively);
+    None when there is nothing."""
+    if (unit, start, end) in reports:
+        return reports[(unit, start, end)]
+    months = [n for (u, first, after), n in reports.items()
+              if u == unit and first.day == 1 and after == next_month(first) and start <= first and after <= end
+              and first < eff]
+    if months:
+        return sum(months)
+    below = [national_total(reports, child, start, end, eff) for child, parent in PARENT.items() if parent == unit]
+    below = [n for n in below if n is not None]
+    return sum(below) if below else None
+
+
 def points(ind: str, n: float, d: float) -> float:
     """§2: max × min(1, r / target), target 100 %; no data (d = 0) → 0."""
     return 0.0 if d == 0 else MAX_POINTS[ind] * min(1.0, (n / d) / 1.0)
@@ -271,7 +294,7 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
     received = [d for d in data["dossiers"] if d.unit in leaves and d.received is not None
                 and start <= d.received < end and d.received <= eff]
     n14 = sum(1 for d in received if d.synced)
-    d14 = max(len(received), data["national"].get((unit, start, end), 0))
+    d14 = max(len(received), national_total(data["national"], unit, start, end, eff) or 0)
     out["1.4"] = (n14, d14, points("1.4", n14, d14))
     # 1.1–1.3: the province's catalogue, the same for every unit
     def in_period(day: date) -> bool:  # a day (its first moment) in the period, up to its effective end
@@ -285,7 +308,10 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
             announced[dec.procedure] = announced.get(dec.procedure, True) and ok
         deadline = nth_working_day_after(dec.decided, PUBLISH_DAYS)
         if in_period(dec.decided) or in_period(deadline):
-            ok = dec.published is not None and dec.published < datetime.combine(deadline + timedelta(days=1), time())
+            # judged at the effective period end, like a dossier in progress: published by then → within the
+            # deadline or not; not published by then → late only once the deadline has passed
+            due_end = datetime.combine(deadline + timedelta(days=1), time())
+            ok = dec.published < due_end if dec.published is not None and dec.published <= eff else eff < due_end
             published[dec.procedure] = published.get(dec.procedure, True) and ok
     out["1.1"] = (sum(announced.values()), len(announced), points("1.1", sum(announced.values()), len(announced)))
     out["1.2"] = (sum(published.values()), len(published), points("1.2", sum(published.values()), len(published)))
@@ -362,7 +388,8 @@ MONTH_STARTS = [datetime(2024, m, 1) for m in range(1, 6)]
 AS_OFS = [datetime(2024, 4, 1), datetime(2024, 3, 15, 12, 0), datetime(2024, 2, 29, 23, 59, 59, 999999),
           datetime(2024, 5, 10, 9, 30), datetime(2024, 2, 12, 10, 0), datetime(2024, 3, 1)]
 ANCHORS = MONTH_STARTS + AS_OFS + [datetime(2024, 2, 7, 8, 0), datetime(2024, 2, 8), datetime(2024, 2, 15),
-                                   datetime(2024, 1, 31, 16, 0), datetime(2024, 3, 29, 17, 0)]
+                                   datetime(2024, 1, 31, 16, 0), datetime(2024, 3, 29, 17, 0),
+                                   datetime(2024, 4, 26, 15, 0), datetime(2024, 5, 3, 10, 0)]  # around Sat 4 May (worked)
 # receipts whose working-day limit (5 or 10 days) runs out exactly at a month start or an as_of
 ANCHORS += [back_wd(m, n) for m in MONTH_STARTS + AS_OFS for n in (5, 10)]
 TINY = [timedelta(0), US, -US, timedelta(minutes=1), -timedelta(minutes=1)]
@@ -440,12 +467,16 @@ def dossiers(draw, i: int) -> Dossier:
     return d
 
 
+REPORTS = [(u, m, next_month(m)) for u in SCORED for m in MONTH_STARTS[:4]] + \
+          [(u, datetime(2024, 1, 1), datetime(2024, 4, 1)) for u in (PROVINCE, DISTRICT, COMMUNE)]
+
+
 @st.composite
 def decisions(draw, i: int) -> Decision:
     decided = date(2024, 1, 1) + timedelta(days=draw(st.integers(0, 130)))
     if draw(st.booleans()):
         decided = draw(st.sampled_from([date(2024, 2, 1), date(2024, 3, 1), date(2024, 4, 1), date(2024, 2, 7),
-                                        date(2024, 3, 30), date(2024, 3, 23)]))
+                                        date(2024, 3, 30), date(2024, 3, 23), date(2024, 4, 26), date(2024, 5, 3)]))
     effective = None if draw(st.integers(0, 4)) == 0 else decided + timedelta(days=draw(st.integers(0, 12)))
     deadline = nth_working_day_after(decided, PUBLISH_DAYS)
     published = draw(st.sampled_from([None, datetime.combine(deadline, time(23, 59, 59, 999999)),
@@ -462,8 +493,9 @@ def examples(draw) -> tuple[dict, datetime]:
             "catalogue": [Catalogue(p, draw(st.sampled_from(["public", "public", "amended", "abolished"])),
                                     draw(st.sampled_from([True, False, None]))) for p in ("P1", "P5", "P0", "P2")],
             "national": {}}
-    if draw(st.booleans()):
-        data["national"][(COMMUNE, datetime(2024, 2, 1), datetime(2024, 3, 1))] = draw(st.integers(0, 6))
+    # national reports: per month or per quarter, of any unit (the sums over months and over units, §4 1.4)
+    for key in draw(st.lists(st.sampled_from(REPORTS), max_size=4, unique=True)):
+        data["national"][key] = draw(st.integers(0, 9))
     return data, draw(st.sampled_from(AS_OFS))
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction as F
 from pathlib import Path
 
@@ -174,6 +174,27 @@ def oracle(world: World, start: datetime, end: datetime, rules: Rules) -> dict:
     return out
 
 
+def national_total(world: World, code: str, start: datetime, end: datetime, eff: datetime) -> int | None:
+    """§4 1.4: the unit's national report of exactly the period [start, end); else the sum of its reports of whole
+    months inside it that began by eff; else the sum of its child units' totals, read the same way; None when
+    there is none."""
+    last = (end - timedelta(days=1)).date()
+    exact = [r[3] for r in world.reports if r[0] == code and r[1] == start.date() and r[2] == last]
+    if exact:
+        return exact[0]
+    def month_end(first: date) -> date:
+        return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+
+    months = [r[3] for r in world.reports
+              if r[0] == code and r[1].day == 1 and r[2] == month_end(r[1]) and start.date() <= r[1] and r[2] <= last
+              and datetime.combine(r[1], time()) < eff]
+    if months:
+        return sum(months)
+    below = [national_total(world, c.code, start, end, eff) for c in world.units if c.parent == code]
+    below = [n for n in below if n is not None]
+    return sum(below) if below else None
+
+
 def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetime) -> dict:
     """Return {indicator id: (numerator, denominator)} for unit u and the period [start, end) judged at eff."""
     cat = world.procedures[u.province]
@@ -224,10 +245,9 @@ def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetim
     nd = {
         "1.3": (count(cat.values(), lambda p: p.get("status") != "abolished" and yes(p.get("content_complete"))),
                 count(cat.values(), lambda p: p.get("status") != "abolished")),
-        # 1.4: the denominator is at least the national report's total for the unit and exactly this period
+        # 1.4: the denominator is at least the national report's total for the unit and period
         "1.4": (count(received, lambda d: yes(d["synced_to_portal"])),
-                max([len(received)] + [r[3] for r in world.reports if r[0] == u.code and r[1] == start.date()
-                                       and r[2] == (end - timedelta(days=1)).date()])),
+                max(len(received), national_total(world, u.code, start, end, eff) or 0)),
         "1.1": (0, 0), "1.2": (0, 0),
         "2.1": (count(processed, lambda x: x[1]), len(processed)),
         # 3.1 procedures under authority offered online (partial or full) / under authority

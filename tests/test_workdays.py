@@ -76,3 +76,13 @@ def test_round_trip():
     for days in (0, 1, 7.5, 30):
         end = workdays.add_working_days(start, days)
         assert workdays.working_days_between(start, end) == pytest.approx(np.full(3, days))
+
+
+def test_outside_the_calendar_span_a_working_day_is_any_weekday():
+    # Thu 30 Dec 1999 + 3: Fri 31, (Mon 3 Jan 2000 is New Year's Day observed) Tue 4, Wed 5 Jan 2000
+    assert workdays.add_working_days(ts("1999-12-30T10:00"), 3)[0] == np.datetime64("2000-01-05T10:00")
+    # Fri 30 Dec 2050 + 3: Mon 2, Tue 3, Wed 4 Jan 2051 (past the span: weekdays only)
+    assert workdays.add_working_days(ts("2050-12-30T10:00"), 3)[0] == np.datetime64("2051-01-04T10:00")
+    assert workdays.working_days_between(ts("1999-12-27T00:00"), ts("2000-01-04T00:00"))[0] == pytest.approx(5.0)
+    assert workdays.is_working_day(np.array(["1999-12-31", "2060-01-03", "2060-01-05"], dtype="datetime64[D]")).tolist() \
+        == [True, False, True]

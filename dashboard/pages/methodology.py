@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
+import workdays
 from dashboard import i18n
 from indicators import GROUPS, REGISTRY, TOTAL_POINTS, rulesets
 
@@ -16,6 +17,7 @@ dash.register_page(__name__, path="/phuong-phap", name="Phương pháp", name_en
                    title="Phương pháp — Bộ chỉ số 766")
 
 PREFIX = "methodology"
+MAKE_UP_SINCE = 2022  # the make-up Saturdays listed: those since the index began (Decision 766 of June 2022)
 NO_DATA_RULES = {
     "zero": ("0 điểm", "0 points"),
     "full": ("Đủ điểm", "Full points"),
@@ -53,6 +55,12 @@ LABELS = {
                    "each peer list; equal totals share a rank (1, 2, 2, 4)."),
     "options": ("Tùy chọn của bộ quy tắc", "The rule set's options"),
     "working_days": ("Số ngày làm việc", "Working days"),
+    "calendar": ("Ngày làm việc là thứ Hai đến thứ Sáu, trừ ngày lễ, Tết và ngày nghỉ hoán đổi, cộng thêm các ngày "
+                 "thứ Bảy đi làm bù cho ngày nghỉ hoán đổi: {saturdays}. Mọi thời hạn (1.1, 1.2, 2.1 khi hồ sơ không "
+                 "có hạn trả kết quả) đều tính theo lịch này.",
+                 "Working days are Monday to Friday, less the public holidays, Tết and the days given off in a "
+                 "swap, plus the Saturdays worked to make up a swapped day: {saturdays}. Every deadline (1.1, 1.2, "
+                 "2.1 for a dossier without a due date) follows this calendar."),
     "sync": ("Nhân tỷ lệ 3.3 với tỷ lệ đồng bộ 1.4", "Multiply the 3.3 ratio by the 1.4 synchronisation rate"),
     "no_feedback": ("Đơn vị không có phản ánh, kiến nghị", "A unit with no feedback"),
     "no_feedback_full": ("5.1 và 5.2 được đủ điểm", "5.1 and 5.2 earn full points"),
@@ -123,8 +131,10 @@ def _bands(rules: rulesets.RuleSet, language: str) -> html.Div:
 def _options(rules: rulesets.RuleSet, language: str) -> html.Div:
     days = [html.Li(f"{i18n.pick(*WORKING_DAYS.get(k, (k, k)), language)}: {v}") for k, v in rules.working_days.items()]
     sync = ", ".join(f"{a} × {b}" for a, b in rules.sync_pairs.items())
+    saturdays = ", ".join(i18n.day(d) for d in workdays.make_up_saturdays(MAKE_UP_SINCE).astype(object))
     return html.Div([
         html.H3(_label("working_days", language), style={"marginTop": 0}), html.Ul(days),
+        html.P(_label("calendar", language).format(saturdays=saturdays), id=f"{PREFIX}-calendar"),
         html.P([html.B(_label("sync", language) + ": "),
                 _label("yes" if rules.sync_multiplier else "no", language), f" ({sync})" if sync else ""]),
         html.P([html.B(_label("no_feedback", language) + ": "),

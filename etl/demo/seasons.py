@@ -27,8 +27,9 @@ def day_factors(days: np.ndarray) -> np.ndarray:
     """Return the relative dossier volume of each date (1 ≈ an ordinary working day)."""
     weekday = (days.astype("datetime64[D]").view("int64") + 3) % 7  # 1970-01-01 was a Thursday
     factor = WEEKDAY_FACTOR[weekday].copy()
-    holiday = ~workdays.is_working_day(days) & (weekday < 5)
-    factor[holiday] = HOLIDAY_FACTOR
+    working = workdays.is_working_day(days)
+    factor[~working & (weekday < 5)] = HOLIDAY_FACTOR
+    factor[working & (weekday >= 5)] = 1.0  # a Saturday worked to make up a swapped day off
     offset = tet_offset(days)
     for first, last, f in TET_WINDOWS:
         factor[(offset >= first) & (offset <= last)] *= f

@@ -43,7 +43,7 @@ def _at(day: np.ndarray, seconds: np.ndarray) -> np.ndarray:
 
 def _workday(day: np.ndarray, offset: np.ndarray) -> np.ndarray:
     """Return the working day `offset` working days after `day` (a non-working day rolls forward first)."""
-    return np.busday_offset(day.astype("datetime64[D]"), offset, roll="forward", busdaycal=workdays.calendar())
+    return workdays.working_day_offset(day, offset)
 
 
 @dataclass
