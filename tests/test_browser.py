@@ -282,3 +282,36 @@ def test_the_main_pages_fit_a_phone(phone, path, ready, name):
     phone.page.wait_for_selector(ready)
     assert phone.page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     phone.shot(name)
+
+
+def test_the_to_do_list_of_a_province_changes_with_its_address_and_downloads_as_shown(tab):
+    tab.open(f"/viec-can-lam?unit={PROVINCE}&within=2")
+    page = tab.page
+    page.wait_for_selector("#todo-dossiers .ag-row")
+    assert page.inner_text("#nav-todo") == "Việc cần làm"
+    # the demo ends with 2024: its last month, judged at the end of 31 December
+    assert "Tháng 2024-12 · xét tại 31/12/2024 23:59" in page.inner_text("#todo-subtitle")
+    tab.shot("todo")
+    page.fill("#todo-within", "5")
+    page.press("#todo-within", "Enter")
+    page.wait_for_function("() => window.location.search.includes('within=5')")
+    page.wait_for_selector("#todo-dossiers .ag-row")
+    shown = int(page.inner_text("#todo-card-overdue_n")) + int(page.inner_text("#todo-card-due_n").replace(".", ""))
+    download = tab.download("button[id*='todo-dossiers'][id*='csv']")
+    assert download.suggested_filename == f"ho-so-qua-han-va-sap-den-han-{PROVINCE}-2024-12.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã hồ sơ,Tình trạng,Thủ tục,Đơn vị,Ngày tiếp nhận,Hạn trả,Ngày làm việc còn lại,"
+                               "Điểm 2.1 có thể mất")
+    assert len(lines) == 1 + shown
+
+
+def test_the_to_do_list_in_english(tab):
+    tab.page.context.add_cookies([{"name": "kpi766-lang", "value": "en", "url": tab.url}])
+    tab.open(f"/viec-can-lam?unit={PROVINCE}")
+    page = tab.page
+    page.wait_for_selector("#todo-dossiers .ag-row")
+    assert page.inner_text("#nav-todo") == "To-do"
+    assert page.inner_text("h1") == "To-do list"
+    assert "Month 2024-12 · judged at 31/12/2024 23:59" in page.inner_text("#todo-subtitle")
+    assert page.locator("button:has-text('Download Excel')").count() == 3
+    tab.shot("todo-en")
