@@ -98,13 +98,16 @@ def label(key: str, language: str | None = None) -> str:
 
 
 def shown(frame: pd.DataFrame, columns: list[Column], language: str | None = None) -> pd.DataFrame:
-    """Return the frame with its state named in `language` and only the columns shown."""
+    """Return the frame with its state named in `language` and only the columns shown, points and days rounded to
+    2 decimals as shown and exported."""
     out = frame.copy()
     out["state_name"] = out["state"].map(lambda s: i18n.pick(*STATES[s], language) if s in STATES else None) \
         if "state" in out else None
     for column in columns:
         if column.field not in out:
             out[column.field] = None
+        elif column.kind == "score":
+            out[column.field] = pd.to_numeric(out[column.field], errors="coerce").round(2)
     return out[[c.field for c in columns]]
 
 
