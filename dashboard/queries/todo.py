@@ -105,7 +105,7 @@ def _stored_values(period: str, codes: list[str]) -> pd.DataFrame:
     return frame.drop_duplicates("unit_code").set_index("unit_code")
 
 
-def _deltas(now: pd.DataFrame, later: pd.DataFrame, key: str) -> pd.DataFrame:
+def changes(now: pd.DataFrame, later: pd.DataFrame, key: str) -> pd.DataFrame:
     """Return, per row of `now`, how each numerator and denominator the row counts in moves from now to later."""
     flags = [c for c in now.columns if c in whatif.VALUE_COLUMNS]
     joined = now[[key, *flags]].merge(later[[key, *flags]], on=key, how="left", suffixes=("", "_later"))
@@ -206,7 +206,7 @@ def todo(unit_code: str, within: int = DEFAULT_WITHIN) -> TodoList | None:
     far = horizon(as_of, int(within), date.max)
 
     dossiers = now.dossiers[now.dossiers["end_at"].isna() & now.dossiers["d_2_1"].astype(bool)].copy()
-    moves = _deltas(dossiers, later.dossiers, "dossier_code")
+    moves = changes(dossiers, later.dossiers, "dossier_code")
     dossiers["state"] = _states(dossiers["n_2_1"].astype(bool), pd.Series((moves["n_2_1"] < 0).to_numpy(),
                                 index=dossiers.index), dossiers["due_at"], as_of, far).to_numpy()
     keep = dossiers["state"].notna().to_numpy()
@@ -218,7 +218,7 @@ def todo(unit_code: str, within: int = DEFAULT_WITHIN) -> TodoList | None:
                       "unit_code", SHOWN["dossier"])
 
     feedback = now.feedback[now.feedback["handled_at"].isna() & now.feedback["d_5_1"].astype(bool)].copy()
-    fmoves = _deltas(feedback, later.feedback, "feedback_id")
+    fmoves = changes(feedback, later.feedback, "feedback_id")
     feedback["state"] = _states(feedback["n_5_1"].astype(bool), pd.Series((fmoves["n_5_1"] < 0).to_numpy(),
                                 index=feedback.index), feedback["due_at"], as_of, far).to_numpy()
     keep = feedback["state"].notna().to_numpy()
@@ -238,7 +238,7 @@ def _decisions(now: drill.Drill, later: drill.Drill, values: pd.DataFrame, unit_
     """Return the province's decisions awaiting publication whose procedure is on time for 1.2 now and late by the
     horizon (or due for publication before it), with their deadline and the points at stake."""
     procedures = now.procedures[now.procedures["n_1_2"].astype(bool) | ~now.procedures["d_1_2"].astype(bool)]
-    moves = _deltas(procedures, later.procedures, "procedure_code")
+    moves = changes(procedures, later.procedures, "procedure_code")
     pending = base.frame("""
         select procedure_code, decision_no, decision_date, legal_effective_date
         from procedure_decisions
