@@ -47,6 +47,16 @@ def _measure_values(values: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def sharing(indicator_id: str, side: str = "n") -> tuple[str, ...]:
+    """Return the value columns (`n_<id>`, `d_<id>`) that count the same measure as the indicator's numerator
+    (side "n") or denominator ("d"): a change to one is a change to all of them."""
+    columns, _ = engine.measure_columns()
+    ind = REGISTRY[indicator_id]
+    measure = columns[ind.numerator if side == "n" else ind.denominator]
+    return tuple(f"{s}_{ref(i.id)}" for i in REGISTRY.values()
+                 for s, m in (("n", i.numerator), ("d", i.denominator)) if columns[m] == measure)
+
+
 def score(values: pd.DataFrame, ruleset: RuleSet | str | None = None, unit_kind: str = "commune") -> pd.DataFrame:
     """Return `values` (one row per case, with every `n_<id>` and `d_<id>`) with each case's `p_<id>`, the six
     columns, `total` and `band`, as the engine scores them under `ruleset` (default: the default rule set).

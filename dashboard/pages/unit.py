@@ -26,7 +26,7 @@ from dash import (
 )
 
 from dashboard import exports, i18n, theme
-from dashboard.components import downloads, forecast
+from dashboard.components import downloads, forecast, whatif
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import unit as queries
 from indicators import GROUPS, REGISTRY, drill
@@ -483,6 +483,7 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
             ], "unit-trend-card"),
         ], className="two-columns"),
         forecast.section(unit, period, language),
+        whatif.section(unit, period, language),
         _section(L("ledger", language), [
             html.P(climb_line(ledger, needs, language), className="climb", id="unit-climb"),
             html.P(L("ledger_hint", language), className="muted"),
