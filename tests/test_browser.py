@@ -384,3 +384,27 @@ def test_the_what_if_on_the_unit_page_scores_a_changed_numerator(chromium, serve
         assert tab.errors == []
     finally:
         tab.page.context.close()
+
+
+@pytest.mark.parametrize("language, title, steps", [("vi", "Kế hoạch đạt mục tiêu", "Con đường rẻ nhất"),
+                                                    ("en", "Plan to the target", "The cheapest path")])
+def test_the_plan_of_the_province_and_of_a_unit_below_it(chromium, server, language, title, steps):
+    tab = _tab_on(chromium, server, language)
+    try:
+        tab.open(f"/ke-hoach?unit={PROVINCE}&period=2024")
+        page = tab.page
+        page.wait_for_selector("#plan-below .ag-row")
+        assert page.inner_text("h1") == title and page.locator(f"h2:has-text({steps!r})").count() == 1
+        assert page.inner_text("#plan-subtitle").endswith("· 2024")
+        assert _rows(page, "plan-progress").count() == 12
+        tab.shot(f"plan-{language}")
+        unit = page.locator("#plan-below .ag-row[row-index='0'] a.grid-link")
+        name = unit.text_content().strip()
+        unit.click()
+        page.wait_for_function(f"() => document.querySelector('#plan-subtitle')?.textContent.startsWith({name!r})")
+        page.wait_for_selector("#plan-steps .ag-row")
+        assert "unit=" in page.url and "period=2024" in page.url
+        tab.shot(f"plan-unit-{language}")
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
