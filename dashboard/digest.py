@@ -1,5 +1,5 @@
-"""The morning digest: each unit's to-do list, written as HTML or CSV files and, with a mail server set, e-mailed
-to the unit's addresses.
+"""The morning digest: each unit's to-do list and month-end forecast, written as HTML or CSV files and, with a
+mail server set, e-mailed to the unit's addresses.
 
     python -m indicators digest [--unit CODE] [--format html|csv] [--out DIR] [--within N] [--lang vi|en]
                                 [--recipients FILE]
@@ -31,12 +31,16 @@ from pathlib import Path
 import pandas as pd
 
 import settings
-from dashboard import exports, i18n
+from dashboard import exports, i18n, theme
+from dashboard.components import forecast as forecast_parts
 from dashboard.components import todo as parts
 from dashboard.components.grid import Column
+from dashboard.queries import forecast as forecasts
 from dashboard.queries import todo as queries
 
 FORMATS = ("html", "csv")
+FORECAST_COLUMNS = [Column("case_name", ("Trường hợp", "Case")), Column("total", "total", "score"),
+                    Column("band_name", "band")]
 STYLE = """body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1f2937;margin:1.5rem}
 h1{font-size:1.4rem;margin:0}h2{font-size:1.1rem;margin:1.4rem 0 .4rem}.muted{color:#6b7280}
 table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #e5e7eb;padding:.3rem .5rem;text-align:left}
@@ -129,6 +133,22 @@ def _table(frame: pd.DataFrame, columns: list[Column], language: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def forecast_of(listed: queries.TodoList) -> forecasts.Forecast | None:
+    """Return the month-end forecast of the list's unit and month (None when the month is over at as_of)."""
+    return forecasts.forecast(listed.unit_code, listed.period, listed.as_of)
+
+
+def forecast_rows(made: forecasts.Forecast | None, language: str) -> pd.DataFrame:
+    """Return the forecast's cases as rows: the case named in `language`, the total rounded, the band's name."""
+    if made is None:
+        return pd.DataFrame(columns=[c.field for c in FORECAST_COLUMNS])
+    bands = {b.key: (b.name_vi, b.name_en) for b in theme.bands()}
+    cases = made.cases
+    return pd.DataFrame({"case_name": [forecast_parts.label(c, language) for c in cases["case"]],
+                         "total": cases["total"].astype(float).round(2),
+                         "band_name": [i18n.pick(*bands[b], language) if b in bands else "–" for b in cases["band"]]})
+
+
 def to_html(listed: queries.TodoList, language: str) -> str:
     """Return the unit's digest as one self-contained HTML page."""
     title = f"{parts.label('title', language)} — {listed.unit_name}"
@@ -143,6 +163,12 @@ def to_html(listed: queries.TodoList, language: str) -> str:
     for key, columns, heading in parts.TABLES:
         frame = parts.shown(getattr(listed, key), columns, language)
         sections.append(f"<h2>{html.escape(i18n.pick(*heading, language))}</h2>{_table(frame, columns, language)}")
+    made = forecast_of(listed)
+    if made is not None:
+        hint = forecast_parts.label("hint", language).format(period=made.period, n=i18n.number(made.n_due, 0, language))
+        sections.insert(0, f"<h2>{html.escape(forecast_parts.label('title', language))}</h2>"
+                           f"<p class='muted'>{html.escape(hint)}</p>"
+                           f"{_table(forecast_rows(made, language), FORECAST_COLUMNS, language)}")
     subtitle = i18n.pick(*parts.subtitle(listed), language)
     return (f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
@@ -158,11 +184,17 @@ def to_text(listed: queries.TodoList, language: str) -> str:
              f"{parts.label('overdue_n', language)}: {overdue}", f"{parts.label('due_n', language)}: {len(d) - overdue}",
              f"{parts.label('feedback_n', language)}: {len(listed.feedback)}",
              f"{parts.label('decisions_n', language)}: {len(listed.decisions)}"]
+    made = forecast_of(listed)
+    if made is not None:
+        lines += ["", forecast_parts.label("title", language)]
+        lines += [f"{r.case_name}: {i18n.number(r.total, 2, language)} ({r.band_name})"
+                  for r in forecast_rows(made, language).itertuples()]
     return "\n".join(lines) + "\n"
 
 
 def write(listed: queries.TodoList, fmt: str, out: Path, language: str) -> list[Path]:
-    """Write the unit's digest into `out` and return the files: one HTML page, or a CSV per table."""
+    """Write the unit's digest into `out` and return the files: one HTML page, or a CSV per table (and one of the
+    forecast, for a month in progress)."""
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{exports.slug(parts.label('title', language))}-{listed.unit_code}-{listed.period}"
     if fmt == "html":
@@ -170,6 +202,12 @@ def write(listed: queries.TodoList, fmt: str, out: Path, language: str) -> list[
         path.write_text(to_html(listed, language), encoding="utf-8")
         return [path]
     files = []
+    made = forecast_of(listed)
+    if made is not None:
+        table = exports.Table(forecast_parts.LABELS["title"], FORECAST_COLUMNS, forecast_rows(made, language))
+        path = out / f"{stem}-forecast.csv"
+        path.write_bytes(exports.to_csv(table, language))
+        files.append(path)
     for key, columns, heading in parts.TABLES:
         table = exports.Table(heading, columns, parts.shown(getattr(listed, key), columns, language))
         path = out / f"{stem}-{key}.csv"

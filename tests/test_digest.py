@@ -69,7 +69,11 @@ def test_each_unit_of_the_recipients_file_gets_its_own_digest(commune, inbox, tm
     page = mail.get_body(("html",)).get_content()
     # the dossier due tomorrow and its 2 points of 2.1 at stake, the feedback item and its 12 points
     assert "open1" in page and "<td class=n>2,00</td>" in page and "f1" in page and "<td class=n>12,00</td>" in page
-    assert "Hồ sơ sắp đến hạn: 1" in mail.get_body(("plain",)).get_content()
+    text = mail.get_body(("plain",)).get_content()
+    assert "Hồ sơ sắp đến hạn: 1" in text
+    # the month-end forecast: 13 March is inside the month
+    assert "Dự báo cuối tháng" in text and "Tất cả đúng hạn: " in text and "Tất cả trễ hạn: " in text
+    assert "Dự báo cuối tháng" in page
     assert "Tỉnh Thử nghiệm" in by_to[("tinh@example.gov.vn",)][1]["Subject"]
 
 
@@ -80,7 +84,13 @@ def test_csv_files_per_table_from_a_csv_recipients_file_in_english(commune, inbo
     assert main(["digest", "--db", str(commune), "--recipients", str(recipients), "--out", str(out),
                  "--format", "csv", "--lang", "en"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == [f"to-do-list-99101-2024-03-{k}.csv" for k in ("decisions", "dossiers", "feedback")]
+    assert names == [f"to-do-list-99101-2024-03-{k}.csv" for k in ("decisions", "dossiers", "feedback", "forecast")]
+    forecast = (out / "to-do-list-99101-2024-03-forecast.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert forecast[0] == "Case,Total,Band" and [f.split(",")[0] for f in forecast[1:]] == [
+        "All on time", "Expected", "All late"]
+    # the open dossier going late takes 2 points of 2.1 off the total
+    on_time, late = float(forecast[1].split(",")[1]), float(forecast[3].split(",")[1])
+    assert on_time - late == pytest.approx(2.0, abs=0.011)
     lines = (out / "to-do-list-99101-2024-03-dossiers.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Dossier,State,Procedure,Unit,Received,Due,Working days left,2.1 points at stake")
     assert lines[1].startswith("open1,Due soon,Đăng ký khai sinh,Xã Một Một,07/03/2024 08:00,14/03/2024 16:00,1.25,2.0,")
