@@ -116,21 +116,33 @@ def changes(now: pd.DataFrame, later: pd.DataFrame, key: str) -> pd.DataFrame:
     return out
 
 
-def _at_stake(values: pd.Series, moves: pd.DataFrame, shown: tuple[str, ...]) -> pd.DataFrame:
-    """Return, per row of `moves`, the points the unit's month falls by, per shown indicator and in total, when
-    its numerators and denominators move by the row's values: the engine's points before less after."""
-    flags = [c for c in moves.columns if c in whatif.VALUE_COLUMNS]
-    signatures = moves[flags].drop_duplicates().reset_index(drop=True)
-    cases = pd.DataFrame([values.to_dict()] * (len(signatures) + 1))
-    for flag in flags:
-        cases.loc[1:, flag] = (cases.loc[1:, flag].to_numpy() + signatures[flag].to_numpy()).clip(min=0)
-    scored = whatif.score(cases, RULESET)
-    before = scored.iloc[0]
-    lost = pd.DataFrame({f"stake_{ref(i)}": before[f"p_{ref(i)}"] - scored[f"p_{ref(i)}"].iloc[1:].to_numpy()
-                         for i in shown})
-    lost["stake_total"] = before["total"] - scored["total"].iloc[1:].to_numpy()
-    lost = pd.concat([signatures, lost.reset_index(drop=True)], axis=1)
-    return moves[flags].merge(lost, on=flags, how="left").drop(columns=flags).set_index(moves.index)
+def _at_stake(requests: list[tuple[pd.Series, pd.DataFrame]], shown: tuple[str, ...]) -> list[pd.DataFrame]:
+    """Return, for each (unit's values, moves) request, per row of its moves the points the unit's month falls by,
+    per shown indicator and in total, when its numerators and denominators move by the row's values: the
+    engine's points before less after. Every request's cases are scored in one go."""
+    blocks, cases = [], []
+    for values, moves in requests:
+        flags = [c for c in moves.columns if c in whatif.VALUE_COLUMNS]
+        signatures = moves[flags].drop_duplicates().reset_index(drop=True)
+        block = pd.DataFrame([values.to_dict()] * (len(signatures) + 1))
+        for flag in flags:
+            block.loc[1:, flag] = (block.loc[1:, flag].to_numpy() + signatures[flag].to_numpy()).clip(min=0)
+        blocks.append((flags, signatures, len(cases)))
+        cases.append(block)
+    if not cases:
+        return []
+    scored = whatif.score(pd.concat(cases, ignore_index=True), RULESET)
+    out = []
+    for (flags, signatures, _), (values, moves), first in zip(blocks, requests,
+                                                              np.cumsum([0, *map(len, cases)])[:-1]):
+        part = scored.iloc[first:first + len(signatures) + 1]
+        before, after = part.iloc[0], part.iloc[1:]
+        lost = pd.DataFrame({f"stake_{ref(i)}": before[f"p_{ref(i)}"] - after[f"p_{ref(i)}"].to_numpy()
+                             for i in shown})
+        lost["stake_total"] = before["total"] - after["total"].to_numpy()
+        lost = pd.concat([signatures, lost.reset_index(drop=True)], axis=1)
+        out.append(moves[flags].merge(lost, on=flags, how="left").drop(columns=flags).set_index(moves.index))
+    return out
 
 
 def _states(now_on_time: pd.Series, late_later: pd.Series, due_at: pd.Series, as_of: datetime,
@@ -157,20 +169,28 @@ def _weigh(rows: pd.DataFrame, moves: pd.DataFrame, values: pd.DataFrame, unit_c
     late = rows["state"] == "overdue"
     moves = moves.copy()
     moves.loc[late.to_numpy(), [c for c in moves.columns if c in whatif.VALUE_COLUMNS]] = 0
+    flags = moves.drop(columns=moves.columns[0])
+    requests, targets = [], []
     if unit_code in values.index and not moves.empty:
-        rows = pd.concat([rows, _at_stake(values.loc[unit_code], moves.drop(columns=moves.columns[0]), shown)
-                          .set_index(rows.index)], axis=1)
-    else:
-        for column in (*(f"stake_{ref(i)}" for i in shown), "stake_total"):
-            rows[column] = np.nan
-    rows["own_stake"] = np.nan
+        requests.append((values.loc[unit_code], flags))
+        targets.append(None)
     if own is not None and not moves.empty:
         for code, index in rows.groupby(own).groups.items():
             if code in values.index and code != unit_code:
-                part = moves.loc[index].drop(columns=moves.columns[0])
-                rows.loc[index, "own_stake"] = _at_stake(values.loc[code], part, ())["stake_total"].to_numpy()
-            elif code == unit_code:
-                rows.loc[index, "own_stake"] = rows.loc[index, "stake_total"]
+                requests.append((values.loc[code], flags.loc[index]))
+                targets.append(index)
+    found = _at_stake(requests, shown)
+    columns = (*(f"stake_{ref(i)}" for i in shown), "stake_total")
+    for column in (*columns, "own_stake"):
+        rows[column] = np.nan
+    for index, stakes in zip(targets, found):
+        if index is None:
+            rows.loc[:, list(columns)] = stakes[list(columns)].to_numpy()
+        else:
+            rows.loc[index, "own_stake"] = stakes["stake_total"].to_numpy()
+    if own is not None:
+        mine = rows[own] == unit_code
+        rows.loc[mine, "own_stake"] = rows.loc[mine, "stake_total"]
     return rows
 
 
@@ -186,9 +206,15 @@ def _procedure_names(province_code: str) -> pd.Series:
 
 def todo(unit_code: str, within: int = DEFAULT_WITHIN) -> TodoList | None:
     """Return the unit's to-do list for the last month stored, items due within `within` working days; None when
-    the unit was not scored in that month. `within` outside 0..MAX_WITHIN is refused."""
+    the unit was not scored in that month. `within` outside 0..MAX_WITHIN is refused. Kept per version of the
+    database: the page, its downloads and a change of language ask for the same list."""
     if not 0 <= int(within) <= MAX_WITHIN:
         raise ValueError(f"within must be 0 to {MAX_WITHIN} working days, not {within}")
+    return _todo(base.version(), unit_code, int(within))
+
+
+@functools.lru_cache(maxsize=32)
+def _todo(version: tuple, unit_code: str, within: int) -> TodoList | None:
     scored = units()
     found = scored[scored["unit_code"] == unit_code]
     if found.empty:
@@ -197,7 +223,6 @@ def todo(unit_code: str, within: int = DEFAULT_WITHIN) -> TodoList | None:
     period, as_of = str(row["period"]), pd.Timestamp(row["as_of"]).to_pydatetime()
     month = parse(period)
     until = horizon(as_of, int(within), month.end)
-    version = base.version()
     now = _judged_at(version, unit_code, period, as_of)
     later = _judged_at(version, unit_code, period, until) if until > as_of else now
     codes = sorted(set(now.dossiers["unit_code"]) | set(now.feedback["unit_code"]) | {unit_code})
