@@ -28,9 +28,10 @@ from indicators import drill, whatif
 from indicators.periods import Period, parse
 
 from . import base
+from . import unit as unit_queries
 from .todo import changes
 
-RULESET = "portal-2025"
+RULESET = unit_queries.RULESET
 MONTHS_BACK = 3
 CASES = ("on_time", "expected", "late")
 
