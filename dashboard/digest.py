@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import html
-import io
 import os
 import smtplib
 import sys

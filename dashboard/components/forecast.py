@@ -12,6 +12,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import i18n, theme
+from dashboard.components import bands
 from dashboard.queries import forecast as queries
 from indicators.periods import parse
 
@@ -57,13 +58,6 @@ def section(unit: dict, period: str, language: str) -> html.Div:
     ], className="card", id="forecast-card", style={"margin": "1rem 0"})
 
 
-def _badge(band: str | None, language: str) -> html.Span:
-    found = next((b for b in theme.bands() if b.key == band), None)
-    if found is None:
-        return html.Span("–")
-    return html.Span(i18n.pick(found.name_vi, found.name_en, language), className=f"band band-{band}")
-
-
 def cards(made: queries.Forecast, language: str) -> list:
     """Return the hint and a card per case: its total and band."""
     rows = made.cases.set_index("case")
@@ -73,7 +67,7 @@ def cards(made: queries.Forecast, language: str) -> list:
         html.Div([html.Div([html.Div(label(case, language), className="label"),
                             html.Div(i18n.number(rows.loc[case, "total"], 2, language), className="value",
                                      id=f"forecast-{case}"),
-                            _badge(rows.loc[case, "band"], language)], className="stat")
+                            bands.badge(rows.loc[case, "band"], language)], className="stat")
                   for case in queries.CASES], className="cards"),
     ]
 

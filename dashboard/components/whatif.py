@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import i18n, theme
+from dashboard import i18n
+from dashboard.components import bands
 from dashboard.queries import whatif as queries
 from indicators import REGISTRY
 from indicators.outputs import ref
@@ -72,12 +73,6 @@ def pick(indicator_id, params):
     return values[f"n_{ref(indicator_id)}"], d, label("numerator", i18n.lang(), d=i18n.number(d, 0))
 
 
-def _band(key: str | None, language: str) -> html.Span:
-    found = next((b for b in theme.bands() if b.key == key), None)
-    return html.Span(i18n.pick(found.name_vi, found.name_en, language) if found else "–",
-                     className=f"band band-{key}" if found else "")
-
-
 @callback(
     Output("whatif-result", "children"),
     Input("whatif-indicator", "value"), Input("whatif-numerator", "value"), State("whatif-params", "data"),
@@ -99,7 +94,7 @@ def show(indicator_id, numerator, params):
          i18n.number(row.points_after, 2, language), "points"),
         (label("total", language), i18n.number(result["total_before"], 2, language),
          i18n.number(result["total_after"], 2, language), "total"),
-        (label("band", language), _band(result["band_before"], language), _band(result["band_after"], language), "band"),
+        (label("band", language), bands.badge(result["band_before"], language), bands.badge(result["band_after"], language), "band"),
         (label("rank", language), f"{result['rank_before']}/{result['n_peers']}",
          f"{result['rank_after']}/{result['n_peers']}", "rank"),
     ]

@@ -29,6 +29,7 @@ from indicators.periods import Period, parse
 
 from . import base
 from . import unit as unit_queries
+from . import whatif as whatif_queries
 from .todo import changes
 
 RULESET = unit_queries.RULESET
@@ -50,17 +51,6 @@ class Forecast:
 
 def month_end(period: Period) -> datetime:
     return datetime.combine(period.last_day, time(23, 59, 59))
-
-
-def stored_values(con: duckdb.DuckDBPyConnection, unit_code: str, period: str) -> pd.Series | None:
-    """Return the unit's stored numerators and denominators of the month, or None when it was not scored."""
-    chosen = parse(period)
-    found = con.execute(f"""
-        select {", ".join(whatif.VALUE_COLUMNS)} from unit_indicators
-        where ruleset = $ruleset and period_kind = 'month' and period_start = $start and period = $period
-          and unit_code = $unit limit 1""",
-                        {"ruleset": RULESET, "start": chosen.start, "period": period, "unit": unit_code}).df()
-    return None if found.empty else found.iloc[0]
 
 
 def _before(period: Period) -> Period:
@@ -88,9 +78,10 @@ def compute(con: duckdb.DuckDBPyConnection, unit_code: str, period: str, as_of: 
     chosen = parse(period)
     if chosen.kind != "month" or as_of >= month_end(chosen):
         return None
-    values = stored_values(con, unit_code, period)
-    if values is None:
+    found = whatif_queries.values(period, [unit_code], con)
+    if found.empty:
         return None
+    values = found.iloc[0][list(whatif.VALUE_COLUMNS)]
     now = drill.judge(con, unit_code, chosen, RULESET, as_of)
     end = drill.judge(con, unit_code, chosen, RULESET, month_end(chosen))
     history = drill.judge(con, unit_code, _before(chosen), RULESET, as_of).dossiers

@@ -21,6 +21,7 @@ from indicators.periods import parse
 
 from . import base
 from . import unit as unit_queries
+from . import whatif as whatif_queries
 
 RULESET = unit_queries.RULESET
 DEFAULT_TARGET = 90.0
@@ -33,16 +34,6 @@ ITEM_OF_BASIS = {"received": "dossier", "processed": "dossier", "finished": "dos
 def _at(period: str, **params) -> dict:
     chosen = parse(period)
     return {"ruleset": RULESET, "period": period, "kind": chosen.kind, "start": chosen.start, **params}
-
-
-def values(period: str, codes: list[str]) -> pd.DataFrame:
-    """Return the stored numerators and denominators, kind and total of the units in the period, by unit_code."""
-    return base.frame(f"""
-        select i.unit_code, i.unit_kind, s.unit_name, s.total, s.band, {", ".join(f"i.{c}" for c in whatif.VALUE_COLUMNS)}
-        from unit_indicators i join unit_scores s using (ruleset, period, period_kind, period_start, unit_code)
-        where i.ruleset = $ruleset and i.period_kind = $kind and i.period_start = $start and i.period = $period
-          and i.unit_code in (select unnest($codes))""", _at(period, codes=codes)).drop_duplicates("unit_code") \
-        .set_index("unit_code")
 
 
 def steps(stored: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -121,7 +112,7 @@ def holders(period: str, unit_code: str, indicator_ids: list[str], limit: int = 
     below = unit_queries.children(unit_code, period)
     if below.empty or not indicator_ids:
         return {}
-    stored = values(period, below["unit_code"].tolist())
+    stored = whatif_queries.values(period, below["unit_code"].tolist())
     out = {}
     for indicator_id in indicator_ids:
         if REGISTRY[indicator_id].per_province:
@@ -136,7 +127,7 @@ def holders(period: str, unit_code: str, indicator_ids: list[str], limit: int = 
 def unit_plan(unit_code: str, period: str, target: float = DEFAULT_TARGET) -> dict | None:
     """Return the unit's plan to reach `target` in the period: total, gap, the steps with their holders below, and
     the total the path reaches; None when the unit was not scored in the period."""
-    stored = values(period, [unit_code])
+    stored = whatif_queries.values(period, [unit_code])
     if stored.empty:
         return None
     row = stored.iloc[0]
@@ -167,7 +158,7 @@ def below_target(province_code: str, period: str, target: float) -> pd.DataFrame
     if units.empty:
         return pd.DataFrame(columns=["unit_code", "name", "kind", "total", "gap", "first_step", "first_items",
                                      "steps", "reached"])
-    stored = values(period, units["unit_code"].tolist())
+    stored = whatif_queries.values(period, units["unit_code"].tolist())
     found = paths(stored, target)
     rows = []
     for code, row in stored.iterrows():

@@ -25,6 +25,7 @@ from indicators.periods import parse
 
 from . import base
 from . import unit as unit_queries
+from . import whatif as whatif_queries
 
 RULESET = unit_queries.RULESET
 DEFAULT_WITHIN = 2
@@ -92,17 +93,6 @@ def _judged_at(version: tuple, unit_code: str, period: str, moment: datetime) ->
         return drill.judge(con, unit_code, period, RULESET, moment)
     finally:
         con.close()
-
-
-def _stored_values(period: str, codes: list[str]) -> pd.DataFrame:
-    """Return the stored numerators and denominators of the units in the month, one row per unit_code."""
-    chosen = parse(period)
-    frame = base.frame(f"""
-        select unit_code, {", ".join(whatif.VALUE_COLUMNS)} from unit_indicators
-        where ruleset = $ruleset and period_kind = 'month' and period_start = $start and period = $period
-          and unit_code in (select unnest($codes))""",
-                       {"ruleset": RULESET, "start": chosen.start, "period": period, "codes": codes})
-    return frame.drop_duplicates("unit_code").set_index("unit_code")
 
 
 def changes(now: pd.DataFrame, later: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -226,7 +216,7 @@ def _todo(version: tuple, unit_code: str, within: int) -> TodoList | None:
     now = _judged_at(version, unit_code, period, as_of)
     later = _judged_at(version, unit_code, period, until) if until > as_of else now
     codes = sorted(set(now.dossiers["unit_code"]) | set(now.feedback["unit_code"]) | {unit_code})
-    values = _stored_values(period, codes)
+    values = whatif_queries.values(period, codes)[list(whatif.VALUE_COLUMNS)]
     names = _names(period)
     far = horizon(as_of, int(within), date.max)
 

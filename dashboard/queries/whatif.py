@@ -6,6 +6,7 @@ would if the change were made in the data.
 """
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from indicators import REGISTRY, whatif
@@ -23,12 +24,25 @@ def _at(unit_code: str, period: str) -> dict:
     return {"ruleset": RULESET, "period": period, "kind": chosen.kind, "start": chosen.start, "unit": unit_code}
 
 
+def values(period: str, codes: list[str], con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Return the stored numerators and denominators of the units in the period, by unit_code, with unit_kind,
+    unit_name, total and band: what the to-do list, the forecast, the what-if and the plan score their cases from.
+    On `con` when given (the forecast's back-test), else on a read-only connection of its own."""
+    chosen = parse(period)
+    sql = f"""
+        select i.unit_code, i.unit_kind, s.unit_name, s.total, s.band,
+               {", ".join(f"i.{c}" for c in whatif.VALUE_COLUMNS)}
+        from unit_indicators i join unit_scores s using (ruleset, period, period_kind, period_start, unit_code)
+        where i.ruleset = $ruleset and i.period_kind = $kind and i.period_start = $start and i.period = $period
+          and i.unit_code in (select unnest($codes))"""
+    params = {"ruleset": RULESET, "period": period, "kind": chosen.kind, "start": chosen.start, "codes": codes}
+    frame = con.execute(sql, params).df() if con is not None else base.frame(sql, params)
+    return frame.drop_duplicates("unit_code").set_index("unit_code")
+
+
 def stored(unit_code: str, period: str) -> pd.Series | None:
     """Return the unit's stored numerators and denominators in the period with its kind (`unit_kind`), or None."""
-    found = base.frame(f"""
-        select unit_kind, {", ".join(whatif.VALUE_COLUMNS)} from unit_indicators
-        where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-          and unit_code = $unit limit 1""", _at(unit_code, period))
+    found = values(period, [unit_code])
     return None if found.empty else found.iloc[0]
 
 
