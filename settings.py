@@ -32,6 +32,13 @@ SETTINGS = (
     Setting("timezone", "Asia/Ho_Chi_Minh", "time zone of naive timestamps in input files"),
     Setting("threads", "", "DuckDB worker threads (empty: one per core)"),
     Setting("memory_limit", "", "DuckDB memory limit such as '4GB' (empty: DuckDB's default)"),
+    Setting("smtp_host", "", "mail server the morning digest is sent through (empty: the digest is only written)"),
+    Setting("smtp_port", "25", "port of the mail server"),
+    Setting("smtp_user", "", "user name on the mail server (empty: no login)"),
+    Setting("smtp_password", "", "password on the mail server: set it in the environment only"),
+    Setting("smtp_starttls", "false", "`true`: upgrade the connection to TLS (STARTTLS) before logging in"),
+    Setting("smtp_sender", "kpi766@localhost", "the From address of the digest"),
+    Setting("digest_recipients", "", "file mapping each unit to the addresses its digest goes to (TOML or CSV)"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 # The dashboard's HOST and PORT are also read unprefixed, as the data contract names them.

@@ -3,7 +3,7 @@ page is usable in a browser.
 
     python benchmarks/bench_dashboard.py [--db PATH] [--repeat 3] [--no-browser] [--no-write-results]
 
-The database is benchmarks/work/dashboard.duckdb, built with `python -m etl demo` (the whole country,
+The database is benchmarks/work/dashboard.duckdb, built with `python -m etl demo --to 2025-12-31` (the whole country,
 2024–2025) when absent, unless --db names another. The app runs in a child process (this script with
 `--serve`) whose every request reports its own duration in a `Server-Timing` header, so the figures are the
 server's time, not the client's.
@@ -412,7 +412,8 @@ def main() -> int:
         return 0
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(args.db)], cwd=ROOT, check=True)
+        subprocess.run([sys.executable, "-m", "etl", "demo", "--to", "2025-12-31", "--db", str(args.db)], cwd=ROOT,
+                       check=True)
     started_machine = describe(with_load=True)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], cwd=ROOT,

@@ -3,7 +3,7 @@ behind the unit page's lists of failing procedures, dossiers and feedback items.
 
     python benchmarks/bench_drill.py [--db PATH] [--repeat 3] [--no-write-results]
 
-The database is benchmarks/work/dashboard.duckdb, built with `python -m etl demo` (the whole country,
+The database is benchmarks/work/dashboard.duckdb, built with `python -m etl demo --to 2025-12-31` (the whole country,
 2024–2025) when absent, unless --db names another. Each case opens a read-only connection, as the dashboard
 does, and judges every listable indicator of the unit at once. The baseline, measured in the same run on the
 same connection, is the floor of reading: copying the unit's own dossiers and their events out of the
@@ -104,7 +104,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(args.db)], cwd=ROOT, check=True)
+        subprocess.run([sys.executable, "-m", "etl", "demo", "--to", "2025-12-31", "--db", str(args.db)], cwd=ROOT,
+                       check=True)
     started_machine = describe(with_load=True)
     rows = run(args.db, args.repeat)
     import duckdb

@@ -3,7 +3,7 @@
     python benchmarks/bench_serving.py [--db PATH] [--repeat 5] [--no-write-results]
 
 Works on benchmarks/work/serving.duckdb (git-ignored): a copy of `--db` when given, else the
-default demo built there (`python -m etl demo`, the whole country 2024–2025). A write is one
+demo built there (`python -m etl demo --to 2025-12-31`, the whole country 2024–2025). A write is one
 updated row, the smallest change a command can make, so the figures are the fixed cost of
 `db.writing` (lock, copy, checkpoint, fsync, rename). The baseline is the same update written
 in place, as every command wrote before a published version was the rule. Readers: open,
@@ -106,7 +106,8 @@ def main() -> int:
     if args.db:
         shutil.copyfile(args.db, path)
     else:
-        subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(path)], cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-m", "etl", "demo", "--to", "2025-12-31", "--db", str(path)], cwd=ROOT,
+                       check=True,
                        stdout=subprocess.DEVNULL)
     in_place(path)  # any log folded in, so both ways start from a checkpointed file
 

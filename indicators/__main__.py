@@ -40,7 +40,15 @@ def parser() -> argparse.ArgumentParser:
                                                                     "(default: the end of the last load)")
     score.add_argument("--recompute", action="store_true", help="recompute even when scores are stored")
     score.add_argument("--db", help="database file (default: $KPI766_DB or data/kpi766.duckdb)")
+    digest = sub.add_parser("digest", help="write (and e-mail) each unit's to-do list: the morning digest")
+    _digest().add_arguments(digest)
     return p
+
+
+def _digest():
+    # the digest reads the to-do list the dashboard shows, so it lives beside it
+    from dashboard import digest
+    return digest
 
 
 def ensure_scores(con, period: periods.Period, ruleset: rulesets.RuleSet, as_of, recompute: bool) -> None:
@@ -146,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run(parser().parse_args(argv))
+    args = parser().parse_args(argv)
+    return _digest().run(args) if args.command == "digest" else run(args)
 
 
 if __name__ == "__main__":

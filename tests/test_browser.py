@@ -282,3 +282,129 @@ def test_the_main_pages_fit_a_phone(phone, path, ready, name):
     phone.page.wait_for_selector(ready)
     assert phone.page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     phone.shot(name)
+
+
+def test_the_to_do_list_of_a_province_changes_with_its_address_and_downloads_as_shown(tab):
+    tab.open(f"/viec-can-lam?unit={PROVINCE}&within=2")
+    page = tab.page
+    page.wait_for_selector("#todo-dossiers .ag-row")
+    assert page.inner_text("#nav-todo") == "Việc cần làm"
+    # the demo ends with 2024: its last month, judged at the end of 31 December
+    assert "Tháng 2024-12 · xét tại 31/12/2024 23:59" in page.inner_text("#todo-subtitle")
+    tab.shot("todo")
+    page.fill("#todo-within", "5")
+    page.press("#todo-within", "Enter")
+    page.wait_for_function("() => window.location.search.includes('within=5')")
+    page.wait_for_selector("#todo-dossiers .ag-row")
+    shown = int(page.inner_text("#todo-card-overdue_n")) + int(page.inner_text("#todo-card-due_n").replace(".", ""))
+    download = tab.download("button[id*='todo-dossiers'][id*='csv']")
+    assert download.suggested_filename == f"ho-so-qua-han-va-sap-den-han-{PROVINCE}-2024-12.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã hồ sơ,Tình trạng,Thủ tục,Đơn vị,Ngày tiếp nhận,Hạn trả,Ngày làm việc còn lại,"
+                               "Điểm 2.1 có thể mất")
+    assert len(lines) == 1 + shown
+
+
+def test_the_to_do_list_in_english(tab):
+    tab.page.context.add_cookies([{"name": "kpi766-lang", "value": "en", "url": tab.url}])
+    tab.open(f"/viec-can-lam?unit={PROVINCE}")
+    page = tab.page
+    page.wait_for_selector("#todo-dossiers .ag-row")
+    assert page.inner_text("#nav-todo") == "To-do"
+    assert page.inner_text("h1") == "To-do list"
+    assert "Month 2024-12 · judged at 31/12/2024 23:59" in page.inner_text("#todo-subtitle")
+    assert page.locator("button:has-text('Download Excel')").count() == 3
+    tab.shot("todo-en")
+
+
+@pytest.fixture(scope="session")
+def month_in_progress(tmp_path_factory, template_db, chromium):
+    """Return a browser tab factory on a demo of the province whose data ends on Wednesday 18 December 2024: the
+    month is in progress."""
+    folder = tmp_path_factory.mktemp("month")
+    path = folder / "kpi766.duckdb"
+    shutil.copy(template_db, path)
+    subprocess.run([sys.executable, "-m", "etl", "demo", "--province", PROVINCE, "--from", "2024-09-01",
+                    "--to", "2024-12-18", "--scale", "0.5", "--db", str(path)], cwd=ROOT, check=True,
+                   capture_output=True)
+    with serving(path) as url:
+        yield url
+
+
+def _tab_on(chromium, url: str, language: str) -> Tab:
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="vi-VN")
+    context.add_cookies([{"name": "kpi766-lang", "value": language, "url": url}])
+    return Tab(context.new_page(), url)
+
+
+@pytest.mark.parametrize("language, title, hint", [("vi", "Dự báo cuối tháng", "hồ sơ đang giải quyết"),
+                                                   ("en", "Month-end forecast", "open dossiers due in the month")])
+def test_the_unit_page_forecasts_the_month_in_progress(chromium, month_in_progress, language, title, hint):
+    tab = _tab_on(chromium, month_in_progress, language)
+    try:
+        tab.open(f"/don-vi/{PROVINCE}?period=2024-12")
+        page = tab.page
+        page.wait_for_selector("#forecast-on_time", timeout=60_000)
+        assert page.inner_text("#forecast-card h2") == title
+        assert hint in page.inner_text("#forecast-card")
+        number = (lambda text: float(text.replace(".", "").replace(",", "."))) if language == "vi" else \
+            (lambda text: float(text.replace(",", "")))
+        low, expected, high = (number(page.inner_text(f"#forecast-{c}")) for c in ("late", "expected", "on_time"))
+        assert low <= expected <= high
+        # the range is drawn on the trend chart
+        page.wait_for_function("() => document.querySelectorAll('#unit-trend .errorbar').length > 0")
+        tab.shot(f"unit-forecast-{language}")
+        # the to-do list of the same month: the dossiers due by Friday 20 December
+        tab.open(f"/viec-can-lam?unit={PROVINCE}")
+        page.wait_for_selector("#todo-dossiers .ag-row")
+        assert "18/12/2024 23:59" in page.inner_text("#todo-subtitle")
+        assert "20/12/2024" in page.inner_text("#todo-subtitle")
+        tab.shot(f"todo-month-{language}")
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
+
+
+@pytest.mark.parametrize("language, title", [("vi", "Nếu thì sao"), ("en", "What if")])
+def test_the_what_if_on_the_unit_page_scores_a_changed_numerator(chromium, server, language, title):
+    tab = _tab_on(chromium, server, language)
+    try:
+        tab.open(f"/don-vi/{PROVINCE}?period=2024")
+        page = tab.page
+        page.wait_for_selector("#whatif-total")
+        assert page.inner_text("#whatif-card h2") == title
+        # every processed dossier on time: 2.1 earns its 20 points
+        denominator = page.get_attribute("#whatif-numerator", "max")
+        page.fill("#whatif-numerator", denominator)
+        page.press("#whatif-numerator", "Enter")
+        full = "20,00" if language == "vi" else "20.00"
+        page.wait_for_function(f"() => document.querySelector('#whatif-points')?.textContent === {full!r}")
+        page.locator("#whatif-card").scroll_into_view_if_needed()
+        tab.shot(f"unit-whatif-{language}")
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
+
+
+@pytest.mark.parametrize("language, title, steps", [("vi", "Kế hoạch đạt mục tiêu", "Con đường rẻ nhất"),
+                                                    ("en", "Plan to the target", "The cheapest path")])
+def test_the_plan_of_the_province_and_of_a_unit_below_it(chromium, server, language, title, steps):
+    tab = _tab_on(chromium, server, language)
+    try:
+        tab.open(f"/ke-hoach?unit={PROVINCE}&period=2024")
+        page = tab.page
+        page.wait_for_selector("#plan-below .ag-row")
+        assert page.inner_text("h1") == title and page.locator(f"h2:has-text({steps!r})").count() == 1
+        assert page.inner_text("#plan-subtitle").endswith("· 2024")
+        assert _rows(page, "plan-progress").count() == 12
+        tab.shot(f"plan-{language}")
+        unit = page.locator("#plan-below .ag-row[row-index='0'] a.grid-link")
+        name = unit.text_content().strip()
+        unit.click()
+        page.wait_for_function(f"() => document.querySelector('#plan-subtitle')?.textContent.startsWith({name!r})")
+        page.wait_for_selector("#plan-steps .ag-row")
+        assert "unit=" in page.url and "period=2024" in page.url
+        tab.shot(f"plan-unit-{language}")
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()

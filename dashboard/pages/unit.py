@@ -26,7 +26,7 @@ from dash import (
 )
 
 from dashboard import exports, i18n, theme
-from dashboard.components import downloads
+from dashboard.components import downloads, forecast, whatif
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import unit as queries
 from indicators import GROUPS, REGISTRY, drill
@@ -482,6 +482,8 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
                 dcc.Graph(id="unit-trend", figure=trend_figure(history, language), config={"displayModeBar": False}),
             ], "unit-trend-card"),
         ], className="two-columns"),
+        forecast.section(unit, period, language),
+        whatif.section(unit, period, language),
         _section(L("ledger", language), [
             html.P(climb_line(ledger, needs, language), className="climb", id="unit-climb"),
             html.P(L("ledger_hint", language), className="muted"),

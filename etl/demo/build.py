@@ -27,9 +27,20 @@ def _rng(seed: int, *stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, *stream])
 
 
+def demo_as_of(last_day: date, now: datetime | None = None) -> datetime:
+    """Return the moment a demo ending on `last_day` describes: the end of that day, or now when that is earlier.
+
+    A demo that reaches today describes this moment, so today's dossiers, feedback and decisions are still open.
+    """
+    end = datetime.combine(last_day, datetime.max.time()).replace(microsecond=0)
+    return min(end, now or settings.local_now())
+
+
 def draw(con: duckdb.DuckDBPyConnection, province: str | None, first_day: date, last_day: date,
-         scale: float, seed: int) -> dict[str, list[pa.Table]]:
-    """Return every table of the demo as Arrow tables (a list per table), nothing written yet."""
+         scale: float, seed: int, as_of: datetime | None = None) -> dict[str, list[pa.Table]]:
+    """Return every table of the demo as Arrow tables (a list per table), nothing written yet: what the data shows
+    at `as_of` (default: the end of `last_day`)."""
+    as_of = np.datetime64(as_of or demo_as_of(last_day, datetime.max), "s")
     halves = scope.halves(con, _rng(seed, STREAM_SCOPE), province, first_day, last_day)
     continuing = {r[0] for r in con.execute("select unit_code from units where kind = 'province' and valid_from is not null").fetchall()}
     # the last day of each province that the reform closed (no unit of its code after it)
@@ -43,12 +54,11 @@ def draw(con: duckdb.DuckDBPyConnection, province: str | None, first_day: date, 
         rng = _rng(seed, STREAM_CATALOGUE, int(code))
         profile = profiles.PROVINCE_BY_CODE[code]
         catalogues[code] = catalogue.province_catalogue(rng, national, code, profile, code in continuing)
-        drawn_decisions = catalogue.decisions(rng, catalogues[code], profile, np.datetime64(last_day))
+        drawn_decisions = catalogue.decisions(rng, catalogues[code], profile, np.datetime64(last_day), as_of)
         if code in closed:
             # a closed province decides nothing after its last day: the province it went into does
             drawn_decisions = drawn_decisions[drawn_decisions["decision_date"] <= np.datetime64(closed[code])]
         decisions.append(drawn_decisions)
-    as_of = np.datetime64(last_day).astype("datetime64[s]") + np.timedelta64(86399, "s")
     out = {name: [] for name in FILLED}
     units = []
     n_feedback = 0
@@ -82,8 +92,12 @@ def _department_rows(depts: pd.DataFrame) -> pa.Table:
 
 
 def write(con: duckdb.DuckDBPyConnection, drawn: dict[str, list[pa.Table]], seed: int, source: str,
-          started_at: datetime) -> dict[str, int]:
-    """Replace the demo-filled tables with `drawn` in one transaction, record the run, and return rows per table."""
+          started_at: datetime, as_of: datetime) -> dict[str, int]:
+    """Replace the demo-filled tables with `drawn` in one transaction, record the run, and return rows per table.
+
+    The run is recorded as a sync that ended at `as_of`, the moment the demo describes (not when it was built), so
+    the engine judges open dossiers then and the dashboard's "data as of" shows it.
+    """
     counts = {}
     with db.transaction(con):
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_runs").fetchone()[0]
@@ -108,17 +122,22 @@ def write(con: duckdb.DuckDBPyConnection, drawn: dict[str, list[pa.Table]], seed
         counts["national_report"] = con.execute("select count(*) from national_report").fetchone()[0]
         total = sum(counts.values())
         con.execute("insert into load_runs values (?, ?, ?, ?, ?, ?, ?, 0, 0, 'ok')",
-                    [load_id, started_at, settings.local_now(), source, total, total, replaced])
+                    [load_id, min(started_at, as_of), as_of, source, total, total, replaced])
     return counts
 
 
 def run_demo(con: duckdb.DuckDBPyConnection, province: str | None = None, first_day: date = date(2024, 1, 1),
-             last_day: date = date(2025, 12, 31), scale: float = 1.0, seed: int = DEFAULT_SEED) -> dict[str, int]:
-    """Build the demo into the open database and return the rows written per table (and `seconds`)."""
+             last_day: date | None = None, scale: float = 1.0, seed: int = DEFAULT_SEED) -> dict[str, int]:
+    """Build the demo into the open database and return the rows written per table (and `seconds`).
+
+    `last_day` defaults to today: the demo then describes this moment, with the current month in progress.
+    """
     started = time.perf_counter()
     started_at = settings.local_now()
-    drawn = draw(con, province, first_day, last_day, scale, seed)
+    last_day = last_day or started_at.date()
+    as_of = demo_as_of(last_day, started_at)
+    drawn = draw(con, province, first_day, last_day, scale, seed, as_of)
     source = (f"demo seed={seed} scale={scale:g} province={province or 'all'} "
               f"from={first_day.isoformat()} to={last_day.isoformat()}")
-    counts = write(con, drawn, seed, source, started_at)
+    counts = write(con, drawn, seed, source, started_at, as_of)
     return {**counts, "seconds": round(time.perf_counter() - started, 2)}

@@ -130,8 +130,11 @@ def province_catalogue(rng: np.random.Generator, national: pd.DataFrame, code: s
 
 
 def decisions(rng: np.random.Generator, catalogue: pd.DataFrame, profile: profiles.Province,
-              last_day: np.datetime64) -> pd.DataFrame:
-    """Return the publication decisions of one province's catalogue: one per procedure, a second for some."""
+              last_day: np.datetime64, as_of: np.datetime64 | None = None) -> pd.DataFrame:
+    """Return the publication decisions of one province's catalogue: one per procedure, a second for some.
+
+    A decision not yet published at `as_of` has no `published_at` (it awaits publication).
+    """
     n = len(catalogue)
     second = rng.random(n) < SECOND_DECISION_SHARE
     proc = np.concatenate([np.arange(n), np.flatnonzero(second)])
@@ -150,6 +153,8 @@ def decisions(rng: np.random.Generator, catalogue: pd.DataFrame, profile: profil
     delay = np.where(published_on_time, rng.integers(0, 5, m), rng.integers(5, 25, m))
     office_time = rng.integers(8 * 3600, 17 * 3600, m).astype("timedelta64[s]")
     published = workdays.add_working_days(decision_date.astype("datetime64[s]"), delay) + office_time
+    if as_of is not None:
+        published = np.where(published <= as_of, published, np.datetime64("NaT"))
     number = 100 + batch * 37  # distinct per batch
     table = pd.DataFrame({
         "province_code": catalogue["province_code"].to_numpy()[proc],

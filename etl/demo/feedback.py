@@ -43,7 +43,9 @@ def build(rng: np.random.Generator, half: Half, scale: float, as_of: np.datetime
     disliked = rng.random(n) < rate("feedback_disliked")
     dislikes = np.where(disliked, likes + rng.integers(1, 4, n), rng.binomial(likes, 0.3))
     reraised = rng.random(n) < np.where(on_time, RERAISED, RERAISED_IF_LATE)
-    ids = np.char.add("PAKN-", np.char.zfill((first_id + np.arange(n)).astype(str), 8))
+    # only the items received by as_of exist (a demo that reaches today stops at this moment)
+    seen = received <= as_of
+    ids = np.char.add("PAKN-", np.char.zfill((first_id + np.cumsum(seen) - 1).astype(str), 8))
     return pa.table({
         "feedback_id": pa.array(ids),
         "unit_code": pa.array(units["unit_code"].to_numpy(dtype=object)[unit].astype(str)),
@@ -54,7 +56,7 @@ def build(rng: np.random.Generator, half: Half, scale: float, as_of: np.datetime
         "likes": pa.array(likes.astype(np.int64)),
         "dislikes": pa.array(dislikes.astype(np.int64)),
         "reraised": pa.array(reraised),
-    })
+    }).filter(pa.array(seen))
 
 
 # Monthly dossiers received per province as the national reporting system counts them: the
