@@ -264,8 +264,8 @@ def _decisions(now: drill.Drill, later: drill.Drill, values: pd.DataFrame, unit_
     days = publish_days()
     # the publish_days-th working day after the decision (after the working day before it, for a decision dated
     # on a day off), published by that day's end
-    last_days = np.busday_offset(pd.to_datetime(pending["decision_date"]).to_numpy(dtype="datetime64[D]"), days,
-                                 roll="backward", busdaycal=workdays.calendar())
+    decided = pd.to_datetime(pending["decision_date"]).to_numpy(dtype="datetime64[D]")
+    last_days = workdays.working_day_offset(decided, days - ~workdays.is_working_day(decided))
     pending["deadline"] = pd.to_datetime(last_days) + pd.Timedelta(hours=23, minutes=59, seconds=59)
     pending = pending[pending["deadline"] >= pd.Timestamp(as_of)].copy()
     flips = set(moves.loc[moves["n_1_2"] < 0, "procedure_code"])
