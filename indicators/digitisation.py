@@ -1,7 +1,7 @@
 """Group 4 — Số hóa hồ sơ (22 points): dossiers digitised, results issued electronically, data reused."""
 from __future__ import annotations
 
-from .core import Group, Indicator, Measure
+from .core import Group, Indicator, Measure, Unknown
 
 INDICATORS = (
     Indicator(
@@ -79,7 +79,7 @@ INDICATORS = (
     ),
     Indicator(
         "4.7", "digitisation", "Chứng thực bản sao điện tử", "Electronic certified copies", 2, 1.0,
-        Measure("communes", "offers_e_certified_copy"), Measure("communes", "offers_e_certified_copy is not null"),
+        Measure("communes", "offers_e_certified_copy"), Measure("communes"),
         "xã, phường trong phạm vi đơn vị có cung cấp chứng thực bản sao điện tử",
         "xã, phường trong phạm vi đơn vị đã có thông tin; chưa xã nào có thông tin: đủ điểm",
         "communes in the unit's scope that issue electronic certified copies",
@@ -89,6 +89,9 @@ INDICATORS = (
         "The share of the communes in the unit's scope that issue electronic certified copies. Without data the "
         "unit gets the full points, as the national portal currently does.",
         no_data="full",
+        unknown=Unknown("offers_e_certified_copy is null", "xã, phường chưa có thông tin chứng thực bản sao điện tử",
+                        "communes whose electronic certified copies are not known",
+                        "commune whose electronic certified copies are not known"),
     ),
 )
 

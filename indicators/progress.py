@@ -1,7 +1,12 @@
 """Group 2 — Tiến độ, kết quả giải quyết (20 points): dossiers handled on time."""
 from __future__ import annotations
 
-from .core import Group, Indicator, Measure
+from .core import Group, Indicator, Measure, Unknown
+
+# A dossier with neither a due time nor a statutory time limit: whether it is on time is unknown (also in 5.3, 3.x4).
+NO_DEADLINE = Unknown("is_on_time is null", "hồ sơ không có hạn giải quyết (không ghi hạn, TTHC không quy định thời hạn)",
+                      "dossiers without a due time (none recorded, no statutory limit)",
+                      "dossier without a due time (none recorded, no statutory limit)")
 
 INDICATORS = (
     Indicator(
@@ -19,6 +24,7 @@ INDICATORS = (
         "ended in it and those still in progress at its end (judged at that moment). A dossier without a due time "
         "is judged by the working days it took, less the time the citizen spent supplementing it, against the "
         "statutory limit; a dossier asked for supplements more than once counts as late.",
+        unknown=NO_DEADLINE,
     ),
     Indicator(
         "2.2", "progress", "Thời gian giải quyết trung bình", "Average processing time", 0, None,

@@ -1,7 +1,7 @@
 """Group 1 — Công khai, minh bạch (18 points): the province's procedure catalogue and dossier synchronisation."""
 from __future__ import annotations
 
-from .core import Group, Indicator, Measure
+from .core import Group, Indicator, Measure, Unknown
 
 INDICATORS = (
     Indicator(
@@ -22,6 +22,10 @@ INDICATORS = (
         "the decision came early enough; when a procedure has several decisions in the period, one late decision "
         "makes it late. It is computed for the whole province and every unit of the province gets the same value.",
         per_province=True,
+        # a procedure none of whose decisions in the period is late, one of them without an effective date
+        unknown=Unknown("is_announced_on_time is null", "TTHC có quyết định chưa có ngày hiệu lực",
+                        "procedures with a decision without an effective date",
+                        "procedure with a decision without an effective date"),
     ),
     Indicator(
         "1.2", "transparency", "Tỷ lệ TTHC cập nhật, công khai đúng hạn",
