@@ -21,8 +21,9 @@ BASES = {
                  "condition over the received dossiers of that procedure, true for at least one of them",
     "processed": "dossiers processed in the period (received by its effective end, and finished inside it or still "
                  "in progress at that end): is_on_time, is_ended, channel, rating, has_complaint",
-    "finished": "dossiers whose processing finished in the period: requires_result_document, result_file_attached, "
-                "working_days (elapsed working days from receipt to end)",
+    "finished": "dossiers whose processing ended with a result (finished, or returned: the result handed back) in the "
+                "period: requires_result_document, result_file_attached, working_days (elapsed working days from "
+                "receipt to end)",
     "authority": "procedures under the unit's authority (a snapshot of the catalogue): online_service, fee_bearing, "
                  "payment_integrated, eligible_full_process, status",
     "announced": "procedures of the province with a publication decision dated in the period: is_announced_on_time",

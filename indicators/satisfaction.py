@@ -22,10 +22,11 @@ INDICATORS = (
         "feedback items received in the period handled by their due time, plus those still open and not yet overdue",
         "feedback items received in the period",
         "Phản ánh, kiến nghị của người dân phải được trả lời đúng hạn. Chỉ số này đếm các phản ánh nhận trong kỳ "
-        "đã xử lý đúng hạn hoặc còn trong hạn ở cuối kỳ. Đơn vị không có phản ánh nào được đủ điểm.",
+        "đã xử lý đúng hạn hoặc còn trong hạn ở cuối kỳ; phản ánh không có hạn xử lý thì không tính. Đơn vị không "
+        "có phản ánh nào được đủ điểm.",
         "Citizens' feedback must be answered on time. This counts the feedback items received in the period that "
-        "were handled on time or are still within their time at the period end. A unit with no feedback gets the "
-        "full points.",
+        "were handled on time or are still within their time at the period end; an item without a due time is not "
+        "counted. A unit with no feedback gets the full points.",
         no_data="full",
         unknown=Unknown("is_on_time is null", *NO_FEEDBACK_DUE),
     ),

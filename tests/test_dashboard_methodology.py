@@ -73,3 +73,22 @@ def test_another_rule_set():
     assert "Có (3.3 × 1.4)" in options and "5.1 chấm theo tỷ lệ của 2.1" in options
     assert "Mục tiêu 100 %" in text(find(page.layout(ruleset="no-such-set"), "methodology-indicator-4-2"))
     assert page.navigate("decision-766-text") == "/phuong-phap?ruleset=decision-766-text"
+
+
+def test_the_on_time_finished_and_unknown_rules_in_both_languages():
+    vietnamese = page.layout()
+    with server.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
+        english = page.layout()
+    assert "không muộn hơn hạn đã ghi" in text(find(vietnamese, "methodology-due"))
+    assert "đã trả kết quả" in text(find(vietnamese, "methodology-due"))
+    assert "no supplement time is taken off" in text(find(english, "methodology-due"))
+    assert "finished or returned" in text(find(english, "methodology-due"))
+    assert "không tính vào cả tử số lẫn mẫu số" in text(find(vietnamese, "methodology-unknown"))
+    assert "leaves both the numerator and the denominator" in text(find(english, "methodology-unknown"))
+    assert "Không tính (thiếu dữ liệu): TTHC có quyết định chưa có ngày hiệu lực" in text(
+        find(vietnamese, "methodology-indicator-1-1"))
+    assert "Not counted (unknown): communes whose electronic certified copies are not known" in text(
+        find(english, "methodology-indicator-4-7"))
+    assert "Không tính" not in text(find(vietnamese, "methodology-indicator-1-3"))
+    assert text(find(vietnamese, "methodology-deduct")).endswith("Không")
+    assert text(find(english, "methodology-deduct")).endswith("No")
