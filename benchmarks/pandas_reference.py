@@ -23,7 +23,8 @@ def on_time_and_digitisation(con: duckdb.DuckDBPyConnection, first_day: date, en
     """Return, per unit holding dossiers and per unit above it, the numerators and denominators (`COLUMNS`) of 2.1
     and 4.2–4.5 for the period [first_day, end_day), by the methodology: each dossier's receipt and end of processing
     from its processing records, its unit as valid on the day it was received, on time at its end or, still open,
-    at the period end, supplement time deducted; then every unit with its subtree."""
+    at the period end: by due_at as recorded, else by the working days less the supplement time against the
+    statutory limit, neither left out; then every unit with its subtree."""
     start, end = pd.Timestamp(first_day), pd.Timestamp(end_day)
     as_of = pd.Timestamp(con.execute("select max(finished_at) from load_runs").fetchone()[0])
     eff_end = min(end, as_of)
@@ -92,20 +93,23 @@ def on_time_and_digitisation(con: duckdb.DuckDBPyConnection, first_day: date, en
     days_used = workdays.working_days_between(p.received, p.end_at)
     supplement_days = np.where(interval > pd.Timedelta(0),
                                workdays.working_days_between(p.supplement_requested, p.supplement_completed), 0)
+    # with due_at: its end by due_at as recorded; without: the working days less the supplement time, against the
+    # statutory limit; neither: unknown (NaN), out of the numerator and the denominator
     on_time_at_end = np.select(
         [p.n_requests > 1, p.due_at.notna(), p.max_processing_days.notna()],
-        [False, (p.end_at - interval) <= p.due_at, days_used - supplement_days <= p.max_processing_days], default=True)
+        [False, p.end_at <= p.due_at, days_used - supplement_days <= p.max_processing_days], default=np.nan)
     waiting = (p.supplement_requested <= eff_end) & ~(p.supplement_completed <= eff_end)
-    deducted = (p.supplement_completed - p.supplement_requested).where(p.supplement_completed <= eff_end, pd.Timedelta(0))
     deducted_days = np.where(p.supplement_completed <= eff_end,
                              workdays.working_days_between(p.supplement_requested, p.supplement_completed), 0)
     judged_at = p.supplement_requested.where(waiting, eff_end)
     on_time_open = np.select(
         [p.second_request_at <= eff_end, p.due_at.notna(), p.max_processing_days.notna()],
-        [False, judged_at - deducted <= p.due_at,
-         workdays.working_days_between(p.received, judged_at) - deducted_days <= p.max_processing_days], default=True)
-    p["n_2_1"] = np.where(ended, on_time_at_end, on_time_open).astype(int)
-    p["d_2_1"] = 1
+        [False, judged_at <= p.due_at,
+         workdays.working_days_between(p.received, judged_at) - deducted_days <= p.max_processing_days],
+        default=np.nan)
+    judged = np.where(ended, on_time_at_end, on_time_open)
+    p["n_2_1"] = (judged == 1).astype(int)
+    p["d_2_1"] = (~np.isnan(judged)).astype(int)
 
     # 4.2–4.5: dossiers received in the period
     r = d[(d.received >= start) & (d.received < end) & (d.received <= eff_end)].copy()

@@ -20,6 +20,7 @@ import xlsxwriter
 from fpdf import FPDF
 
 from dashboard import i18n, theme
+from dashboard.components.excluded import notes as excluded_notes
 from dashboard.components.grid import Column
 from dashboard.queries import unit as queries
 from indicators import GROUPS
@@ -177,7 +178,8 @@ class UnitReport:
 
     groups: name, points, max_points (the six columns in order); ledger: indicator_id, name, points,
     max_points, points_lost (largest loss first); trend: period, total (months in order); children: unit_name,
-    total, band_name (weakest first). Names are already in the report's language.
+    total, band_name (weakest first); excluded: per indicator with rows left out for an unknown value, the
+    note that says so ("2.1 · 3 hồ sơ …, không tính"). Names are already in the report's language.
     """
 
     unit_name: str
@@ -195,6 +197,7 @@ class UnitReport:
     trend: pd.DataFrame
     children: pd.DataFrame
     path: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
 
 
 REPORT_LABELS = {
@@ -204,6 +207,7 @@ REPORT_LABELS = {
     "ledger": ("Các chỉ số bị mất điểm", "Where points were lost"),
     "children": ("Đơn vị trực thuộc có điểm thấp nhất", "Weakest units below"),
     "no_loss": ("Không mất điểm ở chỉ số nào.", "No points lost on any indicator."),
+    "excluded": ("Dữ liệu không tính vào điểm", "Data not counted in the score"),
     "of": ("trên", "of"),
     "created": ("Lập ngày", "Made on"),
     "band_lines": ("Đường ngang: ngưỡng các mức xếp loại.", "Horizontal lines: the band thresholds."),
@@ -436,6 +440,11 @@ def render(report: UnitReport, language: str, made_on: str) -> bytes:
                  i18n.number(r.max_points, 2, language), i18n.number(r.points_lost, 2, language)]
                 for r in lost.itertuples()],
                (110, 22, 24, 24), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
+    if report.excluded:
+        _heading(pdf, _label("excluded", language))
+        pdf.set_font("DejaVu", size=9)
+        for note in report.excluded:
+            pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
     if not report.children.empty:
         _heading(pdf, _label("children", language))
         _table(pdf, [i18n.t("unit", language), i18n.t("total", language), i18n.t("band", language)],
@@ -480,6 +489,9 @@ def report_data(unit_code: str, period: str, language: str) -> UnitReport | None
         "points": [unit[g.key] for g in GROUPS],
         "max_points": [g.max_points for g in GROUPS],
     })
+    excluded = [f"{i} · {note}" for i, note in
+                zip(lost.sort_values("order")["indicator_id"], excluded_notes(lost.sort_values("order"), language))
+                if note] if not lost.empty else []
     if not lost.empty:
         lost = lost[lost["points_lost"].notna()].assign(name=lost[f"name_{language}"])
     ledger = lost[["indicator_id", "name", "points", "max_points", "points_lost"]] if not lost.empty else \
@@ -493,7 +505,7 @@ def report_data(unit_code: str, period: str, language: str) -> UnitReport | None
         peers=_peers(unit["peer_list"], path, language), score_change=unit["score_change"],
         rank_change=unit["rank_change"], groups=groups, ledger=ledger,
         trend=trend[["period", "total"]], children=children,
-        path=path["name"].tolist()[:-1],
+        path=path["name"].tolist()[:-1], excluded=excluded,
     )
 
 

@@ -3,7 +3,7 @@
 Both are validated at import: unique ids, every indicator in its group, the scored points of
 each group adding up to the group's maximum and the groups to 100, every indicator's name,
 explanation, numerator and denominator given in Vietnamese and English, every measure on a
-known basis.
+known basis, and the rows of unknown value (if any) named in both languages.
 """
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ def validate(groups: tuple[Group, ...]) -> None:
                     raise ValueError(f"{ind.id}: unknown basis {measure.basis}")
                 if (measure.having is not None) != (measure.basis == "procedure"):
                     raise ValueError(f"{ind.id}: `having` belongs to the procedure basis, and only there")
+            if ind.unknown is not None and (ind.numerator.basis != ind.denominator.basis
+                                            or ind.denominator.basis == "procedure"
+                                            or min(map(len, (ind.unknown.rows_vi, ind.unknown.rows_en,
+                                                             ind.unknown.row_en))) < 5):
+                raise ValueError(f"{ind.id}: rows of unknown value need one basis (not procedure) and their names")
     total = sum(g.max_points for g in groups)
     if abs(total - TOTAL_POINTS) > 1e-9:
         raise ValueError(f"the groups add up to {total}, not {TOTAL_POINTS}")

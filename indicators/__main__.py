@@ -90,15 +90,15 @@ def ranking_table(frame, title: str) -> Table:
 
 def detail_table(frame, summary: dict, title: str) -> Table:
     table = Table(title=title)
-    for name in ("Chỉ số", "Tên", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Tối đa", "Mất"):
-        table.add_column(name, justify="left" if name in ("Chỉ số", "Tên") else "right")
+    for name in ("Chỉ số", "Tên", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Tối đa", "Mất", "Không tính"):
+        table.add_column(name, justify="left" if name in ("Chỉ số", "Tên", "Không tính") else "right")
     for row in frame.itertuples():
         share = REGISTRY[row.indicator_id].unit == "share"
         ratio = "" if pd.isna(row.ratio) else (f"{row.ratio:.1%}" if share else _number(row.ratio))
         note = " (không áp dụng)" if row.not_applicable else " (không có dữ liệu)" if row.no_data else ""
         table.add_row(row.indicator_id, row.name + note, _number(row.numerator, 0 if share else 2),
                       _number(row.denominator, 0), ratio, _number(row.points), _number(row.max_points, 0),
-                      _number(row.points_lost))
+                      _number(row.points_lost), row.excluded_note)
     table.add_section()
     for g in GROUPS:
         table.add_row(g.number, g.name_vi, "", "", "", _number(summary[g.key]), _number(g.max_points, 0),

@@ -207,13 +207,14 @@ def processed(kind: str, measures: dict[Measure, str], monthly: bool = False) ->
                    case when is_ended then is_on_time_at_end
                         when second_request_at <= eff_end_at then false
                         when due_at is not null then
-                            case when is_waiting then supplement_requested_at else eff_end_at end - deducted <= due_at
-                        when max_processing_days is not null then
+                            case when is_waiting then supplement_requested_at else eff_end_at end
+                            - case when deduct_supplement_from_due then deducted else interval 0 second end <= due_at
+                        when max_processing_days is not null then coalesce(
                             case when is_waiting then wt_requested else wt_eff_end end - wt_received - deducted_days
-                            <= wdays(max_processing_days)
-                        else true
+                            <= wdays(max_processing_days), false)
+                        -- neither a due time nor a time limit: unknown
                    end as is_on_time
-            from judged
+            from judged cross join (select deduct_supplement_from_due from run_params)
         )
         select period_start, unit_code, unit_valid_from, {counts or "count(*) as n_rows"}
         from final group by all"""
@@ -252,20 +253,24 @@ def processed_months(measures: dict[Measure, str]) -> str:
             -- the dossiers processed at some time up to as_of: their months of receipt and of end (none while open)
             select d.*, month_no(d.received_at) as opened,
                    case when d.end_at <= r.as_of then month_no(d.end_at) end as ended,
-                   r.as_of, r.wt_as_of
+                   r.as_of, r.wt_as_of, r.deduct_supplement_from_due
             from f_dossiers d cross join run_params r
             where not d.is_withdrawn_unreceived and d.received_at <= r.as_of
         ),
         limits as (
-            -- late while open from: a second request; after the due time (with a supplement time deducted once it
-            -- is over, none while it lasts when the request came before the due time); after the working days
+            -- late while open from: a second request; after the due time (none while a supplement request made
+            -- before it waits for the citizen; after the reply, the due time as recorded, or it less the supplement
+            -- time where the rule set deducts it); after the working days
             select *,
                    case when second_request_at <= as_of
                         then month_no(second_request_at - interval 1 microsecond) end as late_by_request,
                    case when due_at is null then null
                         when supplement_requested_at is null or due_at < supplement_requested_at then due_at
-                        when supplement_completed_at is not null
+                        when supplement_completed_at is not null and deduct_supplement_from_due
                         then due_at + (supplement_completed_at - supplement_requested_at)
+                        -- judged at the request until the reply, at the period end from the reply on
+                        when supplement_completed_at is not null
+                        then greatest(due_at, supplement_completed_at - interval 1 microsecond)
                    end as due_limit,
                    case when due_at is not null or max_processing_days is null then null
                         when wt_requested is null or wt_received + wdays(max_processing_days) < wt_requested
@@ -294,10 +299,13 @@ def processed_months(measures: dict[Measure, str]) -> str:
             ) l
         ),
         steps as (
-            select t.* exclude (turn, opened, ended), unnest(list_concat(
+            -- until it turns late, on time, or unknown (null) without a due time or a time limit
+            select t.* exclude (turn, opened, ended),
+                   case when due_at is null and max_processing_days is null then null else true end as known,
+                   unnest(list_concat(
                        case when turn is null or opened < turn
-                            then [{{'month': opened, 'sign': 1, 'on_time': true}},
-                                  {{'month': turn, 'sign': -1, 'on_time': true}}] else [] end,
+                            then [{{'month': opened, 'sign': 1, 'on_time': known}},
+                                  {{'month': turn, 'sign': -1, 'on_time': known}}] else [] end,
                        case when turn is not null and (ended is null or turn < ended)
                             then [{{'month': turn, 'sign': 1, 'on_time': false}},
                                   {{'month': ended, 'sign': -1, 'on_time': false}}] else [] end)) as step
@@ -347,7 +355,8 @@ def finished(kind: str, measures: dict[Measure, str], monthly: bool = False) -> 
         create or replace temp table l_finished as
         select p.period_start, d.unit_code, d.unit_valid_from,
                {", ".join(aggregate(m, name) for m, name in measures.items()) or "count(*) as n_rows"}
-        from (select * from f_dossiers where end_kind = 'finished') d
+        -- ended with a result: finished, or the result handed back (returned)
+        from (select * from f_dossiers where end_kind in ('finished', 'returned')) d
         {bucket_join(kind, "d.end_at")}
         group by all"""
 
@@ -358,8 +367,9 @@ def feedback(kind: str, measures: dict[Measure, str]) -> str:
         create or replace temp table l_feedback as
         with judged as (
             select f.*, p.period_start,
-                   case when f.handled_at <= p.eff_end_at then f.due_at is null or f.handled_at <= f.due_at
-                        else f.due_at is null or p.eff_end_at <= f.due_at end as is_on_time
+                   -- no due time: unknown (null)
+                   case when f.handled_at <= p.eff_end_at then f.handled_at <= f.due_at
+                        else p.eff_end_at <= f.due_at end as is_on_time
             from f_feedback f
             {bucket_join(kind, "f.received_at")}
         )
@@ -410,8 +420,8 @@ def announced(kind: str, measures: dict[Measure, str], keys: str = "period_start
         create or replace temp table b_announced as
         with decisions as (
             select h.holder_code as province_code, d.procedure_code, p.period_start,
-                   d.legal_effective_date is null
-                   or (ce.n_before + ce.is_working::int) - (cd.n_before + cd.is_working::int)
+                   -- no effective date: unknown (null)
+                   (ce.n_before + ce.is_working::int) - (cd.n_before + cd.is_working::int)
                       >= (select announce_days from run_params) as is_on_time
             from procedure_decisions d
             {bucket_join(kind, "d.decision_date::timestamp")}
@@ -420,7 +430,10 @@ def announced(kind: str, measures: dict[Measure, str], keys: str = "period_start
             left join work_calendar ce on ce.day = d.legal_effective_date
         ),
         rows as (
-            select province_code, procedure_code, period_start, bool_and(is_on_time) as is_announced_on_time
+            -- one late decision makes the procedure late; else one without an effective date makes it unknown
+            select province_code, procedure_code, period_start,
+                   case when not bool_and(is_on_time) then false when bool_or(is_on_time is null) then null else true end
+                       as is_announced_on_time
             from decisions group by all
         )
         select {_select(keys, measures)}

@@ -1,17 +1,19 @@
 """Group 4 — Số hóa hồ sơ (22 points): dossiers digitised, results issued electronically, data reused."""
 from __future__ import annotations
 
-from .core import Group, Indicator, Measure
+from .core import Group, Indicator, Measure, Unknown
 
 INDICATORS = (
     Indicator(
         "4.1", "digitisation", "Hồ sơ có kết quả điện tử", "Dossiers with an electronic result", 6, 1.0,
         Measure("finished", "requires_result_document and result_file_attached"),
         Measure("finished", "requires_result_document"),
-        "hồ sơ giải quyết xong trong kỳ của TTHC có kết quả là giấy tờ, đã đính kèm kết quả điện tử",
-        "hồ sơ giải quyết xong trong kỳ của TTHC có kết quả là giấy tờ",
-        "dossiers finished in the period, of procedures whose result is a document, with the electronic result attached",
-        "dossiers finished in the period of procedures whose result is a document",
+        "hồ sơ giải quyết xong (đã hoàn thành hoặc đã trả kết quả) trong kỳ của TTHC có kết quả là giấy tờ, đã đính "
+        "kèm kết quả điện tử",
+        "hồ sơ giải quyết xong (đã hoàn thành hoặc đã trả kết quả) trong kỳ của TTHC có kết quả là giấy tờ",
+        "dossiers finished (or returned: result handed back) in the period, of procedures whose result is a document, "
+        "with the electronic result attached",
+        "dossiers finished (or returned: result handed back) in the period of procedures whose result is a document",
         "Với thủ tục có kết quả là giấy tờ, kết quả phải được số hóa và đính kèm bản điện tử. Chỉ số này là tỷ "
         "lệ hồ sơ hoàn thành trong kỳ của các thủ tục đó có kết quả điện tử.",
         "When a procedure's result is a document, the result must be issued electronically too. This is the share "
@@ -79,16 +81,21 @@ INDICATORS = (
     ),
     Indicator(
         "4.7", "digitisation", "Chứng thực bản sao điện tử", "Electronic certified copies", 2, 1.0,
-        Measure("communes", "offers_e_certified_copy"), Measure("communes", "offers_e_certified_copy is not null"),
+        Measure("communes", "offers_e_certified_copy"), Measure("communes"),
         "xã, phường trong phạm vi đơn vị có cung cấp chứng thực bản sao điện tử",
         "xã, phường trong phạm vi đơn vị đã có thông tin; chưa xã nào có thông tin: đủ điểm",
         "communes in the unit's scope that issue electronic certified copies",
         "communes in the unit's scope whose answer is known; none known: full points",
         "Tỷ lệ xã, phường trong phạm vi đơn vị đã cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính. "
+        "Xã chưa có thông tin không tính, và số xã đó hiện bên cạnh điểm. "
         "Khi chưa có dữ liệu, đơn vị được đủ điểm như Cổng Dịch vụ công quốc gia đang làm.",
-        "The share of the communes in the unit's scope that issue electronic certified copies. Without data the "
+        "The share of the communes in the unit's scope that issue electronic certified copies. A commune whose "
+        "answer is not known is not counted, and how many are shows beside the score. Without data the "
         "unit gets the full points, as the national portal currently does.",
         no_data="full",
+        unknown=Unknown("offers_e_certified_copy is null", "xã, phường chưa có thông tin chứng thực bản sao điện tử",
+                        "communes whose electronic certified copies are not known",
+                        "commune whose electronic certified copies are not known"),
     ),
 )
 

@@ -77,7 +77,7 @@ def _measures(kinds: tuple[str, ...]) -> tuple[dict[str, dict[Measure, str]], di
     sides: dict[str, str] = {}
     for ind in REGISTRY.values():
         if kind_of(ind) in kinds:
-            for side, measure in (("n", ind.numerator), ("d", ind.denominator)):
+            for side, measure in (("n", ind.counted_numerator), ("d", ind.counted_denominator)):
                 columns = by_basis.setdefault(measure.basis, {})
                 columns.setdefault(measure, f"m_{measure.basis}_{len(columns)}")
                 sides[f"{side}_{ref(ind.id)}"] = columns[measure]
@@ -110,8 +110,9 @@ def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, rule
     calendar.install(con)
     con.execute("create or replace temp table t_tree as select * from unit_tree")
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
-                "?::int as publish_days",
-                [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
+                "?::int as publish_days, ?::boolean as deduct_supplement_from_due",
+                [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"],
+                 ruleset.deduct_supplement_from_due])
     bounds = {"unit": unit_code, "start": as_datetime(period.start), "end": as_datetime(period.end)}
     # The units whose rows may count for the unit: its subtree in either tree, the old communes that hand their
     # rows to a commune of it, and every unit of an old province that hands its rows to it. sql/scope.sql then

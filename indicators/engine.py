@@ -104,9 +104,11 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("create or replace temp table t_tree as select * from unit_tree")
     con.execute("""create or replace temp table run_params as
                    select r.*, wt(c.n_before, c.is_working, r.as_of) as wt_as_of
-                   from (select ?::timestamp as as_of, ?::int as announce_days, ?::int as publish_days) r
+                   from (select ?::timestamp as as_of, ?::int as announce_days, ?::int as publish_days,
+                                ?::boolean as deduct_supplement_from_due) r
                    left join work_calendar c on c.day = r.as_of::date""",
-                [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"]])
+                [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"],
+                 ruleset.deduct_supplement_from_due])
     number_procedures(con)
     if since is not None:
         window = _since_window(con, ruleset, kinds, since)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .core import Group, Indicator, Measure
+from .progress import NO_DEADLINE
 
 ONLINE = "online_service in ('partial', 'full')"
 
@@ -88,6 +89,7 @@ INDICATORS = (
         "online dossiers processed in the period on time", "online dossiers processed in the period",
         "Tỷ lệ hồ sơ nộp trực tuyến được giải quyết đúng hạn, cùng cách tính với chỉ số 2.1. Chỉ số để theo dõi.",
         "The on-time rate of the dossiers submitted online, judged as in indicator 2.1. Shown for information only.",
+        unknown=NO_DEADLINE,
     ),
 )
 

@@ -1,8 +1,8 @@
 """The stored outputs (data contract §3): indicator_values and unit_scores, created when missing.
 
 `indicator_values` (one row per period, unit and indicator) is a view over `unit_indicators`, one row per period
-and unit with every indicator's numerator (`n_`), denominator (`d_`), points (`p_`), maximum (`x_`) and
-not-applicable flag (`a_`) as columns, named by its id with `_` for `.`: a unit's 26 values are one row to store
+and unit with every indicator's numerator (`n_`), denominator (`d_`), points (`p_`), maximum (`x_`),
+not-applicable flag (`a_`) and rows left out of both for an unknown value (`u_`, methodology §3) as columns, named by its id with `_` for `.`: a unit's 26 values are one row to store
 rather than 26 rows each repeating the unit's and the period's text. The view gives the ratio (numerator /
 denominator) and no_data (no denominator) as the engine computes them.
 """
@@ -21,7 +21,7 @@ KEYS = ("ruleset", "period", "period_kind", "period_start", "period_end", "as_of
         "unit_kind", "computed_at")
 # The columns each indicator has in unit_indicators, by prefix, with their type and the view's name for them.
 PARTS = {"n": ("double", "numerator"), "d": ("double", "denominator"), "p": ("double", "points"),
-         "x": ("double", "max_points"), "a": ("boolean", "not_applicable")}
+         "x": ("double", "max_points"), "a": ("boolean", "not_applicable"), "u": ("bigint", "excluded_rows")}
 
 
 def ref(indicator_id: str) -> str:
@@ -61,7 +61,7 @@ def _view() -> str:
         select ruleset, period, period_kind, period_start, period_end, as_of, unit_code, unit_valid_from, unit_kind,
                v.indicator_id, v.group_key, v.numerator, v.denominator,
                case when v.denominator > 0 then v.numerator / v.denominator end as ratio,
-               v.points, v.max_points, v.denominator = 0 as no_data, v.not_applicable, computed_at
+               v.points, v.max_points, v.denominator = 0 as no_data, v.not_applicable, v.excluded_rows, computed_at
         from unfolded
         -- an indicator the row was not stored with (folded in from before it existed) has no maximum
         where v.max_points is not null"""
@@ -70,7 +70,10 @@ def _view() -> str:
 def insert_long(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """Insert into unit_indicators the rows of `source` (a table or view name) shaped as indicator_values, one per
     period, unit and indicator: each period and unit becomes one row, with its indicators side by side."""
-    value = "{" + ", ".join(f"'{part}': {name}" for part, (_, name) in PARTS.items()) + "}"
+    present = {r[0] for r in con.execute(f"select column_name from (describe {source})").fetchall()}
+    # a part the source was stored without (the rows left out, before they were counted) stays null
+    value = "{" + ", ".join(f"'{part}': {name if name in present else f'null::{kind}'}"
+                            for part, (kind, name) in PARTS.items()) + "}"
     picked = ", ".join(f"any_value({value}) filter (where indicator_id = '{i}') as s_{ref(i)}" for i in REGISTRY)
     unpacked = ", ".join(f"s_{ref(i)}.{part} as {part}_{ref(i)}" for i in REGISTRY for part in PARTS)
     con.execute(f"""insert into unit_indicators by name
@@ -93,7 +96,7 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
 
     An `indicator_values` table (one row per indicator, as stored before) is folded into unit_indicators; a
     unit_indicators made for other indicators is rebuilt with the registry's columns (those of an indicator new to
-    it empty until the next refresh).
+    it empty until the next refresh, as are the rows left out of a database stored before they were counted).
     """
     # one transaction: interrupted half-way (after a rename), the next open finds the old shape again
     with db.transaction(con):

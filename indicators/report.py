@@ -24,17 +24,28 @@ def ranking(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, level
     return frame
 
 
+def excluded_note(indicator_id: str, count, language: str = "vi") -> str:
+    """Return what is shown beside a score for the rows left out of it for an unknown value (methodology §3):
+    "3 TTHC có quyết định chưa có ngày hiệu lực, không tính"; empty when none were (or none were counted)."""
+    unknown = REGISTRY[indicator_id].unknown
+    if unknown is None or count is None or pd.isna(count) or count <= 0:
+        return ""
+    return unknown.describe(int(count), language)
+
+
 def unit_detail(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, unit: str) -> pd.DataFrame:
-    """Return one unit's indicators in a period: numerator, denominator, ratio, points, max points and points lost."""
+    """Return one unit's indicators in a period: numerator, denominator, ratio, points, max points, points lost, and
+    the rows left out for an unknown value with the note that says so (`excluded_rows`, `excluded_note`)."""
     frame = con.execute("""
         select indicator_id, group_key, numerator, denominator, ratio, points, max_points,
-               max_points - coalesce(points, max_points) as points_lost, no_data, not_applicable
+               max_points - coalesce(points, max_points) as points_lost, no_data, not_applicable, excluded_rows
         from indicator_values where ruleset = ? and period = ? and unit_code = ?""", [ruleset.name, period, unit]).df()
     order = {ind_id: n for n, ind_id in enumerate(REGISTRY)}
     frame["name"] = frame["indicator_id"].map(lambda i: REGISTRY[i].name_vi)
+    frame["excluded_note"] = [excluded_note(i, n) for i, n in zip(frame["indicator_id"], frame["excluded_rows"])]
     frame = frame.sort_values("indicator_id", key=lambda s: s.map(order)).reset_index(drop=True)
     return frame[["indicator_id", "name", "numerator", "denominator", "ratio", "points", "max_points", "points_lost",
-                  "no_data", "not_applicable", "group_key"]]
+                  "no_data", "not_applicable", "excluded_rows", "excluded_note", "group_key"]]
 
 
 def unit_summary(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, unit: str) -> dict | None:

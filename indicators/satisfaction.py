@@ -1,12 +1,16 @@
 """Group 5 — Mức độ hài lòng (18 points): feedback handled well and dossiers handled to citizens' satisfaction."""
 from __future__ import annotations
 
-from .core import Group, Indicator, Measure
+from .core import Group, Indicator, Measure, Unknown
+from .progress import NO_DEADLINE
 
 # A feedback item counts against satisfaction when handled late, disliked more than liked, or raised again.
 FEEDBACK_SATISFIED = ("is_on_time and not coalesce(dislikes > likes, false) and not coalesce(reraised, false)")
 # A dossier counts against satisfaction when rated unsatisfied, complained about, or late.
 DOSSIER_SATISFIED = "is_on_time and rating is distinct from 'unsatisfied' and not coalesce(has_complaint, false)"
+# A feedback item without a due time: whether it was handled on time is unknown.
+NO_FEEDBACK_DUE = ("phản ánh, kiến nghị không có hạn xử lý", "feedback items without a due time",
+                   "feedback item without a due time")
 
 INDICATORS = (
     Indicator(
@@ -18,11 +22,13 @@ INDICATORS = (
         "feedback items received in the period handled by their due time, plus those still open and not yet overdue",
         "feedback items received in the period",
         "Phản ánh, kiến nghị của người dân phải được trả lời đúng hạn. Chỉ số này đếm các phản ánh nhận trong kỳ "
-        "đã xử lý đúng hạn hoặc còn trong hạn ở cuối kỳ. Đơn vị không có phản ánh nào được đủ điểm.",
+        "đã xử lý đúng hạn hoặc còn trong hạn ở cuối kỳ; phản ánh không có hạn xử lý thì không tính. Đơn vị không "
+        "có phản ánh nào được đủ điểm.",
         "Citizens' feedback must be answered on time. This counts the feedback items received in the period that "
-        "were handled on time or are still within their time at the period end. A unit with no feedback gets the "
-        "full points.",
+        "were handled on time or are still within their time at the period end; an item without a due time is not "
+        "counted. A unit with no feedback gets the full points.",
         no_data="full",
+        unknown=Unknown("is_on_time is null", *NO_FEEDBACK_DUE),
     ),
     Indicator(
         "5.2", "satisfaction", "Hài lòng trong xử lý PAKN", "Satisfaction with feedback handling", 6, 1.0,
@@ -37,6 +43,8 @@ INDICATORS = (
         "Citizens are taken as satisfied with the handling of a feedback item when it was answered on time, got "
         "no more dislikes than likes and was not raised again. A unit with no feedback gets the full points.",
         no_data="full",
+        # unknown only when the due time decides it: an item disliked or raised again fails whatever its due time
+        unknown=Unknown(f"({FEEDBACK_SATISFIED}) is null", *NO_FEEDBACK_DUE),
     ),
     Indicator(
         "5.3", "satisfaction", "Hài lòng trong tiếp nhận, giải quyết TTHC", "Satisfaction with dossier handling", 6, 0.9,
@@ -49,6 +57,8 @@ INDICATORS = (
         "90 % là đủ điểm.",
         "The share of the dossiers processed in the period that were not rated unsatisfied, not complained about "
         "and not late. 90 % earns the full points.",
+        # unknown only when being on time decides it: a dossier rated unsatisfied fails whatever its due time
+        unknown=Unknown(f"({DOSSIER_SATISFIED}) is null", NO_DEADLINE.rows_vi, NO_DEADLINE.rows_en, NO_DEADLINE.row_en),
     ),
     Indicator(
         "5.4a", "satisfaction", "Tỷ lệ PAKN về quy định", "Feedback about rules", 0, None,

@@ -63,8 +63,8 @@ def _not_applicable(indicator_id: str, ruleset: RuleSet) -> str:
 
 
 def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
-    """Return SQL for `v_points`: one row per period and unit, with each indicator's numerator, denominator, ratio
-    and points as columns `n_`, `d_`, `r_`, `p_` + its id.
+    """Return SQL for `v_points`: one row per period and unit, with each indicator's numerator, denominator, ratio,
+    points and rows left out for an unknown value as columns `n_`, `d_`, `r_`, `p_`, `u_` + its id.
 
     Kept wide, so that an indicator scored on another's ratio reads it from the same row, and the unit's sums need
     no regrouping of one row per indicator.
@@ -73,10 +73,12 @@ def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
     for ind in REGISTRY.values():
         key, rule = ref(ind.id), ruleset.rule(ind.id)
         max_points, target = _number(rule.max_points), _number(rule.target)
-        denominator = columns[ind.denominator]
+        denominator = columns[ind.counted_denominator]
         if ind.denominator_floor is not None:
             denominator = f"greatest({denominator}, {columns[ind.denominator_floor]})"
-        measured.append(f"{columns[ind.numerator]}::double as n_{key}, {denominator}::double as d_{key}")
+        excluded = columns[ind.excluded] if ind.excluded is not None else "0"
+        measured.append(f"{columns[ind.counted_numerator]}::double as n_{key}, {denominator}::double as d_{key}, "
+                        f"{excluded}::bigint as u_{key}")
         rated.append(f"case when d_{key} > 0 then n_{key} / d_{key} end as r_{key}, "
                      f"case when d_{key} > 0 and {target} > 0 then least(1, n_{key} / (d_{key} * {target})) end "
                      f"as e_{key}")
@@ -89,7 +91,7 @@ def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
             fallback = {"full": max_points, "zero": "0"}.get(rule.no_data, "null")
         scored.append(f"case when {max_points} = 0 then 0 when d_{key} > 0 then {max_points} * {earned} "
                       f"else {fallback} end as p_{key}")
-    kept = ", ".join(f"n_{r}, d_{r}, r_{r}" for r in map(ref, REGISTRY))
+    kept = ", ".join(f"n_{r}, d_{r}, r_{r}, u_{r}" for r in map(ref, REGISTRY))
     return f"""
         create or replace temp table v_points as
         with measured as (
@@ -104,7 +106,7 @@ def points(columns: dict[Measure, str], ruleset: RuleSet) -> str:
 def stored(ruleset: RuleSet) -> str:
     """Return the select list, over `v_points`, of every indicator's columns in unit_indicators (outputs.PARTS)."""
     return ", ".join(f"n_{r}, d_{r}, p_{r}, {_number(ruleset.rule(i).max_points)} as x_{r}, "
-                     f"{_not_applicable(i, ruleset)} as a_{r}" for i, r in ((i, ref(i)) for i in REGISTRY))
+                     f"{_not_applicable(i, ruleset)} as a_{r}, u_{r}" for i, r in ((i, ref(i)) for i in REGISTRY))
 
 
 def scores(ruleset: RuleSet) -> str:

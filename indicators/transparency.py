@@ -1,7 +1,7 @@
 """Group 1 — Công khai, minh bạch (18 points): the province's procedure catalogue and dossier synchronisation."""
 from __future__ import annotations
 
-from .core import Group, Indicator, Measure
+from .core import Group, Indicator, Measure, Unknown
 
 INDICATORS = (
     Indicator(
@@ -16,12 +16,20 @@ INDICATORS = (
         "Thủ tục hành chính phải được công bố trước khi văn bản quy định nó có hiệu lực ít nhất 5 ngày làm việc. "
         "Chỉ số này đếm các thủ tục có quyết định công bố ký trong kỳ và xem quyết định có ra đủ sớm không; "
         "một thủ tục có nhiều quyết định trong kỳ thì chỉ cần một quyết định muộn là thủ tục bị tính muộn. "
+        "Quyết định chưa có ngày hiệu lực thì chưa biết đúng hạn hay không: thủ tục đó không tính (trừ khi có "
+        "quyết định khác muộn), và số thủ tục không tính hiện bên cạnh điểm. "
         "Chỉ số tính cho cả tỉnh và mọi đơn vị trong tỉnh nhận cùng giá trị.",
         "A procedure must be announced at least 5 working days before the legal document behind it takes "
         "effect. This counts the procedures with an announcement decision signed in the period and checks that "
         "the decision came early enough; when a procedure has several decisions in the period, one late decision "
-        "makes it late. It is computed for the whole province and every unit of the province gets the same value.",
+        "makes it late. A decision without an effective date cannot be judged: its procedure is not counted "
+        "(unless another decision is late), and how many are shows beside the score. "
+        "It is computed for the whole province and every unit of the province gets the same value.",
         per_province=True,
+        # a procedure none of whose decisions in the period is late, one of them without an effective date
+        unknown=Unknown("is_announced_on_time is null", "TTHC có quyết định chưa có ngày hiệu lực",
+                        "procedures with a decision without an effective date",
+                        "procedure with a decision without an effective date"),
     ),
     Indicator(
         "1.2", "transparency", "Tỷ lệ TTHC cập nhật, công khai đúng hạn",

@@ -92,3 +92,21 @@ def test_the_updated_rules_of_1_2_and_1_4_in_both_languages():
     assert "not yet published whose deadline is still ahead is not late" in text(find(english, "methodology-indicator-1-2"))
     assert "tổng các tháng trong kỳ" in text(find(vietnamese, "methodology-indicator-1-4"))
     assert "the sum of its months" in text(find(english, "methodology-indicator-1-4"))
+
+def test_the_on_time_finished_and_unknown_rules_in_both_languages():
+    vietnamese = page.layout()
+    with server.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
+        english = page.layout()
+    assert "không muộn hơn hạn đã ghi" in text(find(vietnamese, "methodology-due"))
+    assert "đã trả kết quả" in text(find(vietnamese, "methodology-due"))
+    assert "no supplement time is taken off" in text(find(english, "methodology-due"))
+    assert "finished or returned" in text(find(english, "methodology-due"))
+    assert "không tính vào cả tử số lẫn mẫu số" in text(find(vietnamese, "methodology-unknown"))
+    assert "leaves both the numerator and the denominator" in text(find(english, "methodology-unknown"))
+    assert "Không tính (thiếu dữ liệu): TTHC có quyết định chưa có ngày hiệu lực" in text(
+        find(vietnamese, "methodology-indicator-1-1"))
+    assert "Not counted (unknown): communes whose electronic certified copies are not known" in text(
+        find(english, "methodology-indicator-4-7"))
+    assert "Không tính" not in text(find(vietnamese, "methodology-indicator-1-3"))
+    assert text(find(vietnamese, "methodology-deduct")).endswith("Không")
+    assert text(find(english, "methodology-deduct")).endswith("No")

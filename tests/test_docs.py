@@ -20,3 +20,12 @@ def test_every_column_and_setting_is_named():
             assert f"`{column.name}`" in text
     for setting in SETTINGS:
         assert setting.env in text
+
+
+def test_the_stored_outputs_are_named():
+    text = reference.README.read_text(encoding="utf-8")
+    from indicators import outputs
+    for _, name in outputs.PARTS.values():
+        assert f"`{name}`" in text, name
+    for column in ("no_data", "ratio", "excluded_points", "rank_change"):
+        assert f"`{column}`" in text, column

@@ -1,7 +1,8 @@
 """A full refresh builds every quarter and year from the months (a dossier open for months is a step up and a step
 down of a running count, not a row per month); scoring one period on its own judges each dossier in it directly.
 On dossiers drawn to hit every boundary, both give the same processed counts (2.1, 5.3, 3.x4) for every month,
-quarter and year, and the same finished counts (2.2, 4.1)."""
+quarter and year, and the same finished counts (2.2, 4.1), with the rows each leaves out for an unknown value; under
+the default rule set and under the option that takes supplement time off a recorded due time."""
 from __future__ import annotations
 
 import random
@@ -60,22 +61,33 @@ def insert_dossiers(con, n: int, seed: int) -> None:
 
 
 def values(con, period: str, kind: str) -> dict[tuple, tuple]:
-    rows = con.execute(f"""select unit_code, indicator_id, numerator, denominator from indicator_values
+    rows = con.execute(f"""select unit_code, indicator_id, numerator, denominator, excluded_rows from indicator_values
                            where period = ? and period_kind = ?
                              and indicator_id in ({", ".join("?" for _ in COMPARED)})""",
                        [period, kind, *COMPARED]).fetchall()
-    return {(unit, ind): (num, den) for unit, ind, num, den in rows}
+    return {(unit, ind): (num, den, left_out) for unit, ind, num, den, left_out in rows}
 
 
-@pytest.mark.parametrize("as_of", [datetime(2024, 6, 17, 10, 30), datetime(2024, 5, 1), datetime(2024, 8, 2)])
-def test_months_added_up_agree_with_each_period_scored_alone(con, as_of):
+# the default rule set, and the option for sources that keep the first due date (supplement time off due_at too)
+FIRST_DUE = 'name = "first-due"\nextends = "portal-2025"\n[options]\ndeduct_supplement_from_due = true\n'
+
+
+@pytest.mark.parametrize("as_of, deduct", [(datetime(2024, 6, 17, 10, 30), False), (datetime(2024, 5, 1), False),
+                                           (datetime(2024, 8, 2), False), (datetime(2024, 6, 17, 10, 30), True)])
+def test_months_added_up_agree_with_each_period_scored_alone(con, as_of, deduct, tmp_path):
+    ruleset = None
+    if deduct:
+        (tmp_path / "first-due.toml").write_text(FIRST_DUE)
+        ruleset = str(tmp_path / "first-due.toml")
     insert_dossiers(con, 260, seed=int(as_of.timestamp()))
-    engine.refresh(con, as_of=as_of)
+    engine.refresh(con, ruleset, as_of=as_of)
     stored = con.execute("select distinct period, period_kind from unit_scores order by all").fetchall()
     assert {kind for _, kind in stored} == {"month", "quarter", "year"}
     for period, kind in stored:
         by_months = values(con, period, kind)
-        engine.score_range(con, periods.parse(period), as_of=as_of)
+        engine.score_range(con, periods.parse(period), ruleset, as_of=as_of)
         alone = values(con, period, kind)
         assert by_months == alone, period
-        assert any(den for _, den in alone.values()), period
+        assert any(den for _, den, _ in alone.values()), period
+    # P2 has no time limit and some dossiers no due time: 2.1 leaves some out, the same way both ways
+    assert con.execute("select sum(u_2_1) from unit_indicators").fetchone()[0] > 0

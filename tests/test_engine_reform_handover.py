@@ -65,7 +65,7 @@ def test_publication_decisions_of_a_closed_province_count_for_the_province_it_we
     add_decision(con, "X", "74-A", "2025-03-03", effective="2025-03-05", published="2025-03-04 09:00", province="74")
     # old Hồ Chí Minh City (79): on time for both
     add_decision(con, "Y", "79-B", "2025-03-10", effective="2025-03-24", published="2025-03-11 09:00", province="79")
-    # old Bình Dương, Fri 27 June: no effective date (on time for 1.1); the 5th working day after it is Fri 4 July,
+    # old Bình Dương, Fri 27 June: no effective date (unknown for 1.1); the 5th working day after it is Fri 4 July,
     # so it falls due in the third quarter, and it was published on Mon 7 July: late
     add_decision(con, "Y", "74-C", "2025-06-27", published="2025-07-07 09:00", province="74")
     engine.refresh(con, as_of=AS_OF)
@@ -74,9 +74,9 @@ def test_publication_decisions_of_a_closed_province_count_for_the_province_it_we
     assert province_value(con, "2025-Q1", "74", "1.2") == (1.0, 1.0)
     assert province_value(con, "2025-Q1", "79", "1.1") == (1.0, 1.0)
     # the year 2025 is scored with the new tree: new Hồ Chí Minh City holds the decisions of old Bình Dương as
-    # well as those of old Hồ Chí Minh City (whose code it reuses). 1.1: X late (74-A), Y on time (79-B, 74-C);
-    # 1.2: X on time (74-A), Y late (74-C)
-    assert province_value(con, "2025", "79", "1.1") == (1.0, 2.0)
+    # well as those of old Hồ Chí Minh City (whose code it reuses). 1.1: X late (74-A), Y unknown (79-B on time,
+    # 74-C without an effective date: left out, methodology §3); 1.2: X on time (74-A), Y late (74-C)
+    assert province_value(con, "2025", "79", "1.1") == (0.0, 1.0)
     assert province_value(con, "2025", "79", "1.2") == (1.0, 2.0)
     # the third quarter: no decision dated in it, one of old Bình Dương's falls due in it, published late
     assert province_value(con, "2025-Q3", "79", "1.1") == (0.0, 0.0)
@@ -86,4 +86,4 @@ def test_publication_decisions_of_a_closed_province_count_for_the_province_it_we
     assert province_value(con, "2025-01-01..2025-12-31", "79", "1.2") == (1.0, 2.0)
     listed = drill.judge(con, "79", "2025", as_of=AS_OF).procedures.set_index("procedure_code")
     assert listed.loc["Y", "d_1_2"] and not listed.loc["Y", "n_1_2"] and listed.loc["X", "n_1_2"]
-    assert not listed.loc["X", "n_1_1"] and listed.loc["Y", "n_1_1"]
+    assert not listed.loc["X", "n_1_1"] and listed.loc["X", "d_1_1"] and not listed.loc["Y", "d_1_1"]

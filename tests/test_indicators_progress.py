@@ -30,16 +30,20 @@ def test_exactly_on_time_and_one_minute_late(con):
     assert on_time(con) == (1, 2, 10.0)
 
 
-def test_supplement_time_is_deducted(con):
-    # finished 17 h after the due time, but the citizen took 2 days (48 h) to supplement
+def test_a_recorded_due_time_is_kept_after_a_supplement(con, tmp_path):
+    # finished 17 h after the due time; the citizen took 2 days (48 h) to supplement. Methodology §4: on time means
+    # end ≤ due_at as recorded (the one-stop system re-issues it after a supplement), so both are late (0 / 2); the
+    # rule-set option for sources that keep the first due date takes the 48 h off: 10 Mar 10:00 ≤ due, 1 / 2
     add_dossier(con, "S", due_at=DUE, finished_at="2024-03-12 10:00")
     add_event(con, "S", 1, "received", "2024-03-04 08:00")
     add_event(con, "S", 2, "supplement_requested", "2024-03-05 08:00")
     add_event(con, "S", 3, "supplement_completed", "2024-03-07 08:00")
     add_event(con, "S", 4, "finished", "2024-03-12 10:00")
-    # without the deduction it would be late: the same dossier with no supplement
     add_dossier(con, "N", due_at=DUE, finished_at="2024-03-12 10:00")
-    assert on_time(con) == (1, 2, 10.0)
+    assert on_time(con) == (0, 2, 0.0)
+    (tmp_path / "first-due.toml").write_text('name = "first-due"\nextends = "portal-2025"\n'
+                                             '[options]\ndeduct_supplement_from_due = true\n')
+    assert on_time(con, ruleset=str(tmp_path / "first-due.toml")) == (1, 2, 10.0)
 
 
 def test_two_supplement_requests_make_it_late(con):

@@ -206,8 +206,10 @@ def facts(d: Dossier) -> Facts | None:
     return Facts(received, end, kind, requests, completed)
 
 
-def on_time(d: Dossier, f: Facts, at: datetime, ended: bool) -> bool:
-    """Is the dossier on time, judged at `at` (its end when `ended`, else the effective period end)?"""
+def on_time(d: Dossier, f: Facts, at: datetime, ended: bool, deduct: bool = False) -> bool | None:
+    """Is the dossier on time, judged at `at` (its end when `ended`, else the effective period end)? None when it
+    cannot be known (§3): neither a due time nor a statutory limit. `deduct`: the rule-set option that takes the
+    supplement time off a recorded due time too."""
     requests = [r for r in f.requests if r <= at]
     if len(requests) > 1:
         return False  # more than one supplement request: late
@@ -218,12 +220,13 @@ def on_time(d: Dossier, f: Facts, at: datetime, ended: bool) -> bool:
         moment = request  # still waiting for the citizen at the period end: judged at the request
     limit = LIMITS[d.procedure]
     if d.due is not None:
-        held = (reply - request) if reply is not None else timedelta(0)
+        # §4: end ≤ due_at as recorded (the system re-issues it after a supplement)
+        held = (reply - request) if reply is not None and deduct else timedelta(0)
         return moment - held <= d.due
     if limit is not None:
         held = wt(reply) - wt(request) if reply is not None else 0
         return wt(moment) - wt(f.received) - held <= limit * DAY_US
-    return True
+    return None
 
 
 def scope(unit: str) -> set[str]:
@@ -264,14 +267,26 @@ def points(ind: str, n: float, d: float) -> float:
     return 0.0 if d == 0 else MAX_POINTS[ind] * min(1.0, (n / d) / 1.0)
 
 
-def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: str) -> dict[str, tuple]:
-    """Return {indicator: (numerator, denominator, points)} for one period [start, end) and unit."""
+def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: str,
+           excluded: dict | None = None) -> dict[str, tuple]:
+    """Return {indicator: (numerator, denominator, points)} for one period [start, end) and unit; `excluded`, when
+    given, receives the rows each indicator left out for an unknown value (§3)."""
     eff = min(end, as_of)
     leaves = scope(unit)
     out = {}
+    left_out = {i: 0 for i in MAX_POINTS}
     # 2.1 and 2.2
     n21 = d21 = 0
     n22, d22 = 0.0, 0
+
+    def judge(verdict: bool | None) -> None:
+        nonlocal n21, d21
+        if verdict is None:
+            left_out["2.1"] += 1
+        else:
+            d21 += 1
+            n21 += verdict
+
     for d in data["dossiers"]:
         if d.unit not in leaves:
             continue
@@ -280,14 +295,13 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
             continue
         ended_here = f.end is not None and start <= f.end < end and f.end <= as_of
         if ended_here:
-            d21 += 1
-            n21 += on_time(d, f, f.end, ended=True)
-            if f.end_kind == "finished":
+            judge(on_time(d, f, f.end, ended=True))
+            # §4: ended with a result, finished or returned
+            if f.end_kind in ("finished", "returned"):
                 d22 += 1
                 n22 += (wt(f.end) - wt(f.received)) / DAY_US
         elif f.end is None or f.end >= eff:
-            d21 += 1
-            n21 += on_time(d, f, eff, ended=False)
+            judge(on_time(d, f, eff, ended=False))
     out["2.1"] = (n21, d21, points("2.1", n21, d21))
     out["2.2"] = (n22, d22, 0.0)
     # 1.4: dossiers received in the period in scope
@@ -300,12 +314,13 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
     def in_period(day: date) -> bool:  # a day (its first moment) in the period, up to its effective end
         return start <= datetime.combine(day, time()) < end and datetime.combine(day, time()) <= eff
 
-    announced: dict[str, bool] = {}
+    announced: dict[str, list] = {}
     published: dict[str, bool] = {}
     for dec in data["decisions"]:
         if in_period(dec.decided):
-            ok = dec.effective is None or working_days_in(dec.decided, dec.effective) >= ANNOUNCE_DAYS
-            announced[dec.procedure] = announced.get(dec.procedure, True) and ok
+            # no effective date: unknown (§3)
+            ok = None if dec.effective is None else working_days_in(dec.decided, dec.effective) >= ANNOUNCE_DAYS
+            announced.setdefault(dec.procedure, []).append(ok)
         deadline = nth_working_day_after(dec.decided, PUBLISH_DAYS)
         if in_period(dec.decided) or in_period(deadline):
             # judged at the effective period end, like a dossier in progress: published by then → within the
@@ -313,11 +328,17 @@ def oracle(data: dict, start: datetime, end: datetime, as_of: datetime, unit: st
             due_end = datetime.combine(deadline + timedelta(days=1), time())
             ok = dec.published < due_end if dec.published is not None and dec.published <= eff else eff < due_end
             published[dec.procedure] = published.get(dec.procedure, True) and ok
-    out["1.1"] = (sum(announced.values()), len(announced), points("1.1", sum(announced.values()), len(announced)))
+    # one late decision makes the procedure late; else one without an effective date makes it unknown
+    verdicts = [False if False in oks else None if None in oks else True for oks in announced.values()]
+    n11, d11 = sum(v is True for v in verdicts), sum(v is not None for v in verdicts)
+    left_out["1.1"] = sum(v is None for v in verdicts)
+    out["1.1"] = (n11, d11, points("1.1", n11, d11))
     out["1.2"] = (sum(published.values()), len(published), points("1.2", sum(published.values()), len(published)))
     public = [c for c in data["catalogue"] if c.status != "abolished"]
     n13 = sum(1 for c in public if c.complete)
     out["1.3"] = (n13, len(public), points("1.3", n13, len(public)))
+    if excluded is not None:
+        excluded.update(left_out)
     return out
 
 
@@ -369,10 +390,19 @@ def stored(con, period: str, kind: str, unit: str) -> dict[str, tuple]:
     return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
 
+def stored_excluded(con, period: str, kind: str, unit: str) -> dict[str, int]:
+    return dict(con.execute("""select indicator_id, excluded_rows from indicator_values
+                               where period = ? and period_kind = ? and unit_code = ? and ruleset = 'portal-2025'
+                                 and indicator_id in ('1.1', '1.2', '1.3', '1.4', '2.1', '2.2')""",
+                            [period, kind, unit]).fetchall())
+
+
 def compare(con, data: dict, label: str, kind: str, start: datetime, end: datetime, as_of: datetime) -> None:
     for unit in SCORED:
         got = stored(con, label, kind, unit)
-        want = oracle(data, start, end, as_of, unit)
+        left_out: dict[str, int] = {}
+        want = oracle(data, start, end, as_of, unit, left_out)
+        assert stored_excluded(con, label, kind, unit) == left_out, (label, unit, "rows left out")
         assert set(got) == set(want), (label, unit)
         for ind, (n, d, p) in want.items():
             gn, gd, gp, no_data = got[ind]
@@ -626,10 +656,19 @@ HAND = {
     "a request open at the month end": (_d(due=datetime(2024, 3, 8, 17), events=[
         (R, datetime(2024, 3, 7, 9)), (C, datetime(2024, 4, 10, 9)), (F, datetime(2024, 4, 11, 8))]),
         datetime(2024, 5, 1), "2024-03", COMMUNE, (1, 1)),
-    # 11 Apr 08:00 less the 34 days the citizen held it is 8 Mar 08:00, before the due time
-    "its supplement time deducted once over": (_d(due=datetime(2024, 3, 8, 17), events=[
+    # §4: on time is end ≤ due_at as recorded: 11 Apr 08:00 is after 8 Mar 17:00, late (the engine once took the
+    # 34 days the citizen held it off: 8 Mar 08:00, on time)
+    "its supplement time not taken off a recorded due time": (_d(due=datetime(2024, 3, 8, 17), events=[
         (R, datetime(2024, 3, 7, 9)), (C, datetime(2024, 4, 10, 9)), (F, datetime(2024, 4, 11, 8))]),
-        datetime(2024, 5, 1), "2024-04", COMMUNE, (1, 1)),
+        datetime(2024, 5, 1), "2024-04", COMMUNE, (0, 1)),
+    # without a due time it is: P1's 10 working days, received Mon 4 Mar 08:00, held 5 Mar 08:00 → 12 Mar 08:00
+    # (5 working days), finished Tue 19 Mar 10:00: 11 days 2 h − 5 days ≤ 10, on time
+    "without a due time the supplement time is taken off": (_d(events=[
+        (R, datetime(2024, 3, 5, 8)), (C, datetime(2024, 3, 12, 8)), (F, datetime(2024, 3, 19, 10))]),
+        datetime(2024, 5, 1), "2024-03", COMMUNE, (1, 1)),
+    # neither a due time nor a time limit (P0): unknown, out of numerator and denominator
+    "neither a due time nor a time limit": (_d(procedure="P0", events=[(F, datetime(2024, 3, 19, 10))]),
+                                            datetime(2024, 5, 1), "2024-03", COMMUNE, (0, 0)),
     "and not enough when it ends at 18:00": (_d(due=datetime(2024, 3, 8, 17), events=[
         (R, datetime(2024, 3, 7, 9)), (C, datetime(2024, 4, 10, 9)), (F, datetime(2024, 4, 11, 18))]),
         datetime(2024, 5, 1), "2024-Q2", COMMUNE, (0, 1)),
@@ -708,3 +747,20 @@ def test_data_received_only_after_an_as_of_at_a_month_start_makes_no_period(con)
     engine.refresh(con, as_of=datetime(2024, 3, 5, 9, 0))
     assert sorted(r[0] for r in con.execute("select distinct period from unit_scores").fetchall()) == [
         "2024", "2024-03", "2024-Q1"]
+
+
+def test_the_option_for_sources_that_keep_the_first_due_date(con, tmp_path):
+    # Rule-set option deduct_supplement_from_due: the supplement time comes off a recorded due time too. Due 8 Mar
+    # 17:00, the citizen held it 7 Mar 09:00 → 10 Apr 09:00 (34 days), finished 11 Apr 08:00: 8 Mar 08:00 ≤ due.
+    d, as_of, label, unit, _ = HAND["its supplement time not taken off a recorded due time"]
+    f = facts(d)
+    assert on_time(d, f, f.end, ended=True, deduct=True) is True
+    assert on_time(d, f, f.end, ended=True) is False
+    (tmp_path / "first-due.toml").write_text('name = "first-due"\nextends = "portal-2025"\n'
+                                             '[options]\ndeduct_supplement_from_due = true\n')
+    write(con, {"dossiers": [d], "decisions": [], "catalogue": [], "national": {}})
+    # April holds no receipt: scored on request
+    engine.score_range(con, periods.parse(label), str(tmp_path / "first-due.toml"), as_of=as_of)
+    got = con.execute("""select numerator, denominator from indicator_values where ruleset = 'first-due'
+                         and period = ? and unit_code = ? and indicator_id = '2.1'""", [label, unit]).fetchone()
+    assert got == (1, 1)

@@ -191,10 +191,11 @@ def same(a, b) -> bool:
 
 def check_unit(problems, label, code, row, sc, w, before):
     for i in COMPARED:
-        n, d, p, na = w["values"][i]
-        got = (row[f"n_{ref(i)}"], row[f"d_{ref(i)}"], row[f"p_{ref(i)}"], row[f"a_{ref(i)}"])
-        if not (got[0] == n and got[1] == d and got[3] == na and same(got[2], p)):
-            problems.append(f"{label} {code} {i}: engine n,d,p,na={got} oracle={(n, d, None if p is None else float(p), na)}")
+        n, d, p, na, left_out = w["values"][i]
+        got = (row[f"n_{ref(i)}"], row[f"d_{ref(i)}"], row[f"p_{ref(i)}"], row[f"a_{ref(i)}"], row[f"u_{ref(i)}"])
+        if not (got[0] == n and got[1] == d and got[3] == na and same(got[2], p) and got[4] == left_out):
+            problems.append(f"{label} {code} {i}: engine n,d,p,na,left out={got} "
+                            f"oracle={(n, d, None if p is None else float(p), na, left_out)}")
     for c in COLUMNS:
         if not same(sc[c], w["columns"][c]):
             problems.append(f"{label} {code} column {c}: engine {sc[c]} oracle {float(w['columns'][c])}")

@@ -6,8 +6,10 @@ The oracle does not read the engine's SQL or registry: its indicator table, rule
 from the methodology and the rule-set TOML files. Exact arithmetic (fractions) throughout, so that "equal at 2
 decimals" is decided on the true totals. To keep the oracle small, the random data avoid what belongs to other
 reviewers: no publication decisions (1.1, 1.2 have no data), no national report, no processing events or
-supplements, and no statutory working days (max_processing_days is null, so a dossier without due_at is on time).
-Groups 1 and 2 are computed only as far as the totals need them (1.3, 1.4, 2.1).
+supplements, and no statutory working days (max_processing_days is null, so whether a dossier without due_at is on
+time is unknown: §3, it leaves 2.1, 3.x4 and, unless its rating or a complaint decides, 5.3). Groups 1 and 2 are
+computed only as far as the totals need them (1.3, 1.4, 2.1). The rows each indicator leaves out for an unknown
+value are compared too.
 """
 from __future__ import annotations
 
@@ -213,19 +215,33 @@ def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetim
         ended = t is not None and start <= t < end and t <= eff
         # in progress at the period's end: not ended by then (an end at the period's exclusive end is after it)
         still_open = t is None or t > eff or t >= end
+        # on time: True, False, or None (unknown: no due_at and no statutory limit)
         if ended:
-            processed.append((d, d["due_at"] is None or t <= d["due_at"]))
-            if kind == "finished":
+            processed.append((d, None if d["due_at"] is None else t <= d["due_at"]))
+            # §4: ended with a result, finished or returned
+            if kind in ("finished", "returned"):
                 finished.append(d)
         elif still_open:
-            processed.append((d, d["due_at"] is None or eff <= d["due_at"]))
+            processed.append((d, None if d["due_at"] is None else eff <= d["due_at"]))
     fb = [f for f in world.feedback if world.unit(f["unit"]).province == u.province and in_scope(world, f["unit"], u)
           and start <= f["received_at"] < end and f["received_at"] <= eff]
 
     def fb_on_time(f):
+        if f["due_at"] is None:
+            return None  # unknown (§3)
         if f["handled_at"] is not None and f["handled_at"] <= eff:
-            return f["due_at"] is None or f["handled_at"] <= f["due_at"]
-        return f["due_at"] is None or eff <= f["due_at"]
+            return f["handled_at"] <= f["due_at"]
+        return eff <= f["due_at"]
+
+    def fb_satisfied(f):
+        if (f["dislikes"] or 0) > (f["likes"] or 0) or yes(f["reraised"]):
+            return False  # fails whatever its due time
+        return fb_on_time(f)
+
+    def dossier_satisfied(x):
+        if x[0]["rating"] == "unsatisfied" or yes(x[0]["has_complaint"]):
+            return False  # fails whatever its due time
+        return x[1]
 
     authority = [p for p in cat.values() if under_authority(p, u)]
     def online(p):
@@ -239,9 +255,17 @@ def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetim
 
     fee = [d for d in received if (d["fee_total"] or 0) > 0]
     communes = [c for c in world.units if c.kind == "commune" and c.province == u.province
-                and in_scope(world, c.code, u) and c.offers is not None]
+                and in_scope(world, c.code, u)]
+
     def count(rows, pred):
         return sum(1 for r in rows if pred(r))
+
+    def known(rows, verdict):
+        """§3: (numerator, denominator, left out) of rows judged True, False or None (unknown: left out of both)."""
+        verdicts = [verdict(r) for r in rows]
+        return (sum(v is True for v in verdicts), sum(v is not None for v in verdicts),
+                sum(v is None for v in verdicts))
+
     nd = {
         "1.3": (count(cat.values(), lambda p: p.get("status") != "abolished" and yes(p.get("content_complete"))),
                 count(cat.values(), lambda p: p.get("status") != "abolished")),
@@ -249,7 +273,7 @@ def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetim
         "1.4": (count(received, lambda d: yes(d["synced_to_portal"])),
                 max(len(received), national_total(world, u.code, start, end, eff) or 0)),
         "1.1": (0, 0), "1.2": (0, 0),
-        "2.1": (count(processed, lambda x: x[1]), len(processed)),
+        "2.1": known(processed, lambda x: x[1]),
         # 3.1 procedures under authority offered online (partial or full) / under authority
         "3.1": (count(authority, online), len(authority)),
         # 3.2 online procedures under authority with ≥ 1 online dossier in the period in scope / online ones
@@ -263,8 +287,7 @@ def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetim
                  count(authority, lambda p: yes(p.get("eligible_full_process")))),
         "3.x2": (count(received, lambda d: d["channel"] == "direct"), len(received)),
         "3.x3": (count(received, lambda d: d["channel"] == "postal"), len(received)),
-        "3.x4": (count(processed, lambda x: x[0]["channel"] == "online" and x[1]),
-                 count(processed, lambda x: x[0]["channel"] == "online")),
+        "3.x4": known([x for x in processed if x[0]["channel"] == "online"], lambda x: x[1]),
         # 3.4 fee-bearing procedures under authority with payment integrated / fee-bearing under authority
         "3.4": (count(authority, lambda p: yes(p.get("fee_bearing")) and yes(p.get("payment_integrated"))),
                 count(authority, lambda p: yes(p.get("fee_bearing")))),
@@ -280,12 +303,10 @@ def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetim
         "4.4": (count(received, lambda d: yes(d["from_personal_store"])), len(received)),
         "4.5": (count(received, lambda d: yes(d["population_data_used"])), len(received)),
         "4.6": (procs(received, lambda d: yes(d["population_data_used"])), procs(received, lambda d: True)),
-        "4.7": (count(communes, lambda c: yes(c.offers)), len(communes)),
-        "5.1": (count(fb, fb_on_time), len(fb)),
-        "5.2": (count(fb, lambda f: fb_on_time(f) and not (f["dislikes"] or 0) > (f["likes"] or 0)
-                      and not yes(f["reraised"])), len(fb)),
-        "5.3": (count(processed, lambda x: x[1] and x[0]["rating"] != "unsatisfied"
-                      and not yes(x[0]["has_complaint"])), len(processed)),
+        "4.7": known(communes, lambda c: c.offers),
+        "5.1": known(fb, fb_on_time),
+        "5.2": known(fb, fb_satisfied),
+        "5.3": known(processed, dossier_satisfied),
         "5.4a": (count(fb, lambda f: f["category"] == "rules"), len(fb)),
         "5.4b": (count(fb, lambda f: f["category"] == "staff"), len(fb)),
     }
@@ -296,18 +317,18 @@ def measures(world: World, u: Unit, start: datetime, end: datetime, eff: datetim
 def scored(nd: dict, rules: Rules) -> dict:
     """§2 and the rule set: points per indicator, the columns, the total rescaled when indicators are not applicable."""
     def earned(i):
-        n, d = nd[i]
+        n, d = nd[i][:2]
         return min(F(1), F(n, d) / rules.target(i)) if d else None
 
     values = {}
-    for i, (n, d) in nd.items():
+    for i, (n, d, *left_out) in nd.items():
         _, mx, _, _ = SPEC[i]
         na = d == 0 and rules.rule(i) == "not_applicable"
         if mx == 0:
             p = F(0)
         elif d:
             if rules.multiply and i == "3.3":
-                r14 = F(*nd["1.4"]) if nd["1.4"][1] else F(0)
+                r14 = F(*nd["1.4"][:2]) if nd["1.4"][1] else F(0)
                 p = mx * min(F(1), F(n, d) * r14 / rules.target(i))
             else:
                 p = mx * earned(i)
@@ -315,7 +336,7 @@ def scored(nd: dict, rules: Rules) -> dict:
             p = mx * (earned({"5.1": "2.1", "5.2": "5.3"}[i]) or 0)
         else:
             p = {"zero": F(0), "full": F(mx), "not_applicable": None}[rules.rule(i)]
-        values[i] = (n, d, p, na)
+        values[i] = (n, d, p, na, left_out[0] if left_out else 0)
     cols = {c: sum((v[2] or 0) for i, v in values.items() if SPEC[i][0] == c) for c in COLUMNS}
     excluded = sum(SPEC[i][1] for i, v in values.items() if v[3])
     total = sum(v[2] for v in values.values() if v[2] is not None) * 100 / (100 - excluded)
@@ -460,13 +481,15 @@ def compare(con, world: World, rules: Rules) -> list[str]:
                 continue
             row, sc = stored[(label, code)], scores[(label, code)]
             for i in COMPARED:
-                n, d, p, na = w["values"][i]
-                got = (row[f"n_{ref(i)}"], row[f"d_{ref(i)}"], row[f"p_{ref(i)}"], row[f"a_{ref(i)}"])
-                same = got[0] == n and got[1] == d and got[3] == na and (
+                n, d, p, na, left_out = w["values"][i]
+                got = (row[f"n_{ref(i)}"], row[f"d_{ref(i)}"], row[f"p_{ref(i)}"], row[f"a_{ref(i)}"],
+                       row[f"u_{ref(i)}"])
+                same = got[0] == n and got[1] == d and got[3] == na and got[4] == left_out and (
                     (p is None and got[2] is None) or (p is not None and got[2] is not None
                                                        and math.isclose(got[2], p, abs_tol=1e-9)))
                 if not same:
-                    problems.append(f"{label} {code} {i}: engine n,d,p,na={got} oracle={(n, d, float(p) if p is not None else None, na)}")
+                    problems.append(f"{label} {code} {i}: engine n,d,p,na,left out={got} "
+                                    f"oracle={(n, d, float(p) if p is not None else None, na, left_out)}")
             for c in COLUMNS:
                 if not math.isclose(sc[c], w["columns"][c], abs_tol=1e-9):
                     problems.append(f"{label} {code} column {c}: engine {sc[c]} oracle {float(w['columns'][c])}")
@@ -691,3 +714,25 @@ def test_a_procedure_without_implementing_level_is_not_under_the_provinces_autho
     world.procedures["99"]["P2"] = {"levels": None, "status": "public", "online_service": "none"}
     world.dossiers = [dossier("a", "99101", datetime(2024, 3, 5, 8))]
     assert run(con, folder, world, "portal-2025") == []
+
+
+def test_a_source_recording_only_returned_and_unknowns_left_out(shared):
+    # §4: 4.1 counts a dossier whose result was handed back (returned) as finished; §3: unknown values leave the
+    # count. P1's result is a document. In March 2024 ward 99101 returned a: with the electronic result; b: without;
+    # c was rejected (no result). None has due_at and P1 no time limit: 2.1 leaves all three out (once 3 / 3 on
+    # time); 5.3 keeps c only if rated unsatisfied (it is): 0 / 1, two left out. Ward 99102's copies are unknown:
+    # 4.7 of district 991 is 1 / 1 (99101 offers them), 1 left out. By hand: 99101's 4.1 = 1 / 2, 3 points.
+    con, folder = shared
+    world = small_world()
+    world.procedures["99"]["P1"]["requires_result_document"] = True
+    march = datetime(2024, 3, 5, 8)
+    world.dossiers = [
+        dossier("a", "99101", march, status="returned", returned_at=datetime(2024, 3, 6, 8), result_file_attached=True),
+        dossier("b", "99101", march, status="returned", returned_at=datetime(2024, 3, 7, 8), result_file_attached=False),
+        dossier("c", "99101", march, status="rejected", updated_at=datetime(2024, 3, 6, 8), rating="unsatisfied")]
+    assert run(con, folder, world, "portal-2025") == []
+    got = dict(con.execute("""select unit_code, [n_4_1, d_4_1, p_4_1, n_2_1, d_2_1, u_2_1, n_5_3, d_5_3, u_5_3,
+                                     n_4_7, d_4_7, u_4_7]
+                              from unit_indicators where period = '2024-03' and unit_code in ('99101', '991')""").fetchall())
+    assert got["99101"] == [1, 2, 3, 0, 0, 3, 0, 1, 2, 1, 1, 0]
+    assert got["991"][9:] == [1, 1, 1]

@@ -1,6 +1,7 @@
 """Phương pháp — the index as the engine computes it, generated from the registry and a rule set: the six
-columns and their maxima, every indicator with its points, target, no-data rule, formula and explanation, the
-bands and their cut-offs, and the rule set's options. Nothing here reads the database.
+columns and their maxima, every indicator with its points, target, no-data rule, formula, the rows it leaves out for
+an unknown value, and explanation, the bands and their cut-offs, the rule set's options, the on-time and "finished"
+rules and the rule for unknown values. Nothing here reads the database.
 """
 from __future__ import annotations
 
@@ -66,6 +67,32 @@ LABELS = {
     "no_feedback_full": ("5.1 và 5.2 được đủ điểm", "5.1 and 5.2 earn full points"),
     "no_feedback_redistribute": ("5.1 chấm theo tỷ lệ của 2.1, 5.2 theo tỷ lệ của 5.3",
                                  "5.1 is scored on 2.1's ratio, 5.2 on 5.3's"),
+    "unknown_rule": ("Chưa biết thì không tính", "Unknown is not counted"),
+    "unknown_intro": ("Một dòng thiếu giá trị mà chỉ số cần để chấm (quyết định chưa có ngày hiệu lực, hồ sơ không có "
+                      "hạn giải quyết, xã chưa có thông tin chứng thực bản sao điện tử…) không được coi là đạt, cũng "
+                      "không bị coi là không đạt: dòng đó không tính vào cả tử số lẫn mẫu số. Số dòng không tính được "
+                      "lưu theo đơn vị, kỳ và chỉ số, và hiện bên cạnh điểm (trang đơn vị, tệp tải về, báo cáo PDF), "
+                      "để đơn vị không thể được thêm điểm nhờ bỏ trống dữ liệu mà không ai thấy.",
+                      "A row without a value the indicator needs to judge it (a decision without an effective date, a "
+                      "dossier without a due time, a commune whose electronic certified copies are not known…) is "
+                      "neither compliant nor failing: it leaves both the numerator and the denominator. The rows left "
+                      "out are stored per unit, period and indicator and shown beside the score (unit page, "
+                      "downloads, PDF report), so that no unit gains points by leaving data out unseen."),
+    "unknown": ("Không tính (thiếu dữ liệu)", "Not counted (unknown)"),
+    "due_rules": ("Đúng hạn và kết thúc xử lý", "On time, and the end of processing"),
+    "due_intro": ("Hồ sơ có ghi hạn (due_at) đúng hạn khi kết thúc xử lý không muộn hơn hạn đã ghi: hệ thống một cửa "
+                  "cấp lại hạn khi người dân bổ sung xong, nên không trừ thêm thời gian bổ sung. Hồ sơ không ghi hạn "
+                  "thì số ngày làm việc đã dùng, trừ thời gian người dân bổ sung hồ sơ, không quá thời hạn luật định "
+                  "của TTHC. “Giải quyết xong” (4.1, 2.2) là kết thúc có kết quả: đã hoàn thành hoặc đã trả kết quả "
+                  "(trạng thái 10 trên Cổng); hồ sơ dừng, từ chối, rút không có kết quả.",
+                  "A dossier with a recorded due time (due_at) is on time when its processing ends no later than that "
+                  "due time: one-stop systems re-issue it when a supplement comes back, so no supplement time is "
+                  "taken off. Without due_at, the working days used, less the time the citizen spent supplementing, "
+                  "must not exceed the procedure's statutory limit. “Finished” (4.1, 2.2) means ended with a "
+                  "result: finished or returned (result handed back, portal status 10); a dossier stopped, rejected "
+                  "or withdrawn has no result."),
+    "deduct": ("Trừ thời gian bổ sung vào cả hạn đã ghi (2.1, 5.3; nguồn giữ hạn đầu tiên sau khi bổ sung)",
+               "Take supplement time off a recorded due time too (2.1, 5.3; sources that keep the first due date)"),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
     "page": ("Trang chỉ số", "Indicator page"),
@@ -96,7 +123,9 @@ def _indicator(indicator_id: str, rules: rulesets.RuleSet, language: str) -> htm
         html.Ul([html.Li([html.B(i18n.t("numerator", language) + ": "),
                           i18n.pick(ind.numerator_vi, ind.numerator_en, language)]),
                  html.Li([html.B(i18n.t("denominator", language) + ": "),
-                          i18n.pick(ind.denominator_vi, ind.denominator_en, language)])],
+                          i18n.pick(ind.denominator_vi, ind.denominator_en, language)]),
+                 *([html.Li([html.B(_label("unknown", language) + ": "),
+                             i18n.pick(ind.unknown.rows_vi, ind.unknown.rows_en, language)])] if ind.unknown else [])],
                 className="muted"),
     ], className="card", id=f"{PREFIX}-indicator-{ind.id.replace('.', '-')}", style={"marginBottom": ".75rem"})
 
@@ -139,6 +168,8 @@ def _options(rules: rulesets.RuleSet, language: str) -> html.Div:
                 _label("yes" if rules.sync_multiplier else "no", language), f" ({sync})" if sync else ""]),
         html.P([html.B(_label("no_feedback", language) + ": "),
                 _label(f"no_feedback_{rules.no_feedback}", language)]),
+        html.P([html.B(_label("deduct", language) + ": "),
+                _label("yes" if rules.deduct_supplement_from_due else "no", language)], id=f"{PREFIX}-deduct"),
     ], className="card", id=f"{PREFIX}-options")
 
 
@@ -169,6 +200,10 @@ def layout(ruleset: str | None = None, **_) -> html.Div:
         _bands(rules, language),
         html.H2(_label("options", language)),
         _options(rules, language),
+        html.H2(_label("due_rules", language)),
+        html.P(_label("due_intro", language), id=f"{PREFIX}-due"),
+        html.H2(_label("unknown_rule", language)),
+        html.P(_label("unknown_intro", language), id=f"{PREFIX}-unknown"),
         *sections,
     ])
 

@@ -26,7 +26,7 @@ from dash import (
 )
 
 from dashboard import exports, i18n, theme
-from dashboard.components import downloads, forecast, whatif
+from dashboard.components import downloads, excluded, forecast, whatif
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import unit as queries
 from indicators import GROUPS, REGISTRY, drill
@@ -106,6 +106,7 @@ LEDGER_COLUMNS = [
     Column("ratio_text", "ratio", width=95),
     Column("numerator", "numerator", "count", width=105),
     Column("denominator", "denominator", "count", width=105),
+    excluded.COLUMN,
 ]
 PROCEDURE_COLUMNS = [
     Column("procedure_code", ("Mã thủ tục", "Procedure code"), width=120),
@@ -310,6 +311,7 @@ def ledger_rows(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     shown["ratio_text"] = [
         i18n.number(r, 1, language) + i18n.pick(" ngày", " days", language) if unit == "days" else
         i18n.percent(r, 1, language) for r, unit in zip(ratios, shown["unit"])]
+    shown["excluded_note"] = excluded.notes(shown, language)
     return shown
 
 
@@ -491,6 +493,7 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
                  height="420px",
                  getRowId="params.data.indicator_id",
                  dashGridOptions=SINGLE_ROW),
+            excluded.listing(ledger, language),
         ], "unit-ledger-card", downloads.buttons("unit-ledger", params)),
         _section(L("drill", language), [
             html.Div([

@@ -220,9 +220,9 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     """Return one row per indicator, the most points lost first: indicator_id, group_key, group_number, name_vi,
     name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
     display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
-    order (the declarations' order)."""
+    excluded_rows (left out of both for an unknown value), order (the declarations' order)."""
     values = _frame("""
-        select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable
+        select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable, excluded_rows
         from indicator_values
         where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
           and unit_code = $unit""", _at(period, unit=unit_code))

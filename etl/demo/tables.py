@@ -85,7 +85,8 @@ def build(rng: np.random.Generator, half: Half, drawn: Drawn, procs: pd.DataFram
         "fee_total": pa.array(fee),
         "paid_online": pa.array(paid_online),
         "components_digitized": pa.array(received_any & (u() < p["digitized"])),
-        "result_file_attached": pa.array(finished & requires_result & (u() < p["result_file"])),
+        # a result handed back (returned) is a result too
+        "result_file_attached": pa.array(processed & requires_result & (u() < p["result_file"])),
         "reused_digitized_data": pa.array(received_any & (u() < p["reused"])),
         "from_personal_store": pa.array(received_any & (u() < p["personal_store"])),
         "population_data_used": pa.array(received_any & (u() < p["population_data"] * np.where(citizens, 1.0, 0.3))),

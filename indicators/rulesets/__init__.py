@@ -46,6 +46,8 @@ class RuleSet:
     sync_pairs: dict[str, str]
     # indicator → the indicator whose ratio scores it when the unit has no feedback (5.1 → 2.1, 5.2 → 5.3)
     no_feedback_pairs: dict[str, str]
+    # 2.1, 5.3: take the citizen's supplement time off a recorded due_at too (sources that keep the first due date)
+    deduct_supplement_from_due: bool = False
 
     @property
     def multipliers(self) -> dict[str, str]:
@@ -119,6 +121,9 @@ def load(name_or_path: str | None = None) -> RuleSet:
     for key, mapping in pairs.items():
         if set(mapping) - set(REGISTRY) or set(mapping.values()) - set(REGISTRY):
             raise ValueError(f"rule set {data.get('name')}: {key} names unknown indicators")
+    deduct = options.get("deduct_supplement_from_due", False)
+    if not isinstance(deduct, bool):
+        raise ValueError(f"rule set {data.get('name')}: deduct_supplement_from_due must be true or false")
     bands = tuple(sorted((Band(**b) for b in data["bands"]), key=lambda b: -b.min))
     if not bands or bands[-1].min > 0:
         raise ValueError(f"rule set {data.get('name')}: the lowest band must start at 0")
@@ -127,4 +132,5 @@ def load(name_or_path: str | None = None) -> RuleSet:
         working_days={k: int(v) for k, v in data["working_days"].items()},
         sync_multiplier=bool(options.get("sync_multiplier", False)),
         no_feedback=options.get("no_feedback", "full"), bands=bands, indicators=rules, **pairs,
+        deduct_supplement_from_due=deduct,
     )

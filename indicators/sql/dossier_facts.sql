@@ -139,14 +139,18 @@ select unit_code, unit_valid_from, procedure_id, channel, received_at, due_at, e
        ((wt_end - wt_received) / wdays(1.0))::decimal(18, 12) as working_days,
        is_synced, fee_total, paid_online, components_digitized, result_file_attached, reused_digitized_data,
        from_personal_store, population_data_used, requires_result_document, fee_bearing, rating, has_complaint,
-       -- on time at its end: one supplement request at most, then the due time, else the statutory working days
+       -- on time at its end: one supplement request at most, then the due time as recorded (less the supplement
+       -- time only where the rule set says the source keeps the first due date), else the statutory working days
+       -- less the supplement time; neither: unknown (null)
        case when end_at is null then null
             when n_supplement_requests > 1 then false
-            when due_at is not null then end_at - supplement_interval <= due_at
-            when max_processing_days is not null then
+            when due_at is not null then
+                end_at - case when (select deduct_supplement_from_due from run_params) then supplement_interval
+                              else interval 0 second end <= due_at
+            -- received outside the calendar: no working time, not on time
+            when max_processing_days is not null then coalesce(
                 wt_end - wt_received
                 - case when supplement_interval > interval 0 second then wt_completed - wt_requested else 0 end
-                <= wdays(max_processing_days)
-            else true
+                <= wdays(max_processing_days), false)
        end as is_on_time_at_end
 from final
