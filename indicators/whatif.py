@@ -32,14 +32,17 @@ def _measure_values(values: pd.DataFrame) -> pd.DataFrame:
     floors = []
     for ind in REGISTRY.values():
         key = ref(ind.id)
-        out.setdefault(columns[ind.numerator], values[f"n_{key}"])
+        out.setdefault(columns[ind.counted_numerator], values[f"n_{key}"])
+        if ind.excluded is not None:
+            # the rows left out for an unknown value are only counted, never scored
+            out.setdefault(columns[ind.excluded], pd.Series(0.0, index=values.index))
         if ind.denominator_floor is None:
-            out.setdefault(columns[ind.denominator], values[f"d_{key}"])
+            out.setdefault(columns[ind.counted_denominator], values[f"d_{key}"])
         else:
             floors.append(ind)
     for ind in floors:
         key = ref(ind.id)
-        out.setdefault(columns[ind.denominator], values[f"d_{key}"])
+        out.setdefault(columns[ind.counted_denominator], values[f"d_{key}"])
         out[columns[ind.denominator_floor]] = values[f"d_{key}"]
     missing = [name for name in columns.values() if name not in out]
     if missing:
@@ -52,9 +55,9 @@ def sharing(indicator_id: str, side: str = "n") -> tuple[str, ...]:
     (side "n") or denominator ("d"): a change to one is a change to all of them."""
     columns, _ = engine.measure_columns()
     ind = REGISTRY[indicator_id]
-    measure = columns[ind.numerator if side == "n" else ind.denominator]
+    measure = columns[ind.counted_numerator if side == "n" else ind.counted_denominator]
     return tuple(f"{s}_{ref(i.id)}" for i in REGISTRY.values()
-                 for s, m in (("n", i.numerator), ("d", i.denominator)) if columns[m] == measure)
+                 for s, m in (("n", i.counted_numerator), ("d", i.counted_denominator)) if columns[m] == measure)
 
 
 def score(values: pd.DataFrame, ruleset: RuleSet | str | None = None, unit_kind: str = "commune") -> pd.DataFrame:
