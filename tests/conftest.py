@@ -1,8 +1,10 @@
 """Shared fixtures: a fresh real DuckDB database per test, with the schema and the official units."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
+
+# Accounts are hashed with cheap argon2 parameters in tests; the key signing cookies lives outside the checkout.
+os.environ.setdefault("KPI766_PASSWORD_HASHING", "cheap")
+os.environ.setdefault("KPI766_SECRET_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="kpi766-key-")) / "secret"))
 
 
 @pytest.fixture(scope="session")
