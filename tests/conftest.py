@@ -41,3 +41,21 @@ def con(db_path: Path):
     connection = db.connect(db_path)
     yield connection
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def access_store(tmp_path: Path, monkeypatch) -> Path:
+    """Give every test an accounts store of its own (access/store.py), outside the checkout."""
+    path = tmp_path / "access.sqlite3"
+    monkeypatch.setenv("KPI766_ACCESS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def as_admin():
+    """Run the test inside a request signed in as an admin (tests/signin.py), for pages and callbacks called
+    directly."""
+    from signin import reading_as
+
+    with reading_as("admin") as scope:
+        yield scope
