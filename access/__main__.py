@@ -4,6 +4,7 @@
     python -m access user list
     python -m access user disable NAME
     python -m access user password NAME [--password-stdin]
+    python -m access demo-accounts     (what `make run` calls after building the demo)
 
 A password comes from a prompt (typed twice), or from the first line of standard input with --password-stdin.
 A unit is a unit of today's tree in the database (`--db`, default $KPI766_DB).
@@ -13,7 +14,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import secrets
 import sys
+from pathlib import Path
 
 import db
 import settings
@@ -35,6 +38,40 @@ def check_unit(unit_code: str) -> str:
     return found[0]
 
 
+# One account per role for the demo: name, role, unit (Hồ Chí Minh City, and the new Phường Thủ Dầu Một in it).
+DEMO_ACCOUNTS = (("demo-lanh-dao", "leader", "79"), ("demo-can-bo", "officer", "25747"),
+                 ("demo-phan-tich", "analyst", "79"), ("demo-quan-tri", "admin", None))
+
+
+def demo_file() -> Path:
+    """Return the file the demo's accounts are written to: data/demo-accounts.txt beside the database."""
+    return Path(settings.get("db")).parent / "demo-accounts.txt"
+
+
+def demo_accounts() -> str:
+    """Create one account per role with a random password when the store has no account yet, write them to
+    `demo_file()` (owner-only) and return what to print; else say where they are."""
+    target = demo_file()
+    if store.users():
+        return (f"accounts exist already (python -m access user list); the demo's are in {target}"
+                if target.exists() else "accounts exist already (python -m access user list)")
+    lines = ["# Demo accounts, created with the demo database. Keep this file to yourself.",
+             "# name\trole\tunit\tpassword"]
+    for name, role, unit in DEMO_ACCOUNTS:
+        if unit:
+            check_unit(unit)
+        password = secrets.token_urlsafe(12)
+        store.add_user(name, role, unit, password)
+        lines.append(f"{name}\t{role}\t{unit or '*'}\t{password}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    target.chmod(0o600)
+    return "\n".join([f"Demo accounts (also in {target}, readable by you only):", *lines[2:],
+                      "Sign in at /dang-nhap."])
+
+
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -49,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", help="database file (default: $KPI766_DB or data/kpi766.duckdb)")
     commands = parser.add_subparsers(dest="what", required=True)
+    commands.add_parser("demo-accounts", help="one account per role for the demo, when there is none yet")
     user = commands.add_parser("user", help="accounts").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="create an account")
     add.add_argument("name")
@@ -65,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         os.environ["KPI766_DB"] = args.db
     try:
-        if args.action == "add":
+        if args.what == "demo-accounts":
+            print(demo_accounts())
+        elif args.action == "add":
             store.check_account(args.role, args.unit)
             unit_name = check_unit(args.unit) if args.unit else "cả nước / whole country"
             created = store.add_user(args.name, args.role, args.unit, _password(args.password_stdin), args.email)
