@@ -2,7 +2,7 @@
 its CSRF token, access/pages.py)."""
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -21,7 +21,7 @@ def menu(language: str) -> html.Form | None:
     return html.Form([
         html.Span([html.B(current_user.name), f" · {role}" + (f" {unit}" if unit else "")], id="account-name",
                   className="muted"),
-        html.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+        dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="account-csrf"),
         html.Button(i18n.pick("Đăng xuất", "Sign out", language), type="submit", className="button",
                     id="account-sign-out"),
     ], action="/dang-xuat", method="POST", className="account toolbar")
