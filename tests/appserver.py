@@ -6,6 +6,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -74,8 +75,10 @@ def serving(db_path: Path, signed_in: str | None = "admin") -> Iterator[str]:
     port = free_port()
     env = {"PORT": str(port), "PATH": "/usr/bin:/bin", "KPI766_ACCESS_DB": str(access_path(db_path))}
     env.update({k: os.environ[k] for k in ("KPI766_SECRET_KEY_FILE", "KPI766_PASSWORD_HASHING") if k in os.environ})
+    # the server's log goes to a file: a pipe nobody reads fills up after a few hundred requests and blocks it
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "app.py", "--db", str(db_path)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -86,7 +89,8 @@ def serving(db_path: Path, signed_in: str | None = "admin") -> Iterator[str]:
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail(f"the dashboard did not start: {proc.stdout.read().decode()}")
+        log.seek(0)
+        pytest.fail(f"the dashboard did not start: {log.read().decode()}")
     try:
         if signed_in:
             unit = {"admin": None, "officer": "25747"}.get(signed_in, "79")
@@ -97,6 +101,7 @@ def serving(db_path: Path, signed_in: str | None = "admin") -> Iterator[str]:
         urllib.request.install_opener(None)
         proc.kill()
         proc.wait()
+        log.close()
 
 
 def find(component, component_id):

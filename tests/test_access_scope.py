@@ -3,7 +3,8 @@ and refuse a unit outside it; the 2025 reform case of the access issue, worked b
 
 The officer of the new Phường Thủ Dầu Một (25747, from 1 July 2025) sees the 2024 dossiers of the old Phú Cường
 (25747), Phú Thọ (25753) and Chánh Nghĩa (25756), which went into it whole, and nobody else's: not those of Chánh
-Mỹ (25774) nor Hiệp Thành (25741), divided communes whose default successors are 25771 and 25750.
+Mỹ (25774) nor Hiệp Thành (25741), divided communes whose default successors are 25771 and 25750. Over random
+units of today's official tree (hypothesis), a scope covers exactly its subtree and the old units that went into it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import ast
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_engine_helpers import add_dossier, add_procedure
 
 from access.scope import COUNTRY, Refused, Scope
@@ -150,3 +154,61 @@ def test_every_dossier_level_query_takes_the_scope_first(module):
             if first != "scope":
                 missing.append(node.name)
     assert missing == [], f"{module}: dossier-level functions without a scope first: {missing}"
+
+
+@pytest.fixture(scope="module")
+def tree(template_db):
+    """The official units of both trees and the old→new mapping, read once."""
+    import db
+
+    con = db.connect(template_db, read_only=True)
+    try:
+        units = con.execute("select unit_code, valid_from, valid_to, kind, district_code, province_code "
+                            "from unit_tree").df()
+        mapping = con.execute("select old_code, new_code, old_province_code, new_province_code, is_default "
+                              "from unit_mapping").df()
+    finally:
+        con.close()
+    return template_db, units, mapping
+
+
+def _readable(path, scope: Scope) -> set[tuple]:
+    import db
+
+    from access.scope import UNITS_SQL
+
+    con = db.connect(path, read_only=True)
+    try:
+        return set(con.execute(UNITS_SQL, scope.params()).fetchall())
+    finally:
+        con.close()
+
+
+def _pair(code: str, valid_from) -> tuple:
+    return code, None if pd.isna(valid_from) else pd.Timestamp(valid_from).date()
+
+
+@given(st.data())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_scope_covers_its_subtree_and_the_old_units_that_went_into_it(tree, data):
+    path, units, mapping = tree
+    today = units[units["valid_to"].isna()]
+    unit = data.draw(st.sampled_from(sorted(today["unit_code"].unique())))
+    kind = today[today["unit_code"] == unit]["kind"].iloc[0]
+    seen = _readable(path, Scope("officer", unit))
+    codes = {code for code, _ in seen}
+    new_rows = today[(today["unit_code"] == unit) | (today["province_code"] == unit)]
+    assert set(new_rows["unit_code"]) <= codes
+    old = units[units["valid_to"].notna()]
+    if kind == "province":
+        olds = set(mapping.loc[mapping["new_province_code"] == unit, "old_province_code"])
+        assert set(old.loc[old["province_code"].isin(olds), "unit_code"]) <= codes
+        # nothing of another new province
+        others = today[(today["province_code"] != unit)]
+        assert not ({_pair(c, f) for c, f in zip(others["unit_code"], others["valid_from"])}
+                    & {_pair(c, f) for c, f in seen})
+    else:
+        went_in = set(mapping.loc[(mapping["new_code"] == unit) & mapping["is_default"], "old_code"])
+        expected = {(unit, today[today["unit_code"] == unit]["valid_from"].iloc[0])} | {
+            (c, f) for c, f in zip(old["unit_code"], old["valid_from"]) if c in went_in}
+        assert {_pair(c, f) for c, f in seen} == {_pair(c, f) for c, f in expected}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
+from access import audit
 from access.scope import Refused
 from access.web import current_scope
 from dashboard import exports, i18n
@@ -170,6 +171,7 @@ def layout(load=None, **_):
     try:
         runs = queries.load_runs(scope)
     except Refused as refused:
+        audit.record("refused", detail=refused.en)
         return html.Div([html.H1(_t("title", language)),
                          html.P(i18n.pick(refused.vi, refused.en, language), className="muted", id="data-refused")])
     counts = queries.overview()

@@ -632,6 +632,7 @@ def show_drill(params, _):
                           href=f"/chi-so/{ind.id}?{urlencode({'period': params['period'], **peers})}",
                           id="unit-indicator-link")]
         if drill.kind_of(ind) is not None and not queries.allows(scope, params["unit_code"]):
+            audit.record("refused", unit_code=params["unit_code"], period=params["period"], indicator=ind.id)
             return html.P(L("outside", language), className="muted", id="unit-outside"), explain, [], True
         if drill.kind_of(ind) is not None and not queries.drill_ready(scope, params["unit_code"], params["period"]):
             queries.prepare_drill(scope, params["unit_code"], params["period"])
