@@ -56,8 +56,9 @@ _READY: set[Path] = set()
 
 
 @contextmanager
-def connect() -> Iterator[sqlite3.Connection]:
-    """Yield a connection to the store (created with its tables when absent), committing when the block ends."""
+def connect(write: bool = True) -> Iterator[sqlite3.Connection]:
+    """Yield a connection to the store (created with its tables when absent), committing when the block ends; a
+    block that only reads (`write=False`) takes no write lock, so readers never wait for one another."""
     file = path()
     con = sqlite3.connect(file, timeout=10, isolation_level=None)
     try:
@@ -68,7 +69,7 @@ def connect() -> Iterator[sqlite3.Connection]:
             con.executescript(SCHEMA)
             file.chmod(0o600)
             _READY.add(file)
-        con.execute("begin immediate")
+        con.execute("begin immediate" if write else "begin")
         yield con
         con.execute("commit")
     except BaseException:
@@ -138,26 +139,26 @@ def add_user(name: str, role: str, unit_code: str | None, password: str | None, 
 
 
 def get_user(name: str) -> User | None:
-    with connect() as con:
+    with connect(write=False) as con:
         return _user(con.execute("select * from users where name = ?", [name]).fetchone())
 
 
 def user_by_subject(issuer: str, subject: str) -> User | None:
     """Return the account linked to the identity provider's (issuer, subject), or None."""
-    with connect() as con:
+    with connect(write=False) as con:
         return _user(con.execute("select * from users where oidc_issuer = ? and oidc_subject = ?",
                                  [issuer, subject]).fetchone())
 
 
 def users() -> list[User]:
-    with connect() as con:
+    with connect(write=False) as con:
         return [_user(r) for r in con.execute("select * from users order by name")]
 
 
 def verify(name: str, password: str) -> User | None:
     """Return the account if `password` is its password and it is not disabled, else None; rehash a password hashed
     with parameters other than today's. An unknown name costs a hash too, so timing does not tell names apart."""
-    with connect() as con:
+    with connect(write=False) as con:
         row = con.execute("select * from users where name = ?", [name]).fetchone()
     digest = row["password_hash"] if row is not None and row["password_hash"] else None
     ph = hasher()
@@ -218,7 +219,7 @@ def close_session(session_id: str) -> None:
 
 def session_user(name: str, session_id: str) -> User | None:
     """Return the account of an open session: not revoked, not expired, the account not disabled; else None."""
-    with connect() as con:
+    with connect(write=False) as con:
         row = con.execute("""
             select u.* from sessions s join users u on u.name = s.user_name
             where s.id = ? and s.user_name = ? and s.revoked_at is null and s.expires_at > ? and not u.disabled""",
@@ -236,7 +237,7 @@ def throttled(name: str, address: str) -> bool:
     or four times as many from the address, within the last `login_window_minutes`."""
     since = _stamp(now() - timedelta(minutes=float(settings.get("login_window_minutes"))))
     limit = int(settings.get("login_attempts"))
-    with connect() as con:
+    with connect(write=False) as con:
         by_name, by_address = con.execute("""
             select count(*) filter (where user_name = ?), count(*) filter (where address = ?)
             from login_attempts where not ok and at > ?""", [name, address, since]).fetchone()
@@ -258,7 +259,7 @@ def append_audit(event: str, user_name: str | None, role: str | None, scope: str
 
 def audit_rows(limit: int | None = None) -> list[dict]:
     """Return the audit, the latest first."""
-    with connect() as con:
+    with connect(write=False) as con:
         rows = con.execute("select * from audit order by id desc" + (" limit ?" if limit else ""),
                            [limit] if limit else []).fetchall()
     return [dict(r) for r in rows]
