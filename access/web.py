@@ -59,6 +59,21 @@ def current_scope() -> Scope:
     return current_user.scope()
 
 
+def _owner_only(path: Path) -> None:
+    if path.stat().st_mode & 0o077:
+        raise PermissionError(f"{path} may be read by others: `chmod 600 {path}`")
+
+
+def previous_keys() -> list[str]:
+    """Return the keys signed cookies are still accepted with after a rotation: the lines of
+    `<secret_key_file>.previous` (owner-only), if it exists. To rotate, move the key file there and restart."""
+    path = Path(f"{settings.beside_db('secret_key_file', '.secret')}.previous")
+    if not path.exists():
+        return []
+    _owner_only(path)
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
 def secret_key() -> bytes:
     """Return the key signing the cookies: read from KPI766_SECRET_KEY_FILE, created (owner-only) when absent."""
     path = settings.beside_db("secret_key_file", ".secret")
@@ -71,8 +86,7 @@ def secret_key() -> bytes:
         else:
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_hex(32))
-    if path.stat().st_mode & 0o077:
-        raise PermissionError(f"{path} may be read by others: `chmod 600 {path}`")
+    _owner_only(path)
     return Path(path).read_text().strip().encode()
 
 
@@ -136,6 +150,7 @@ def install(app) -> None:
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="kpi766-session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=float(settings.get("session_hours"))),
         REMEMBER_COOKIE_DURATION=timedelta(0), WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None,
+        SECRET_KEY_FALLBACKS=previous_keys(),
     )
     logins = LoginManager(server)
     logins.session_protection = "basic"

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sqlite3
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -249,9 +250,17 @@ def test_a_cookie_replayed_after_sign_out_is_refused(accounts):
     assert replay.get("/_dash-layout").status_code == 401
 
 
-def test_an_expired_session_is_refused(accounts):
+def test_an_expired_session_is_refused(accounts, monkeypatch):
     browser = signed_in("leader")
     assert browser.get("/_dash-layout").status_code == 200
+    # a cookie older than the session's lifetime: its signed time is checked before anything else
+    copied, lifetime = _cookie(browser), SERVER.permanent_session_lifetime
+    monkeypatch.setattr(SERVER, "permanent_session_lifetime", timedelta(seconds=-1))
+    assert browser.get("/_dash-layout").status_code == 401
+    monkeypatch.setattr(SERVER, "permanent_session_lifetime", lifetime)
+    browser.set_cookie("kpi766-session", copied)
+    assert browser.get("/_dash-layout").status_code == 200
+    # the session itself past its end on the server
     with sqlite3.connect(os.environ["KPI766_ACCESS_DB"]) as con:
         con.execute("update sessions set expires_at = '2020-01-01T00:00:00Z'")
     assert browser.get("/_dash-layout").status_code == 401
@@ -339,3 +348,20 @@ def test_the_secret_key_is_created_owner_only_on_first_run(tmp_path, monkeypatch
 def test_audit_events_are_declared(accounts):
     with pytest.raises(ValueError):
         audit.record("anything")
+
+
+def test_after_a_key_rotation_cookies_signed_with_the_previous_key_still_work(accounts, tmp_path, monkeypatch):
+    browser = signed_in("leader")
+    key = tmp_path / "key"
+    monkeypatch.setenv("KPI766_SECRET_KEY_FILE", str(key))
+    previous = tmp_path / "key.previous"
+    previous.write_text(SERVER.secret_key.decode() + "\n")
+    previous.chmod(0o600)
+    rotated = create_app().server  # a restart with a new key and the old one as a fallback
+    assert rotated.secret_key != SERVER.secret_key
+    replay = rotated.test_client()
+    replay.set_cookie("kpi766-session", _cookie(browser))
+    assert replay.get("/_dash-layout").status_code == 200
+    previous.chmod(0o644)
+    with pytest.raises(PermissionError):
+        create_app()
