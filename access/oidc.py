@@ -26,20 +26,23 @@ def configured() -> bool:
 
 
 def install(server: flask.Flask) -> None:
-    """Register the provider's client on the server when single sign-on is configured."""
-    oauth = OAuth(server)
-    if configured():
-        issuer = settings.get("oidc_issuer").rstrip("/")
-        oauth.register(CLIENT, client_id=settings.get("oidc_client_id"),
-                       client_secret=settings.get("oidc_client_secret") or None,
-                       server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-                       client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"})
-    server.extensions["kpi766_oauth"] = oauth
+    """Give the server Authlib's client registry; the provider's client is registered at its first use."""
+    server.extensions["kpi766_oauth"] = OAuth(server)
 
 
 def _client():
+    """Return the provider's client, registered from the settings at the first sign-on; None when not configured."""
+    if not configured():
+        return None
     oauth = flask.current_app.extensions["kpi766_oauth"]
-    return oauth.create_client(CLIENT) if configured() else None
+    client = oauth.create_client(CLIENT)
+    if client is None:
+        issuer = settings.get("oidc_issuer").rstrip("/")
+        client = oauth.register(CLIENT, client_id=settings.get("oidc_client_id"),
+                                client_secret=settings.get("oidc_client_secret") or None,
+                                server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+                                client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"})
+    return client
 
 
 def account(claims: dict) -> store.User | None:

@@ -137,7 +137,6 @@ def sign_in(user: store.User) -> None:
     reader = Reader(user, store.open_session(user.name))
     login_user(reader)
     flask.session.permanent = True
-    flask.g._login_user = reader
     audit.record("sign_in", user_name=user.name)
 
 

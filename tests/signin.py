@@ -11,6 +11,17 @@ from access import store, web
 from access.scope import Scope
 
 _APP = flask.Flask("kpi766-tests")
+_DASHBOARD = []
+
+
+def dashboard():
+    """Return the one Dash app the test process serves requests with. The pages' callbacks go to the first app
+    that serves a request (Dash moves them from its global list), so every test that posts callbacks shares it."""
+    if not _DASHBOARD:
+        from app import create_app
+
+        _DASHBOARD.append(create_app())
+    return _DASHBOARD[0]
 
 
 @contextmanager

@@ -32,9 +32,9 @@ def app_with_sso(provider, monkeypatch, db_path):
     monkeypatch.setenv("KPI766_OIDC_ISSUER", provider)
     monkeypatch.setenv("KPI766_OIDC_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("KPI766_OIDC_CLIENT_SECRET", CLIENT_SECRET)
-    from app import create_app
+    from signin import dashboard
 
-    return create_app().server
+    return dashboard().server
 
 
 def _start(browser, next_path: str = "/du-lieu") -> dict:

@@ -19,8 +19,9 @@ from test_access_scope import reform  # noqa: F401  (fixture: the 2025 reform ca
 from access import audit, store, web
 from app import create_app
 from appserver import PASSWORD, csrf_token
+from signin import dashboard
 
-APP = create_app()
+APP = dashboard()
 SERVER = APP.server
 DOSSIER_PARAMS = {"unit_code": "25753", "period": "2024", "indicator": "2.1", "procedure": None}
 
