@@ -301,6 +301,8 @@ def test_the_officer_sees_the_dossiers_of_their_unit_only(accounts):
     assert report(officer, "25753").status_code == 200
     # the scores stay public: another unit's page opens, its drill says the dossiers are not theirs
     assert "Phường Chánh Mỹ" in page(officer, "/don-vi/25774?period=2024")
+    assert "download-report-button" not in page(officer, "/don-vi/25774?period=2024")  # no PDF offered
+    assert "download-report-button" in page(officer, "/don-vi/25753?period=2024")
     assert "chỉ dành cho cán bộ được giao đơn vị" in drill_body(officer, {**DOSSIER_PARAMS, "unit_code": "25774"})
     assert "phu-tho" not in drill_body(officer, DOSSIER_PARAMS)  # the dossiers come a block at a time
     assert "Trang dữ liệu dành cho lãnh đạo, chuyên viên phân tích và quản trị viên." in page(officer, "/du-lieu")

@@ -465,7 +465,8 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
                for r in ledger.sort_values("order").itertuples()]
     period_options = [{"label": period_name(p, language), "value": p} for p in available["period"]]
     kind = i18n.pick(*KIND_NAMES[unit["kind"]], language)
-    queries.prepare_drill(current_scope(), unit_code, period)
+    scope = current_scope()
+    queries.prepare_drill(scope, unit_code, period)
     return html.Div([
         dcc.Location(id="unit-nav", refresh="callback-nav"),
         dcc.Store(id="unit-drill", data=drill_params),
@@ -477,7 +478,7 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
             html.Div([html.Label(i18n.t("period", language), htmlFor="unit-period"),
                       dcc.Dropdown(id="unit-period", options=period_options, value=period, clearable=False)],
                      className="control unit-period"),
-            downloads.pdf_button(unit_code, period),
+            downloads.pdf_button(unit_code, period) if queries.allows(scope, unit_code) else None,
         ], className="unit-head"),
         _cards(unit, needs, language),
         _peer_links(lists, period, language),
