@@ -15,9 +15,11 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Serve the dashboard; build the demo database first when there is none.
+# Serve the dashboard; build the demo database first when there is none, and its accounts (one per role, printed
+# and written to data/demo-accounts.txt) when there is no account yet.
 run: install
 	test -f "$(DB)" || $(BIN)/python -m etl demo --db "$(DB)"
+	$(BIN)/python -m access --db "$(DB)" demo-accounts
 	$(BIN)/python app.py --db "$(DB)"
 
 demo: install

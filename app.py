@@ -6,6 +6,7 @@ import os
 
 from dash import Dash
 
+import access.web
 import db
 import settings
 from dashboard import shell
@@ -18,6 +19,7 @@ def create_app() -> Dash:
     # Each request reads one version of the database, even when a load publishes the next meanwhile.
     app.server.before_request(db.hold_version)
     app.server.teardown_request(db.release_version)
+    access.web.install(app)
     app.layout = shell.layout
     app.index_string = app.index_string.replace("<html>", '<html lang="vi">')
     return app

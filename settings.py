@@ -39,6 +39,21 @@ SETTINGS = (
     Setting("smtp_starttls", "false", "`true`: upgrade the connection to TLS (STARTTLS) before logging in"),
     Setting("smtp_sender", "kpi766@localhost", "the From address of the digest"),
     Setting("digest_recipients", "", "file mapping each unit to the addresses its digest goes to (TOML or CSV)"),
+    Setting("access_db", "", "SQLite file of the accounts, sessions and audit (empty: beside the database, "
+            "`<db>.access.sqlite3`)"),
+    Setting("secret_key_file", "", "file holding the key that signs session cookies, owner-only, created on first "
+            "run (empty: beside the database, `<db>.secret`)"),
+    Setting("session_hours", "8", "hours a sign-in lasts"),
+    Setting("cookie_secure", "auto", "mark cookies Secure: 'auto' (when the request came over HTTPS), 'yes', 'no'"),
+    Setting("login_attempts", "5", "failed sign-ins allowed per account (and 4 times that per address) in the window"),
+    Setting("login_window_minutes", "15", "minutes over which failed sign-ins are counted"),
+    Setting("password_hashing", "default", "argon2 parameters: 'default' (RFC 9106 low-memory), or 'cheap' for the "
+            "test suite only"),
+    Setting("oidc_issuer", "", "issuer URL of the province's OpenID Connect provider (empty: no single sign-on)"),
+    Setting("oidc_client_id", "", "client id registered with the OpenID Connect provider"),
+    Setting("oidc_client_secret", "", "client secret registered with the OpenID Connect provider"),
+    Setting("oidc_claims", "", "take role and unit from these ID-token claims, as 'ROLE_CLAIM,UNIT_CLAIM' (empty: "
+            "from the local account matched on issuer and subject)"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 # The dashboard's HOST and PORT are also read unprefixed, as the data contract names them.
@@ -54,6 +69,12 @@ def get(name: str, override: str | None = None) -> str:
         if env and os.environ.get(env):
             return os.environ[env]
     return setting.default
+
+
+def beside_db(name: str, suffix: str) -> Path:
+    """Return setting `name` as a path, or by default the database's path with `suffix` added."""
+    value = get(name)
+    return Path(value) if value else Path(get("db") + suffix)
 
 
 def local_now() -> datetime:

@@ -48,6 +48,7 @@ def floor(con, unit: str) -> float:
 
 def run(db: Path, repeat: int) -> list[dict]:
     import db as database
+    from access.scope import Scope
     from indicators import drill
 
     rows = []
@@ -61,7 +62,7 @@ def run(db: Path, repeat: int) -> list[dict]:
                 if as_of is None:
                     break
                 started = time.perf_counter()
-                result = drill.judge(con, unit, period, as_of=as_of)
+                result = drill.judge(Scope.country(), con, unit, period, as_of=as_of)
                 judged.append(time.perf_counter() - started)
                 sizes = (len(result.dossiers), len(result.feedback), len(result.procedures))
                 floors.append(floor(con, unit))

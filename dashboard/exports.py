@@ -1,7 +1,8 @@
 """Exports: the tables a reader can download, and the unit report as a PDF.
 
-A page registers the function it fetches a table with (`@table("rankings")`), so a download holds the same
-figures as the screen; dashboard/components/downloads.py calls it with the page's parameters and writes the
+A page registers the function it fetches a table with and what a reader needs to download it
+(`@table("rankings", needs="scores")`), so a download holds the same figures as the screen and `fetch` refuses
+a reader the table is not for, whatever the request names; dashboard/components/downloads.py calls it with the page's parameters and writes the
 result with `to_csv` or `to_xlsx`. `unit_report` draws one unit's period on A4 pages with fpdf2 and an
 embedded DejaVu Sans, so Vietnamese diacritics print on any machine.
 """
@@ -22,6 +23,8 @@ from fpdf import FPDF
 from dashboard import i18n, theme
 from dashboard.components.excluded import notes as excluded_notes
 from dashboard.components.grid import Column
+from access.scope import Refused, Scope
+from dashboard.queries import base
 from dashboard.queries import unit as queries
 from indicators import GROUPS
 
@@ -51,20 +54,40 @@ class Table:
 
 
 REGISTRY: dict[str, Callable[[dict], Table]] = {}
+# What a reader needs for each table: `scores` any signed-in reader; `scoped` the unit in `params['unit_code']`
+# inside their scope; `province` the data page's downloads (analysts, admins); `admin` an admin.
+NEEDS = ("scores", "scoped", "province", "admin")
+NEEDED: dict[str, str] = {}
 
 
-def table(name: str) -> Callable[[Callable[[dict], Table]], Callable[[dict], Table]]:
-    """Return a decorator registering `fetch(params) -> Table` as the exportable table `name`."""
+def table(name: str, needs: str) -> Callable[[Callable[[dict], Table]], Callable[[dict], Table]]:
+    """Return a decorator registering `fetch(params) -> Table` as the exportable table `name`, for readers with
+    `needs` (one of NEEDS)."""
+    if needs not in NEEDS:
+        raise ValueError(f"unknown need {needs!r}; needs: {', '.join(NEEDS)}")
+
     def register(fetch: Callable[[dict], Table]) -> Callable[[dict], Table]:
-        REGISTRY[name] = fetch
+        REGISTRY[name], NEEDED[name] = fetch, needs
         return fetch
     return register
 
 
-def fetch(name: str, params: dict | None) -> Table:
-    """Return the registered table `name` fetched with `params`."""
+def permit(scope: Scope, needs: str, params: dict) -> None:
+    """Refuse (access.scope.Refused) a reader whose scope does not meet `needs` for `params`."""
+    if needs == "scoped":
+        base.check(scope, str(params.get("unit_code")))
+    elif needs == "province" and not scope.downloads_loads():
+        raise Refused("Chỉ chuyên viên phân tích và quản trị viên tải được dữ liệu này.",
+                      "Only analysts and admins may download this data.")
+    elif needs == "admin" and not scope.manages_accounts():
+        raise Refused("Chỉ quản trị viên xem được mục này.", "Only admins may see this.")
+
+
+def fetch(scope: Scope, name: str, params: dict | None) -> Table:
+    """Return the registered table `name` fetched with `params`, if the reader's scope meets what it needs."""
     if name not in REGISTRY:
         raise KeyError(f"no exportable table {name!r}; registered: {', '.join(sorted(REGISTRY))}")
+    permit(scope, NEEDED[name], dict(params or {}))
     return REGISTRY[name](dict(params or {}))
 
 
@@ -509,10 +532,12 @@ def report_data(unit_code: str, period: str, language: str) -> UnitReport | None
     )
 
 
-def unit_report(unit_code: str, period: str, language: str | None = None) -> bytes:
+def unit_report(scope: Scope, unit_code: str, period: str, language: str | None = None) -> bytes:
     """Return the PDF report of the unit in the period in `language`: title and period, summary (total, band,
     rank, change), the six columns against their maxima, the monthly trend over the band thresholds, the points
-    lost by indicator and the weakest units below it. Raises KeyError when the unit was not scored then."""
+    lost by indicator and the weakest units below it. Raises KeyError when the unit was not scored then, and
+    refuses a unit outside the reader's scope."""
+    permit(scope, "scoped", {"unit_code": unit_code})
     language = language or i18n.lang()
     report = report_data(unit_code, period, language)
     if report is None:

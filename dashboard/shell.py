@@ -6,6 +6,7 @@ import dash
 from dash import Input, Output, clientside_callback, dcc, html
 
 from dashboard import i18n
+from dashboard.components import account
 from dashboard.queries import base
 
 
@@ -35,6 +36,7 @@ def layout() -> html.Div:
             html.Span([i18n.t("as_of", language), " ", html.B(i18n.moment(as_of), id="shell-as-of")],
                       className="as-of"),
             _switch(language),
+            account.menu(language),
         ], className="topbar"),
         html.Main(dash.page_container, className="content"),
         dcc.Store(id="shell-lang", data=language),

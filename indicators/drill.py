@@ -17,6 +17,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from access.scope import UNITS_SQL, Scope
+
 from . import REGISTRY, bases, calendar, engine
 from .outputs import ref
 from .core import Indicator, Measure
@@ -102,9 +104,11 @@ def _stored(con: duckdb.DuckDBPyConnection) -> str:
     return '"' + con.execute("select current_database()").fetchone()[0].replace('"', '""') + '".main'
 
 
-def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, ruleset: RuleSet, as_of: datetime) -> None:
+def prepare(scope: Scope, con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, ruleset: RuleSet,
+            as_of: datetime) -> None:
     """Create the temporary tables of the unit's scope in the period: `drill_dossiers` and `drill_feedback` (the
-    facts of the rows that count for the unit), and the engine's `periods`, `run_params`, `scope_units`."""
+    facts of the rows that count for the unit, of the reader's `scope` only: access/scope.py), and the engine's
+    `periods`, `run_params`, `scope_units`."""
     con.execute("set enable_progress_bar = false")
     stored = _stored(con)
     calendar.install(con)
@@ -147,8 +151,12 @@ def prepare(con: duckdb.DuckDBPyConnection, unit_code: str, period: Period, rule
     engine.holders(con)
     engine._periods(con, period.kind, period)
     con.execute(engine._sql("scope.sql"))
+    # The reader's scope: the units (and versions) whose rows they may see.
+    con.execute(f"create or replace temp table drill_readable as {UNITS_SQL}", scope.params())
     leaves = """semi join scope_map m on m.leaf_code = f.unit_code
-                                      and m.leaf_from is not distinct from f.unit_valid_from and m.scope_code = $unit"""
+                                      and m.leaf_from is not distinct from f.unit_valid_from and m.scope_code = $unit
+                semi join drill_readable r on r.unit_code = f.unit_code
+                                          and r.valid_from is not distinct from f.unit_valid_from"""
     con.execute(f"create or replace temp table drill_dossiers as select f.* from f_dossiers f {leaves}",
                 {"unit": unit_code})
     con.execute(f"create or replace temp table drill_feedback as select f.* from f_feedback f {leaves}",
@@ -258,16 +266,19 @@ def _procedures(con: duckdb.DuckDBPyConnection, unit_code: str, stored: str) -> 
         from tested""").df()
 
 
-def judge(con: duckdb.DuckDBPyConnection, unit_code: str, period: str | Period, ruleset: RuleSet | str | None = None,
-          as_of: datetime | None = None) -> Drill:
-    """Return the judged dossiers, feedback items and procedures of the unit in the period (see `Drill`).
+def judge(scope: Scope, con: duckdb.DuckDBPyConnection, unit_code: str, period: str | Period,
+          ruleset: RuleSet | str | None = None, as_of: datetime | None = None) -> Drill:
+    """Return the judged dossiers, feedback items and procedures of the unit in the period (see `Drill`); its
+    dossiers and feedback items only those of units in the reader's `scope`.
 
     `as_of` should be the one the stored scores were computed with (their `as_of` column); by default the
     engine's own rule.
     """
     rs = ruleset if isinstance(ruleset, RuleSet) else load(ruleset)
     chosen = period if isinstance(period, Period) else parse(period)
-    prepare(con, unit_code, chosen, rs, engine.resolve_as_of(con, as_of))
+    if not isinstance(scope, Scope):
+        raise TypeError("judge needs the reader's Scope first (Scope.country() for a command)")
+    prepare(scope, con, unit_code, chosen, rs, engine.resolve_as_of(con, as_of))
     dossiers = _row_values(con, "drill_dossiers", "dossier_code", "f_dossiers", ("dossier",),
                            ("received", "processed", "finished"))
     feedback = _row_values(con, "drill_feedback", "feedback_id", "f_feedback", ("feedback",), ("feedback",))

@@ -1,8 +1,10 @@
 """Shared fixtures: a fresh real DuckDB database per test, with the schema and the official units."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
+
+# Accounts are hashed with cheap argon2 parameters in tests; the key signing cookies lives outside the checkout.
+os.environ.setdefault("KPI766_PASSWORD_HASHING", "cheap")
+os.environ.setdefault("KPI766_SECRET_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="kpi766-key-")) / "secret"))
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +41,21 @@ def con(db_path: Path):
     connection = db.connect(db_path)
     yield connection
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def access_store(tmp_path: Path, monkeypatch) -> Path:
+    """Give every test an accounts store of its own (access/store.py), outside the checkout."""
+    path = tmp_path / "access.sqlite3"
+    monkeypatch.setenv("KPI766_ACCESS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def as_admin():
+    """Run the test inside a request signed in as an admin (tests/signin.py), for pages and callbacks called
+    directly."""
+    from signin import reading_as
+
+    with reading_as("admin") as scope:
+        yield scope

@@ -1,6 +1,7 @@
 """The dashboard in a real browser: Debian's Chromium driven by playwright over the real app, serving a demo
 province of one year plus a load with rejected rows. Every page must open without a JavaScript error; each
-leaves a screenshot in tests/artifacts/."""
+leaves a screenshot in tests/artifacts/. Each tab signs in through the sign-in form (as an admin unless a test
+signs in as an officer or a leader)."""
 from __future__ import annotations
 
 import csv
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from appserver import serving
+from appserver import PASSWORD, access_path, add_account, serving
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,6 +70,30 @@ def server(browser_db):
 
 
 @pytest.fixture(scope="session")
+def readers(server, browser_db) -> dict[str, str]:
+    """Create the officer of a new commune of Cà Mau (96) made of old communes of Bạc Liêu, and the leader of Cà
+    Mau; return the officer's old communes' codes (old_commune: most dossiers; outside: one of another commune)."""
+    import db
+
+    con = db.connect(browser_db, read_only=True)
+    try:
+        new, old = con.execute("""
+            select m.new_code, m.old_code from unit_mapping m join dossiers d on d.unit_code = m.old_code
+            where m.is_default and m.old_province_code = ?
+            group by all order by count(*) desc, m.old_code limit 1""", [PROVINCE]).fetchone()
+        outside = con.execute("""
+            select m.old_code from unit_mapping m join dossiers d on d.unit_code = m.old_code
+            where m.is_default and m.old_province_code = ? and m.new_code <> ?
+            group by all order by count(*) desc, m.old_code limit 1""", [PROVINCE, new]).fetchone()[0]
+    finally:
+        con.close()
+    add_account(access_path(browser_db), "test-officer", "officer", new)
+    add_account(access_path(browser_db), "test-leader", "leader", "96")
+    add_account(access_path(browser_db), "test-leaving", "leader", "96")
+    return {"new_commune": new, "old_commune": old, "outside": outside}
+
+
+@pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright
 
@@ -86,6 +111,14 @@ class Tab:
         page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.set_default_timeout(20_000)
+
+    def sign_in(self, name: str, password: str = PASSWORD) -> None:
+        """Sign in through the form, as a reader does."""
+        self.page.goto(self.url + "/dang-nhap")
+        self.page.fill("#username", name)
+        self.page.fill("#password", password)
+        self.page.click("#sign-in-submit")
+        self.page.wait_for_selector("#account-name")
 
     def open(self, path: str) -> None:
         self.page.goto(self.url + path)
@@ -107,6 +140,7 @@ def tab(chromium, server):
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="vi-VN")
     page = context.new_page()
     opened = Tab(page, server)
+    opened.sign_in("test-admin")
     yield opened
     context.close()
     assert opened.errors == []
@@ -117,6 +151,7 @@ def phone(chromium, server):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                    has_touch=True, locale="vi-VN")
     opened = Tab(context.new_page(), server)
+    opened.sign_in("test-admin")
     yield opened
     context.close()
     assert opened.errors == []
@@ -334,7 +369,9 @@ def month_in_progress(tmp_path_factory, template_db, chromium):
 def _tab_on(chromium, url: str, language: str) -> Tab:
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="vi-VN")
     context.add_cookies([{"name": "kpi766-lang", "value": language, "url": url}])
-    return Tab(context.new_page(), url)
+    opened = Tab(context.new_page(), url)
+    opened.sign_in("test-admin")
+    return opened
 
 
 @pytest.mark.parametrize("language, title, hint", [("vi", "Dự báo cuối tháng", "hồ sơ đang giải quyết"),
@@ -408,3 +445,83 @@ def test_the_plan_of_the_province_and_of_a_unit_below_it(chromium, server, langu
         assert tab.errors == []
     finally:
         tab.page.context.close()
+
+
+@pytest.fixture
+def reader_tab(chromium, server, readers):
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="vi-VN")
+    opened = Tab(context.new_page(), server)
+    yield opened
+    context.close()
+
+
+def _open_drill(tab, unit: str) -> None:
+    tab.open(f"/don-vi/{unit}?period=2024&indicator=2.1")
+    tab.page.wait_for_selector("#unit-ledger .ag-row")
+
+
+def _first_dossier(tab) -> tuple[str, str]:
+    """Return the dossier code and unit code of the first failing dossier listed."""
+    cells = [f"#unit-rows .ag-row[row-index='0'] [col-id='{column}']" for column in ("dossier_code", "unit_code")]
+    for cell in cells:
+        tab.page.wait_for_function(f"() => document.querySelector({cell!r})?.textContent.trim().length > 0",
+                                   timeout=30_000)
+    return tuple(tab.page.text_content(cell).strip() for cell in cells)
+
+
+def test_an_officer_sees_the_dossiers_of_their_commune_only(reader_tab, readers):
+    tab, page = reader_tab, reader_tab.page
+    page.goto(tab.url + f"/don-vi/{readers['old_commune']}?period=2024")
+    page.wait_for_url("**/dang-nhap?next=**")  # nobody signed in: the sign-in page, coming back after
+    tab.shot("sign-in")
+    page.fill("#username", "test-officer")
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in-submit")
+    page.wait_for_selector("#unit-name")
+    assert f"/don-vi/{readers['old_commune']}" in page.url
+    assert readers["new_commune"] in page.inner_text("#account-name")
+    _open_drill(tab, readers["old_commune"])
+    assert _first_dossier(tab)[1] == readers["old_commune"]
+    tab.shot("officer-unit")
+    # another commune's scores are public, its dossiers are not
+    _open_drill(tab, readers["outside"])
+    page.wait_for_selector("#unit-outside")
+    assert page.locator("#unit-rows").count() == 0
+    tab.shot("officer-outside")
+    tab.open("/du-lieu")
+    page.wait_for_selector("#data-refused")
+    assert page.locator("#data-loads").count() == 0
+    tab.shot("officer-data")
+    assert tab.errors == []
+
+
+def test_a_leader_sees_their_province_and_the_data_page_without_downloads(reader_tab, readers):
+    tab, page = reader_tab, reader_tab.page
+    tab.sign_in("test-leader")
+    _open_drill(tab, PROVINCE)
+    assert re.fullmatch(r"[\w.-]+-24\d{4}-\d{5}", _first_dossier(tab)[0])
+    tab.shot("leader-unit")
+    _open_drill(tab, readers["outside"])
+    assert _first_dossier(tab)[1] == readers["outside"]
+    tab.open("/du-lieu")
+    page.wait_for_selector("#data-loads .ag-row")
+    assert page.locator("#data-reasons").count() == 1
+    hidden = page.locator(".controls button:has-text('Tải CSV')")
+    assert hidden.count() == 2 and not hidden.first.is_visible() and not hidden.last.is_visible()
+    assert page.locator("#data-audit-section").count() == 0
+    tab.shot("leader-data")
+    assert tab.errors == []
+
+
+def test_a_session_ended_on_the_server_sends_the_browser_to_the_sign_in_page(reader_tab, readers, browser_db,
+                                                                            monkeypatch):
+    from access import store
+
+    tab, page = reader_tab, reader_tab.page
+    tab.sign_in("test-leaving")
+    _open_drill(tab, PROVINCE)
+    monkeypatch.setenv("KPI766_ACCESS_DB", str(access_path(browser_db)))
+    store.disable("test-leaving")
+    _choose(page, "unit-indicator", "4.2")  # the next callback answers 401
+    page.wait_for_url("**/dang-nhap?next=**")
+    assert "indicator" in page.url

@@ -13,6 +13,7 @@ import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
+from access.scope import Scope
 from app import create_app
 from conftest import ROOT
 from dashboard import exports
@@ -22,6 +23,9 @@ from etl.load import load_paths
 
 create_app()  # pages register themselves with the app that loads them
 from dashboard.pages import data as page  # noqa: E402
+
+# Pages and callbacks run as a signed-in admin unless a test says otherwise.
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 DUPLICATE = "duplicate dossier_code X-003 in this file (lines 4, 5)"
 UNKNOWN_UNIT = "unknown unit (no unit with this code is valid on that date)"
@@ -60,7 +64,7 @@ def loaded(con, db_path, tmp_path, monkeypatch):
 
 
 def test_the_load_history_counts_what_each_load_did(loaded):
-    runs = queries.load_runs()
+    runs = queries.load_runs(Scope.country())
     assert runs["load_id"].tolist() == [2, 1]
     july = runs.iloc[0]
     assert (july.source, july.n_files, july.n_read, july.n_loaded, july.n_rejected, july.status) == \
@@ -76,22 +80,22 @@ def test_the_load_history_counts_what_each_load_did(loaded):
 
 
 def test_rejected_rows_are_grouped_by_reason_with_their_file_and_columns(loaded):
-    reasons = queries.rejection_reasons()
+    reasons = queries.rejection_reasons(Scope.country())
     assert reasons[["reason", "n_rows", "first_line", "columns"]].values.tolist() == [
         [DUPLICATE, 2, 4, "dossier_code"],
         [UNKNOWN_UNIT, 1, 2, "unit_code"],
         ["unparseable timestamp", 1, 3, "received_at"],
     ]
     assert set(reasons["file"].str.rsplit("/", n=1).str[-1]) == {"ho_so_thang7.csv"}
-    assert queries.rejection_reasons(1).empty
-    rows = queries.rejected_rows(2)
+    assert queries.rejection_reasons(Scope.country(), 1).empty
+    rows = queries.rejected_rows(Scope.country(), 2)
     assert rows[["line", "column", "value"]].values.tolist() == [
         [2, "unit_code", "99999"], [3, "received_at", "31/02/2024 08:00"], [4, "dossier_code", "X-003"],
         [5, "dossier_code", "X-003"]]
 
 
 def test_the_rejected_rows_download_holds_each_row_with_its_value_and_reason(loaded):
-    table = exports.fetch("rejected-rows", {"load": 2})
+    table = exports.fetch(Scope.country(), "rejected-rows", {"load": 2})
     assert exports.file_name(table, {"load": 2}, "xlsx", "vi") == "dong-bi-tu-choi-lan-nap-2.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(table, "vi"))).active
     assert sheet["A2"].value == "Lần nạp 2"
@@ -99,7 +103,7 @@ def test_the_rejected_rows_download_holds_each_row_with_its_value_and_reason(loa
     assert [sheet.cell(6, c).value for c in (2, 4, 5, 6, 7)] == ["Hồ sơ", 3, "received_at", "31/02/2024 08:00",
                                                                   "unparseable timestamp"]
     assert sheet.max_row == 4 + 4
-    text = exports.to_csv(exports.fetch("rejected-rows", {}), "en").decode("utf-8-sig")
+    text = exports.to_csv(exports.fetch(Scope.country(), "rejected-rows", {}), "en").decode("utf-8-sig")
     assert text.splitlines()[0] == "Load,Table,File,Line,Column,Value,Reason"
     assert len(text.splitlines()) == 5
 
@@ -151,10 +155,10 @@ def test_choosing_a_load_filters_the_reasons_and_the_download(loaded):
 
 
 def test_the_reasons_and_the_provinces_download_as_the_page_shows_them(loaded):
-    reasons = exports.to_csv(exports.fetch("rejection-reasons", {"load": 2}), "vi").decode("utf-8-sig").splitlines()
+    reasons = exports.to_csv(exports.fetch(Scope.country(), "rejection-reasons", {"load": 2}), "vi").decode("utf-8-sig").splitlines()
     assert len(reasons) == 1 + 3  # the header and the three reasons of the second load
     assert reasons[1].startswith("2,") and DUPLICATE in reasons[1]
-    provinces = exports.fetch("provinces", {})
+    provinces = exports.fetch(Scope.country(), "provinces", {})
     assert len(provinces.frame) == 63 + 34
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(provinces, "vi"))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]

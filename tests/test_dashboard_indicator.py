@@ -2,17 +2,23 @@
 four provinces in 2024 (one without data), four communes, and two months."""
 from __future__ import annotations
 
+import pytest
+
 import pandas as pd
 from test_dashboard_rankings import ranked, text  # noqa: F401 - fixture
 
 from appserver import find
 
+from access.scope import Scope
 from app import create_app
 from dashboard import exports, i18n
 from dashboard.queries import scores
 
 server = create_app().server  # pages register themselves with the app that loads them
 from dashboard.pages import indicator as page  # noqa: E402
+
+# Pages and callbacks run as a signed-in admin unless a test says otherwise.
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def test_the_weakest_units_lose_the_most_points(ranked):
@@ -76,7 +82,7 @@ def test_an_unknown_indicator_offers_the_list(ranked):
 
 
 def test_the_download_holds_the_table_on_screen(ranked):
-    table = exports.fetch("indicator", {"indicator": "2.1", "period": "2024", "peers": "74:commune", "district": "718"})
+    table = exports.fetch(Scope.country(), "indicator", {"indicator": "2.1", "period": "2024", "peers": "74:commune", "district": "718"})
     assert table.frame["unit_code"].tolist() == ["25750", "25747"]
     assert table.subtitle[0] == (
         "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn · Năm 2024 · Tỉnh Bình Dương — Thành phố Thủ Dầu Một")

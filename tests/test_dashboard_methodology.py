@@ -2,6 +2,8 @@
 adding up to 100, the bands and the options of the chosen rule set."""
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from test_dashboard_rankings import text
@@ -14,6 +16,9 @@ from indicators import GROUPS, REGISTRY
 
 server = create_app().server  # pages register themselves with the app that loads them
 from dashboard.pages import methodology as page  # noqa: E402
+
+# Pages and callbacks run as a signed-in admin unless a test says otherwise.
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 def points_of(card) -> int:

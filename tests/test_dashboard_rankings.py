@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import db
+from access.scope import Scope
 from app import create_app
 from appserver import find
 from dashboard import exports, theme
@@ -15,6 +16,9 @@ from indicators import outputs
 
 create_app()  # pages register themselves with the app that loads them
 from dashboard.pages import rankings as page  # noqa: E402
+
+# Pages and callbacks run as a signed-in admin unless a test says otherwise.
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 RULESET = "portal-2025"
 PERIODS = {"2024": ("year", "2024-01-01"), "2024-Q4": ("quarter", "2024-10-01"), "2024-11": ("month", "2024-11-01"),
@@ -214,7 +218,7 @@ def test_the_selectors_write_the_query_string():
 
 
 def test_the_download_holds_the_table_on_screen(ranked):
-    table = exports.fetch("rankings", {"period": "2024", "peers": "national"})
+    table = exports.fetch(Scope.country(), "rankings", {"period": "2024", "peers": "national"})
     assert table.frame["unit_code"].tolist() == ["01", "79", "74", "48"]
     assert table.subtitle == ("Năm 2024 · Các tỉnh, thành phố", "Year 2024 · Provinces nationally")
     csv = exports.to_csv(table, "vi").decode("utf-8-sig")

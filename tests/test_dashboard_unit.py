@@ -9,6 +9,7 @@ import pytest
 from dash import html
 from test_drill import build_province
 
+from access.scope import Scope
 from app import create_app
 from appserver import find
 from dashboard.queries import unit as queries
@@ -18,6 +19,9 @@ create_app()  # pages register themselves with the app that loads them
 from dashboard.pages import unit as page
 
 PERIOD = "2024-03"
+COUNTRY = Scope.country()
+# Pages and callbacks run as a signed-in admin unless a test says otherwise.
+pytestmark = pytest.mark.usefixtures("as_admin")
 
 
 @pytest.fixture
@@ -103,33 +107,33 @@ def test_points_needed_for_the_next_band(con, db_path, monkeypatch):
 
 
 def test_procedures_ranked_by_the_points_they_would_recover(province):
-    ranked = queries.failing_procedures("99", PERIOD, "2.1")
+    ranked = queries.failing_procedures(COUNTRY, "99", PERIOD, "2.1")
     # 2.1: N 8, D 13. Fixing A's 4 late dossiers: 20 × 12/13 − 20 × 8/13 = 6.1538; B's one: 20 × 9/13 − 20 × 8/13
     assert ranked["procedure_code"].tolist() == ["A", "B"]
     assert ranked["n_failing"].tolist() == [4, 1]
     assert ranked["points_recoverable"].tolist() == pytest.approx([6.1538, 1.5385], abs=1e-4)
     assert ranked["name"].tolist() == ["Đăng ký khai sinh", "Cấp giấy phép xây dựng"]
     # 4.6: no procedure used population data; fixing one of the three recovers 2 × 1/3
-    each = queries.failing_procedures("99", PERIOD, "4.6")
+    each = queries.failing_procedures(COUNTRY, "99", PERIOD, "4.6")
     assert sorted(each["procedure_code"]) == ["A", "B", "C"]
     assert each["points_recoverable"].tolist() == pytest.approx([0.6667] * 3, abs=1e-4)
     # 1.1: one of the two procedures with a decision in March was announced late: fixing it recovers 6 × 1/2
-    late = queries.failing_procedures("99", PERIOD, "1.1")
+    late = queries.failing_procedures(COUNTRY, "99", PERIOD, "1.1")
     assert (late["procedure_code"].tolist(), late["points_recoverable"].tolist()) == (["A"], [3.0])
-    assert queries.failing_procedures("99", PERIOD, "4.7").empty
+    assert queries.failing_procedures(COUNTRY, "99", PERIOD, "4.7").empty
 
 
 def test_failing_dossiers_a_page_at_a_time(province):
-    rows, count = queries.failing_rows("99", PERIOD, "2.1")
+    rows, count = queries.failing_rows(COUNTRY, "99", PERIOD, "2.1")
     assert (rows["dossier_code"].tolist(), count) == (["c02", "c04", "c05", "d02", "e02"], 5)
     assert rows.set_index("dossier_code").loc["d02", "procedure_name"] == "Cấp giấy phép xây dựng"
-    second, count = queries.failing_rows("99", PERIOD, "2.1", start=2, end=4)
+    second, count = queries.failing_rows(COUNTRY, "99", PERIOD, "2.1", start=2, end=4)
     assert (second["dossier_code"].tolist(), count) == (["c05", "d02"], 5)
-    of_a, count = queries.failing_rows("99", PERIOD, "2.1", procedure="A")
+    of_a, count = queries.failing_rows(COUNTRY, "99", PERIOD, "2.1", procedure="A")
     assert (of_a["dossier_code"].tolist(), count) == (["c02", "c04", "c05", "e02"], 4)
-    digitised, _ = queries.failing_rows("99", PERIOD, "4.2")
+    digitised, _ = queries.failing_rows(COUNTRY, "99", PERIOD, "4.2")
     assert digitised["dossier_code"].tolist() == ["c03", "c07", "d02", "e02"]
-    feedback, count = queries.failing_rows("99", PERIOD, "5.2")
+    feedback, count = queries.failing_rows(COUNTRY, "99", PERIOD, "5.2")
     assert (feedback["feedback_id"].tolist(), count) == (["f2", "f3"], 2)
 
 
@@ -153,7 +157,7 @@ def test_the_page_of_a_commune(province):
     assert ledger[0]["points_lost"] == max(r["points_lost"] or 0 for r in ledger)
     # the first indicator opened: the one with a list of rows that lost the most points
     assert find(layout, "unit-drill").data["indicator"] == page.default_indicator(queries.ledger("99101", PERIOD))
-    queries.judged("99101", PERIOD)  # the rows the layout set to judge in the background
+    queries.judged(COUNTRY, "99101", PERIOD)  # the rows the layout set to judge in the background
     body, explain, options, stop_waiting = page.show_drill(
         {"unit_code": "99101", "period": PERIOD, "indicator": "2.1", "procedure": None}, 0)
     assert stop_waiting and [o["value"] for o in options] == ["A"]
@@ -166,7 +170,7 @@ def test_the_default_period_is_the_latest_year(province):
     layout = page.layout(unit_code="991")
     assert find(layout, "unit-period").value == "2024"
     assert find(layout, "unit-drill").data["period"] == "2024"
-    queries.judged("991", "2024")  # the rows the layout set to judge in the background
+    queries.judged(COUNTRY, "991", "2024")  # the rows the layout set to judge in the background
     missing = page.layout(unit_code="00000")
     assert find(missing, "unit-missing") is not None
 
@@ -211,7 +215,7 @@ def test_the_drill_says_it_is_judging_rather_than_hold_the_request(province):
     queries._DRILLS.clear()
     body, _, options, stop_waiting = page.show_drill(params, 0)
     assert (body.id, options, stop_waiting) == ("unit-judging", [], False)
-    queries.judged("99", PERIOD)
+    queries.judged(COUNTRY, "99", PERIOD)
     body, _, options, stop_waiting = page.show_drill(params, 1)
     assert stop_waiting and [o["value"] for o in options] == ["A", "C"]
     # an indicator without a list of rows needs no judging

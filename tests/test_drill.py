@@ -13,7 +13,10 @@ from datetime import datetime
 import pytest
 from test_engine_helpers import add_decision, add_dossier, add_feedback, add_procedure
 
+from access.scope import Scope
 from indicators import REGISTRY, drill, engine
+
+COUNTRY = Scope.country()
 
 AS_OF = datetime(2025, 1, 31)
 DUE = "2024-03-11 17:00"
@@ -79,7 +82,7 @@ def stored(con, unit: str, period: str) -> dict[str, tuple[float, float]]:
 @pytest.mark.parametrize("unit", ["99", "991", "99101", "99201", "99-STP", "992"])
 @pytest.mark.parametrize("period", ["2024-03", "2024-Q1", "2024"])
 def test_failing_rows_are_the_denominator_less_the_numerator(province, unit, period):
-    judged = drill.judge(province, unit, period, as_of=AS_OF)
+    judged = drill.judge(COUNTRY, province, unit, period, as_of=AS_OF)
     values = stored(province, unit, period)
     listed = [i for i in REGISTRY if drill.kind_of(REGISTRY[i]) is not None]
     every = {"1.1", "1.2", "1.3", "1.4", "2.1", "3.1", "3.2", "3.5", "3.6", "4.1", "4.2", "4.6", "5.1", "5.2", "5.3"}
@@ -95,9 +98,9 @@ def codes(frame, column="dossier_code") -> list[str]:
 
 def test_late_dossiers_of_the_province_and_a_district(province):
     # late: c02, c04, e02 finished after 11 March 17:00, d02 on 20 March; c05 still open on 31 March
-    assert codes(drill.judge(province, "99", "2024-03", as_of=AS_OF).failing("2.1")) == ["c02", "c04", "c05", "d02",
+    assert codes(drill.judge(COUNTRY, province, "99", "2024-03", as_of=AS_OF).failing("2.1")) == ["c02", "c04", "c05", "d02",
                                                                                          "e02"]
-    district = drill.judge(province, "991", "2024-03", as_of=AS_OF).failing("2.1")
+    district = drill.judge(COUNTRY, province, "991", "2024-03", as_of=AS_OF).failing("2.1")
     assert codes(district) == ["c02", "c04", "c05", "d02"]
     open_one = district[district.dossier_code == "c05"].iloc[0]
     assert open_one.end_at is None or open_one.end_at != open_one.end_at  # still in progress: no end
@@ -105,7 +108,7 @@ def test_late_dossiers_of_the_province_and_a_district(province):
 
 
 def test_not_digitised_and_not_paid_online(province):
-    judged = drill.judge(province, "99", "2024-03", as_of=AS_OF)
+    judged = drill.judge(COUNTRY, province, "99", "2024-03", as_of=AS_OF)
     # 4.2: components not digitised (c03, c07, e02), or a result document without its file (d02)
     assert codes(judged.failing("4.2")) == ["c03", "c07", "d02", "e02"]
     # 3.6: dossiers with a fee not paid online; c04 and c07 had no fee
@@ -115,13 +118,13 @@ def test_not_digitised_and_not_paid_online(province):
 
 
 def test_a_commune_sees_only_its_own_dossiers(province):
-    judged = drill.judge(province, "99201", "2024", as_of=AS_OF)
+    judged = drill.judge(COUNTRY, province, "99201", "2024", as_of=AS_OF)
     assert codes(judged.dossiers) == ["e01", "e02"]
     assert codes(judged.failing("2.1")) == ["e02"]
 
 
 def test_failing_feedback_and_procedures(province):
-    judged = drill.judge(province, "99", "2024-03", as_of=AS_OF)
+    judged = drill.judge(COUNTRY, province, "99", "2024-03", as_of=AS_OF)
     # 5.1: f2 handled after its due time; 5.2 also f3, disliked more than liked
     assert codes(judged.failing("5.1"), "feedback_id") == ["f2"]
     assert codes(judged.failing("5.2"), "feedback_id") == ["f2", "f3"]
@@ -151,7 +154,7 @@ def test_runs_on_a_read_only_connection(province, db_path):
 
     reader = db.connect(db_path, read_only=True)
     try:
-        judged = drill.judge(reader, "99", "2024-03", as_of=AS_OF)
+        judged = drill.judge(COUNTRY, reader, "99", "2024-03", as_of=AS_OF)
         assert len(judged.failing("2.1")) == 5
     finally:
         reader.close()

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from test_engine_helpers import add_decision, add_dossier, add_event, add_procedure
 
+from access.scope import Scope
 from indicators import drill, engine, periods
 
 AS_OF = datetime(2025, 8, 10, 12)
@@ -84,6 +85,6 @@ def test_publication_decisions_of_a_closed_province_count_for_the_province_it_we
     # one period scored on its own, and the drill's list of procedures, agree
     engine.score_range(con, periods.parse("2025-01-01..2025-12-31"), as_of=AS_OF)
     assert province_value(con, "2025-01-01..2025-12-31", "79", "1.2") == (1.0, 2.0)
-    listed = drill.judge(con, "79", "2025", as_of=AS_OF).procedures.set_index("procedure_code")
+    listed = drill.judge(Scope.country(), con, "79", "2025", as_of=AS_OF).procedures.set_index("procedure_code")
     assert listed.loc["Y", "d_1_2"] and not listed.loc["Y", "n_1_2"] and listed.loc["X", "n_1_2"]
     assert not listed.loc["X", "n_1_1"] and listed.loc["X", "d_1_1"] and not listed.loc["Y", "d_1_1"]

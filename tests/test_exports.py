@@ -12,7 +12,9 @@ import pypdf
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
+from signin import reading_as
 
+from access.scope import Refused, Scope
 from dashboard import exports
 from dashboard.components import downloads
 from dashboard.components.grid import Column
@@ -41,11 +43,11 @@ def _table(params: dict) -> exports.Table:
     return exports.Table(("Xếp hạng", "Rankings"), COLUMNS, FRAME, (f"Năm {params['period']}", f"Year {params['period']}"))
 
 
-exports.table("test-rankings")(_table)
+exports.table("test-rankings", needs="scores")(_table)
 
 
 def test_csv_has_a_byte_order_mark_headers_in_the_language_and_band_names():
-    table = exports.fetch("test-rankings", {"period": "2024"})
+    table = exports.fetch(Scope.country(), "test-rankings", {"period": "2024"})
     content = exports.to_csv(table, "vi")
     assert content.startswith(b"\xef\xbb\xbf")
     lines = content.decode("utf-8-sig").splitlines()
@@ -57,7 +59,7 @@ def test_csv_has_a_byte_order_mark_headers_in_the_language_and_band_names():
 
 
 def test_excel_has_formats_per_kind_a_frozen_filtered_header_and_coloured_bands():
-    content = exports.to_xlsx(exports.fetch("test-rankings", {"period": "2024"}), "vi")
+    content = exports.to_xlsx(exports.fetch(Scope.country(), "test-rankings", {"period": "2024"}), "vi")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.title == "Xếp hạng"
     assert sheet["A1"].value == "Xếp hạng"
@@ -79,7 +81,7 @@ def test_excel_has_formats_per_kind_a_frozen_filtered_header_and_coloured_bands(
 
 
 def test_file_names_carry_the_title_without_diacritics_and_the_period():
-    table = exports.fetch("test-rankings", {"period": "2024-Q3"})
+    table = exports.fetch(Scope.country(), "test-rankings", {"period": "2024-Q3"})
     assert exports.file_name(table, {"period": "2024-Q3"}, "xlsx", "vi") == "xep-hang-2024-q3.xlsx"
     assert exports.file_name(table, {"period": "2024"}, "csv", "en") == "rankings-2024.csv"
     assert exports.slug("Đơn vị: Phường Đông Hòa") == "don-vi-phuong-dong-hoa"
@@ -87,14 +89,15 @@ def test_file_names_carry_the_title_without_diacritics_and_the_period():
 
 def test_an_unknown_table_names_the_registered_ones():
     with pytest.raises(KeyError, match="test-rankings"):
-        exports.fetch("nothing", {})
+        exports.fetch(Scope.country(), "nothing", {})
 
 
 def _run(callback, triggered: dict, *args):
     def inside():
         context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": 1}]))
         return callback(*args)
-    return copy_context().run(inside)
+    with reading_as("admin"):
+        return copy_context().run(inside)
 
 
 def test_the_download_callback_sends_the_clicked_format_with_the_stored_parameters():
@@ -201,12 +204,12 @@ def test_the_unit_report_is_built_from_the_unit_queries(scored):
     assert report.trend["total"].round(2).tolist() == [82.47, 84.47, 85.47]
     assert report.children["unit_name"].tolist() == ["Huyện Dầu Tiếng", "Thành phố Thủ Dầu Một"]
     assert report.children["band_name"].tolist() == ["Trung bình", "Xuất sắc"]
-    text = _text(exports.unit_report("74", "2024", "vi"))
+    text = _text(exports.unit_report(Scope.country(), "74", "2024", "vi"))
     for words in ("Tỉnh Bình Dương", "Năm 2024", "84,47", "Tốt", "20 trên 63", "3,02", "1,94", "Huyện Dầu Tiếng",
                   "62,50", "Các chỉ số bị mất điểm"):
         assert words in text
     with pytest.raises(KeyError):
-        exports.unit_report("74", "2023", "vi")
+        exports.unit_report(Scope.country(), "74", "2023", "vi")
 
 
 def test_the_pdf_button_sends_the_report_named_by_unit_and_period(scored):

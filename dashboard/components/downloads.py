@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from access import audit
+from access.web import current_scope
 from dashboard import exports, i18n
 
 BUTTON = "download-button"
@@ -46,7 +48,9 @@ def send_table(clicks, params):
         return no_update
     name, extension = ctx.triggered_id["name"], ctx.triggered_id["format"]
     language = i18n.lang()
-    table = exports.fetch(name, params)
+    table = exports.fetch(current_scope(), name, params)
+    audit.record("download", export=name, unit_code=(params or {}).get("unit_code"), period=(params or {}).get("period"),
+                 indicator=(params or {}).get("indicator"), n_rows=len(table.frame), detail=extension)
     return dcc.send_bytes(exports.write(table, extension, language),
                           exports.file_name(table, params, extension, language))
 
@@ -77,7 +81,9 @@ def send_report(clicks, params):
     if not clicks or not params:
         return no_update
     language = i18n.lang()
-    content = exports.unit_report(params["unit_code"], params["period"], language)
+    content = exports.unit_report(current_scope(), params["unit_code"], params["period"], language)
+    audit.record("download", export="unit-report", unit_code=params["unit_code"], period=params["period"],
+                 detail="pdf")
     stem = exports.slug(i18n.pick("bao-cao", "report", language))
     return dcc.send_bytes(content, f"{stem}-{params['unit_code']}-{exports.slug(str(params['period']))}.pdf")
 

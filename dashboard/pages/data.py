@@ -8,8 +8,11 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
+from access import audit
+from access.scope import Refused
+from access.web import current_scope
 from dashboard import exports, i18n
-from dashboard.components import downloads
+from dashboard.components import audit_log, downloads
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import data as queries
 
@@ -105,31 +108,31 @@ def _scope(load_id: int | None) -> tuple[str, str]:
     return (f"Lần nạp {load_id}", f"Load {load_id}") if load_id else LABELS["all_loads"]
 
 
-@exports.table("rejected-rows")
+@exports.table("rejected-rows", needs="province")
 def rejected_table(params: dict) -> exports.Table:
     """Return the rejected rows of the load in `params['load']` (or of every load), as the page downloads them."""
     load_id = _load_id(params.get("load"))
-    frame = _entity_names(queries.rejected_rows(load_id), i18n.lang())
+    frame = _entity_names(queries.rejected_rows(current_scope(), load_id), i18n.lang())
     return exports.Table(LABELS["rejected"], REJECTED_COLUMNS, frame, _scope(load_id),
                          tag=f"{_t('load')}-{load_id}" if load_id else None)
 
 
-@exports.table("rejection-reasons")
+@exports.table("rejection-reasons", needs="province")
 def reasons_table(params: dict) -> exports.Table:
     """Return the rejected rows grouped by reason, as the page shows them."""
     load_id = _load_id(params.get("load"))
-    frame = _entity_names(queries.rejection_reasons(load_id), i18n.lang())
+    frame = _entity_names(queries.rejection_reasons(current_scope(), load_id), i18n.lang())
     return exports.Table(LABELS["reasons"], REASON_COLUMNS, frame, _scope(load_id),
                          tag=f"{_t('load')}-{load_id}" if load_id else None)
 
 
-@exports.table("loads")
+@exports.table("loads", needs="province")
 def loads_table(params: dict) -> exports.Table:
     """Return the load history, the latest load first."""
-    return exports.Table(LABELS["history"], LOAD_COLUMNS, queries.load_runs())
+    return exports.Table(LABELS["history"], LOAD_COLUMNS, queries.load_runs(current_scope()))
 
 
-@exports.table("provinces")
+@exports.table("provinces", needs="scores")
 def provinces_table(params: dict) -> exports.Table:
     """Return the provinces of both trees with their units and dossiers, as the page shows them."""
     frame = queries.provinces().copy()
@@ -164,10 +167,16 @@ def _height(n_rows: int, most: int = 420) -> str:
 def layout(load=None, **_):
     language = i18n.lang()
     load_id = _load_id(load)
+    scope = current_scope()
+    try:
+        runs = queries.load_runs(scope)
+    except Refused as refused:
+        audit.record("refused", detail=refused.en)
+        return html.Div([html.H1(_t("title", language)),
+                         html.P(i18n.pick(refused.vi, refused.en, language), className="muted", id="data-refused")])
     counts = queries.overview()
     whole = counts.iloc[0]
-    runs = queries.load_runs()
-    reasons = _entity_names(queries.rejection_reasons(load_id), language)
+    reasons = _entity_names(queries.rejection_reasons(scope, load_id), language)
     provinces = queries.provinces(whole.as_of)
     old, new = provinces[~provinces.is_new_tree], provinces[provinces.is_new_tree]
     received = f"{i18n.day(whole.first_received_at)} – {i18n.day(whole.last_received_at)}"
@@ -190,7 +199,7 @@ def layout(load=None, **_):
                [(i18n.pick(*ENTITY_LABELS[r.entity], language), i18n.number(r.n_rows)) for r in counts.itertuples()],
                "data-counts"),
         html.H2(_t("history", language)),
-        downloads.buttons("loads", {}),
+        html.Div(downloads.buttons("loads", {}), hidden=not scope.downloads_loads()),
         grid("data-loads", LOAD_COLUMNS, runs, height=_height(len(runs), 300)),
         html.H2(_t("reasons", language)),
         html.P(_t("reasons_help", language), className="muted"),
@@ -202,7 +211,8 @@ def layout(load=None, **_):
             html.Div([html.Span(_t("rejected", language) + ":", className="muted"),
                       downloads.buttons("rejected-rows", {"load": load_id}),
                       html.Span(_t("by_reason", language) + ":", className="muted"),
-                      downloads.buttons("rejection-reasons", {"load": load_id})], className="toolbar"),
+                      downloads.buttons("rejection-reasons", {"load": load_id})], className="toolbar",
+                     hidden=not scope.downloads_loads()),
         ], className="controls"),
         grid("data-reasons", REASON_COLUMNS, reasons, height=_height(len(reasons))),
         downloads.buttons("provinces", {}),
@@ -211,6 +221,7 @@ def layout(load=None, **_):
         html.H2(_t("new_tree", language).format(n=len(new))),
         _table([i18n.pick(*h, language) for h in PROVINCE_COLUMNS], _province_rows(new), "data-provinces-new"),
         dcc.Store(id="data-url-load"),
+        audit_log.section(scope, language),
     ])
 
 
@@ -225,7 +236,7 @@ def layout(load=None, **_):
 def choose_load(load):
     """Return the rejections of the chosen load, the downloads' parameters and the load for the URL."""
     load_id = _load_id(load)
-    reasons = _entity_names(queries.rejection_reasons(load_id), i18n.lang())
+    reasons = _entity_names(queries.rejection_reasons(current_scope(), load_id), i18n.lang())
     return records(reasons), {"load": load_id}, {"load": load_id}, load_id
 
 

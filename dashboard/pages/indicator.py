@@ -72,7 +72,7 @@ def columns(indicator_id: str) -> list[Column]:
     ]
 
 
-@exports.table("indicator")
+@exports.table("indicator", needs="scores")
 def table(params: dict) -> exports.Table:
     """Return the indicator's values across `params` (indicator, period, peers, district), weakest first."""
     ind = REGISTRY[params["indicator"]]

@@ -73,7 +73,7 @@ def with_band_names(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     return frame.assign(band_name=frame["band"].map(names))
 
 
-@exports.table("rankings")
+@exports.table("rankings", needs="scores")
 def table(params: dict) -> exports.Table:
     """Return the league table of `params` (period, peers, district) as the page shows it."""
     scope, choices = selectors.resolve(params)

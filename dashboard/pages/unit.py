@@ -25,6 +25,8 @@ from dash import (
     no_update,
 )
 
+from access import audit
+from access.web import current_scope
 from dashboard import exports, i18n, theme
 from dashboard.components import downloads, excluded, forecast, whatif
 from dashboard.components.grid import Column, grid, records
@@ -32,6 +34,7 @@ from dashboard.queries import unit as queries
 from indicators import GROUPS, REGISTRY, drill
 
 PAGE_SIZE = 100
+MAX_BLOCK = PAGE_SIZE  # the most rows one grid request is answered with
 # A table whose rows the reader picks by clicking them.
 SINGLE_ROW = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
 
@@ -86,6 +89,8 @@ LABELS = {
                    "The total and each column by month; dotted lines are the band thresholds."),
     "in_progress": ("đang giải quyết", "in progress"),
     "judging": ("Đang xét từng hồ sơ của đơn vị trong kỳ…", "Judging the unit's dossiers of the period…"),
+    "outside": ("Danh sách hồ sơ của đơn vị này chỉ dành cho cán bộ được giao đơn vị; điểm số vẫn công khai.",
+                "This unit's dossiers are shown only to the accounts of its unit; its scores stay public."),
 }
 KIND_NAMES = {"province": ("Tỉnh, thành phố", "Province"), "district": ("Cấp huyện", "District"),
               "commune": ("Cấp xã", "Commune"), "department": ("Sở, ban, ngành", "Department")}
@@ -367,7 +372,7 @@ def children_rows(frame: pd.DataFrame, period: str, language: str) -> pd.DataFra
 
 # Exports: the same functions fetch the tables for the screen and for the downloads.
 
-@exports.table("unit-ledger")
+@exports.table("unit-ledger", needs="scores")
 def ledger_table(params: dict) -> exports.Table:
     """Return the ledger of `unit_code` in `period` as shown, for the downloads."""
     language = i18n.lang()
@@ -378,7 +383,7 @@ def ledger_table(params: dict) -> exports.Table:
                           f"{params['unit_code']} — {period_name(params['period'], 'en')}"))
 
 
-@exports.table("unit-children")
+@exports.table("unit-children", needs="scores")
 def children_table(params: dict) -> exports.Table:
     """Return the units below `unit_code` in `period` with their totals and bands, as shown, for the downloads."""
     language = i18n.lang()
@@ -389,24 +394,25 @@ def children_table(params: dict) -> exports.Table:
                           f"{params['unit_code']} — {period_name(params['period'], 'en')}"))
 
 
-@exports.table("unit-procedures")
+@exports.table("unit-procedures", needs="scoped")
 def procedures_table(params: dict) -> exports.Table:
     """Return the procedures behind `indicator`'s lost points for `unit_code` in `period`, for the downloads."""
     with queries.session():
-        frame = queries.failing_procedures(params["unit_code"], params["period"], params["indicator"])
+        frame = queries.failing_procedures(current_scope(), params["unit_code"], params["period"],
+                                           params["indicator"])
     ind = REGISTRY[params["indicator"]]
     return exports.Table(LABELS["procedures"], PROCEDURE_COLUMNS, frame,
                          (f"{params['unit_code']} — {period_name(params['period'], 'vi')} — {ind.id} {ind.name_vi}",
                           f"{params['unit_code']} — {period_name(params['period'], 'en')} — {ind.id} {ind.name_en}"))
 
 
-@exports.table("unit-dossiers")
+@exports.table("unit-dossiers", needs="scoped")
 def dossiers_table(params: dict) -> exports.Table:
     """Return every dossier or feedback item that failed `indicator` (of `procedure`, if given), for the downloads."""
     language = i18n.lang()
     with queries.session():
-        frame, _ = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
-                                        params.get("procedure"))
+        frame, _ = queries.failing_rows(current_scope(), params["unit_code"], params["period"],
+                                        params["indicator"], params.get("procedure"))
     kind = drill.kind_of(REGISTRY[params["indicator"]])
     ind = REGISTRY[params["indicator"]]
     return exports.Table(LABELS["feedback" if kind == "feedback" else "dossiers"],
@@ -461,7 +467,8 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
                for r in ledger.sort_values("order").itertuples()]
     period_options = [{"label": period_name(p, language), "value": p} for p in available["period"]]
     kind = i18n.pick(*KIND_NAMES[unit["kind"]], language)
-    queries.prepare_drill(unit_code, period)
+    scope = current_scope()
+    queries.prepare_drill(scope, unit_code, period)
     return html.Div([
         dcc.Location(id="unit-nav", refresh="callback-nav"),
         dcc.Store(id="unit-drill", data=drill_params),
@@ -473,7 +480,7 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
             html.Div([html.Label(i18n.t("period", language), htmlFor="unit-period"),
                       dcc.Dropdown(id="unit-period", options=period_options, value=period, clearable=False)],
                      className="control unit-period"),
-            downloads.pdf_button(unit_code, period),
+            downloads.pdf_button(unit_code, period) if queries.allows(scope, unit_code) else None,
         ], className="unit-head"),
         _cards(unit, needs, language),
         _peer_links(lists, period, language),
@@ -530,7 +537,7 @@ def paged_grid(grid_id: str, columns: list[Column], language: str) -> dag.AgGrid
     )
 
 
-def _drill_body(params: dict, language: str) -> list:
+def _drill_body(scope, params: dict, language: str) -> list:
     """Return the procedures table and the paged rows grid of the chosen indicator."""
     ind = REGISTRY[params["indicator"]]
     kind = drill.kind_of(ind)
@@ -538,7 +545,7 @@ def _drill_body(params: dict, language: str) -> list:
         return [html.P(L("no_rows", language), className="muted", id="unit-no-rows")]
     parts = []
     if kind in ("dossier", "procedure"):
-        frame = queries.failing_procedures(params["unit_code"], params["period"], ind.id)
+        frame = queries.failing_procedures(scope, params["unit_code"], params["period"], ind.id)
         title, hint = (("procedures", "procedures_hint") if kind == "dossier"
                        else ("failing_procedures", "failing_procedures_hint"))
         parts += [html.Div([html.H3(L(title, language)),
@@ -621,6 +628,7 @@ def show_drill(params, _):
     if not params or not params.get("indicator"):
         return [], "", [], True
     ind = REGISTRY[params["indicator"]]
+    scope = current_scope()
     with queries.session():
         unit = queries.summary(params["unit_code"], params["period"])
         peers = {"peers": unit["peer_list"]} if unit else {}
@@ -629,13 +637,16 @@ def show_drill(params, _):
                                     f"Indicator {ind.id} across the peers →", language),
                           href=f"/chi-so/{ind.id}?{urlencode({'period': params['period'], **peers})}",
                           id="unit-indicator-link")]
-        if drill.kind_of(ind) is not None and not queries.drill_ready(params["unit_code"], params["period"]):
-            queries.prepare_drill(params["unit_code"], params["period"])
+        if drill.kind_of(ind) is not None and not queries.allows(scope, params["unit_code"]):
+            audit.record("refused", unit_code=params["unit_code"], period=params["period"], indicator=ind.id)
+            return html.P(L("outside", language), className="muted", id="unit-outside"), explain, [], True
+        if drill.kind_of(ind) is not None and not queries.drill_ready(scope, params["unit_code"], params["period"]):
+            queries.prepare_drill(scope, params["unit_code"], params["period"])
             return html.P(L("judging", language), className="muted loading", id="unit-judging"), explain, [], False
-        body = _drill_body(params, language)
+        body = _drill_body(scope, params, language)
         options = []
         if drill.kind_of(ind) == "dossier":
-            found = queries.failing_procedures(params["unit_code"], params["period"], ind.id)
+            found = queries.failing_procedures(scope, params["unit_code"], params["period"], ind.id)
             options = [{"label": f"{r.procedure_code} {r.name or ''}", "value": r.procedure_code}
                        for r in found.itertuples()]
     return body, explain, options, True
@@ -652,8 +663,12 @@ def serve_rows(request, params):
     if not request or not params or not params.get("indicator"):
         return no_update
     with queries.session():
-        frame, count = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
-                                            params.get("procedure"), request["startRow"], request["endRow"])
+        start = int(request["startRow"])  # a block at most as long as the grid asks for, whatever the request says
+        frame, count = queries.failing_rows(current_scope(), params["unit_code"], params["period"],
+                                            params["indicator"], params.get("procedure"), start,
+                                            start + min(max(int(request["endRow"]) - start, 0), MAX_BLOCK))
+    audit.record("view", unit_code=params["unit_code"], period=params["period"], indicator=params["indicator"],
+                 n_rows=len(frame), detail=f"rows {start}+")
     columns = FEEDBACK_COLUMNS if "feedback_id" in frame else DOSSIER_COLUMNS
     shown = frame if frame.empty else _shown(dossier_rows(frame, params["indicator"], i18n.lang()), columns)
     return {"rowData": records(shown), "rowCount": count}

@@ -11,6 +11,7 @@ import pandas as pd
 
 import db
 import settings
+from access.scope import UNITS_SQL, Refused, Scope
 
 
 def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
@@ -80,3 +81,34 @@ class Kept:
             while len(self._kept) > self.entries:
                 self._kept.popitem(last=False)
         return result.copy()
+
+
+# The units a reader may see, kept per database version: every drill request asks.
+_READABLE = Kept()
+
+
+def scoped_frame(scope: Scope, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Return the result of `sql` limited to the reader's scope: `sql` reads the table `readable` (the scope's
+    (unit_code, valid_from) pairs, access/scope.py) and is refused when it does not; the scope is in the cache key."""
+    if not isinstance(scope, Scope):
+        raise TypeError("a dossier-level query needs the reader's Scope first (Scope.country() for a command)")
+    if "readable" not in sql:
+        raise ValueError("a scoped query must read the table `readable`")
+    bound = {**(params or {}), **scope.params()}
+    return _READABLE.get(("scoped", str(scope), sql, tuple(sorted((k, str(v)) for k, v in bound.items()))),
+                         lambda: frame(f"with readable as ({UNITS_SQL}) {sql}", bound))
+
+
+def allows(scope: Scope, unit_code: str) -> bool:
+    """Return whether the reader's scope covers unit `unit_code` (any version of the code)."""
+    if not isinstance(scope, Scope):
+        raise TypeError("an access check needs the reader's Scope")
+    return scope.everything or bool(scoped_frame(
+        scope, "select count(*) as n from readable where unit_code = $unit", {"unit": unit_code})["n"].iloc[0])
+
+
+def check(scope: Scope, unit_code: str) -> None:
+    """Refuse (access.scope.Refused) a request for the dossiers of a unit outside the reader's scope."""
+    if not allows(scope, unit_code):
+        raise Refused(f"Hồ sơ của đơn vị {unit_code} nằm ngoài phạm vi được giao cho tài khoản này.",
+                      f"The dossiers of unit {unit_code} are outside this account's scope.")

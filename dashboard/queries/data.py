@@ -1,5 +1,8 @@
 """What is loaded: rows per input table, the dossiers' extent, the load history, the rejected rows, and the provinces
-of both unit trees."""
+of both unit trees.
+
+The load history and the rejected rows (file paths, rejected values) are for the roles that see the data page
+(leaders, analysts, admins: access/scope.py); the functions reading them take the reader's scope first."""
 from __future__ import annotations
 
 import functools
@@ -7,6 +10,7 @@ import functools
 import pandas as pd
 
 import settings
+from access.scope import Refused, Scope
 from etl.entities import ENTITIES, valid_on
 
 from .base import as_of, frame as _frame
@@ -73,9 +77,19 @@ def _provinces(database: str, loaded_at) -> pd.DataFrame:
         select * from final order by is_new_tree, n_dossiers desc, province_code""")
 
 
-def load_runs() -> pd.DataFrame:
+def permit(scope: Scope) -> None:
+    """Refuse (access.scope.Refused) a reader whose role does not see the data page."""
+    if not isinstance(scope, Scope):
+        raise TypeError("the load history needs the reader's Scope first (Scope.country() for a command)")
+    if not scope.sees_loads():
+        raise Refused("Trang dữ liệu dành cho lãnh đạo, chuyên viên phân tích và quản trị viên.",
+                      "The data page is for leaders, analysts and admins.")
+
+
+def load_runs(scope: Scope) -> pd.DataFrame:
     """Return one row per load, the latest first: load_id, started_at, finished_at, source, n_read, n_loaded,
     n_replaced, n_unchanged, n_rejected, status, n_files."""
+    permit(scope)
     return _frame("""
         select r.load_id, r.started_at, r.finished_at, r.source, r.n_read, r.n_loaded, r.n_replaced, r.n_unchanged,
                r.n_rejected, r.status, count(f.path) as n_files
@@ -83,10 +97,11 @@ def load_runs() -> pd.DataFrame:
         group by all order by r.load_id desc""")
 
 
-def rejection_reasons(load_id: int | None = None) -> pd.DataFrame:
+def rejection_reasons(scope: Scope, load_id: int | None = None) -> pd.DataFrame:
     """Return the rejected rows grouped by load, entity, file and reason (of load `load_id`, or of every load),
     the most frequent first: load_id, entity, file, reason, n_rows, first_line, columns (the columns named, joined
     by ', ')."""
+    permit(scope)
     return _frame("""
         select load_id, entity, file, reason, count(*) as n_rows, min(line) as first_line,
                string_agg(distinct "column", ', ' order by "column") as columns
@@ -94,9 +109,10 @@ def rejection_reasons(load_id: int | None = None) -> pd.DataFrame:
         group by all order by n_rows desc, load_id desc, entity, file, reason""", {"load": load_id})
 
 
-def rejected_rows(load_id: int | None = None) -> pd.DataFrame:
+def rejected_rows(scope: Scope, load_id: int | None = None) -> pd.DataFrame:
     """Return the rejected rows themselves (of load `load_id`, or of every load), by load, file and line:
     load_id, entity, file, line, column, value, reason."""
+    permit(scope)
     return _frame("""
         select load_id, entity, file, line, "column", value, reason
         from rejected_rows where $load is null or load_id = $load

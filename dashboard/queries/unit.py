@@ -21,6 +21,7 @@ import pandas as pd
 
 import db
 import settings
+from access.scope import Scope
 from indicators import GROUPS, REGISTRY, drill, rulesets
 from indicators import periods as _periods
 
@@ -266,6 +267,8 @@ def next_band(unit_code: str, period: str) -> dict | None:
 
 
 ANY = "any"
+# Whether a reader's scope covers a unit: the drill asks before listing its dossiers.
+allows = base.allows
 
 
 def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
@@ -290,15 +293,18 @@ _LOCKS: dict[tuple, threading.Lock] = {}
 _PENDING: dict[tuple, threading.Thread] = {}
 
 
-def _drill_key(unit_code: str, period: str) -> tuple | None:
+def _drill_key(scope: Scope, unit_code: str, period: str) -> tuple | None:
+    """Return the key of the unit's judged rows as the reader's scope sees them; refuse a unit outside it."""
+    base.check(scope, unit_code)
     unit = summary(unit_code, period)
-    return None if unit is None else (settings.get("db"), unit_code, period, unit["as_of"])
+    return None if unit is None else (settings.get("db"), scope, unit_code, period, unit["as_of"])
 
 
-def judged(unit_code: str, period: str) -> drill.Drill | None:
+def judged(scope: Scope, unit_code: str, period: str) -> drill.Drill | None:
     """Return the judged dossiers, feedback items and procedures of the unit in the period (indicators/drill.py),
-    computed once and kept; None when the unit was not scored in the period."""
-    key = _drill_key(unit_code, period)
+    those of the reader's scope only, computed once and kept; None when the unit was not scored in the period.
+    A unit outside the scope is refused (access.scope.Refused)."""
+    key = _drill_key(scope, unit_code, period)
     return None if key is None else _judged(key, unit_code, period)
 
 
@@ -314,7 +320,7 @@ def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
         # judging runs beside the reader's requests: one thread leaves them the other cores
         con.execute("set threads = 1")
         try:
-            computed = drill.judge(con, unit_code, period, RULESET, key[-1])
+            computed = drill.judge(key[1], con, unit_code, period, RULESET, key[-1])
         finally:
             con.close()
         with _GUARD:
@@ -324,15 +330,17 @@ def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
         return computed
 
 
-def drill_ready(unit_code: str, period: str) -> bool:
+def drill_ready(scope: Scope, unit_code: str, period: str) -> bool:
     """Return whether the unit's judged rows are at hand, so that asking for them answers at once."""
-    return _drill_key(unit_code, period) in _DRILLS
+    return _drill_key(scope, unit_code, period) in _DRILLS
 
 
-def prepare_drill(unit_code: str, period: str) -> None:
+def prepare_drill(scope: Scope, unit_code: str, period: str) -> None:
     """Start judging the unit's rows in the background, unless they are at hand or on their way, so that they are
-    ready when the reader picks an indicator."""
-    key = _drill_key(unit_code, period)
+    ready when the reader picks an indicator; nothing for a unit outside the reader's scope."""
+    if not base.allows(scope, unit_code):
+        return
+    key = _drill_key(scope, unit_code, period)
     with _GUARD:
         if key is None or key in _DRILLS or key in _PENDING:
             return
@@ -371,11 +379,11 @@ def _recoverable(row: dict, fixed: pd.Series) -> pd.Series:
     return row["max_points"] * share - row["points"]
 
 
-def failing_procedures(unit_code: str, period: str, indicator_id: str) -> pd.DataFrame:
+def failing_procedures(scope: Scope, unit_code: str, period: str, indicator_id: str) -> pd.DataFrame:
     """Return the procedures behind the indicator's lost points, the most recoverable first: procedure_code, name,
     n_failing (its failing dossiers or feedback items; 1 for a failing procedure itself), points_recoverable (the
-    points the indicator would gain were they all fixed)."""
-    rows = judged(unit_code, period)
+    points the indicator would gain were they all fixed). Refused for a unit outside the reader's scope."""
+    rows = judged(scope, unit_code, period)
     row = _indicator_row(unit_code, period, indicator_id)
     empty = pd.DataFrame(columns=["procedure_code", "name", "n_failing", "points_recoverable"])
     if rows is None or row is None or drill.kind_of(REGISTRY[indicator_id]) in (None, "feedback"):
@@ -395,16 +403,16 @@ def failing_procedures(unit_code: str, period: str, indicator_id: str) -> pd.Dat
     return ordered[["procedure_code", "name", "n_failing", "points_recoverable"]]
 
 
-def failing_rows(unit_code: str, period: str, indicator_id: str, procedure: str | None = None, start: int = 0,
-                 end: int | None = None) -> tuple[pd.DataFrame, int]:
+def failing_rows(scope: Scope, unit_code: str, period: str, indicator_id: str, procedure: str | None = None,
+                 start: int = 0, end: int | None = None) -> tuple[pd.DataFrame, int]:
     """Return rows `start` to `end` (all when None) of the dossiers or feedback items that failed the indicator,
     of one procedure when given, and how many there are in all.
 
     Dossiers: dossier_code, unit_code, procedure_code, procedure_name, channel, received_at, due_at, end_at,
     end_kind, ordered by received time and code. Feedback items: feedback_id, unit_code, category, received_at,
-    due_at, handled_at, likes, dislikes, reraised.
+    due_at, handled_at, likes, dislikes, reraised. Only the rows of the reader's scope; refused for a unit outside it.
     """
-    rows = judged(unit_code, period)
+    rows = judged(scope, unit_code, period)
     if rows is None or drill.kind_of(REGISTRY[indicator_id]) not in ("dossier", "feedback"):
         return pd.DataFrame(), 0
     failing = rows.failing(indicator_id)
