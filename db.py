@@ -1,4 +1,4 @@
-"""The one place a DuckDB connection is opened, where the schema is created, and where a write is published.
+"""The one place a DuckDB connection is opened and where a write is published (the schema itself: model/).
 
 DuckDB lets one process write a database file and no other process open it meanwhile, not
 even read-only. So a command that changes the database never writes the file the dashboard
@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 import settings
+from model import schema
 
 # The catalogue name a read-only connection gives the database it attaches.
 ALIAS = "kpi766"
@@ -45,7 +46,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         con = duckdb.connect(str(path), config=config)
     con.execute("set TimeZone = ?", [settings.get("timezone")])
     if not read_only:
-        ensure_schema(con)
+        schema.ensure(con)
     return con
 
 
@@ -201,12 +202,3 @@ def _remove(*paths: Path) -> None:
     for p in paths:
         p.unlink(missing_ok=True)
 
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table and view that is missing, and install the official units on a new database."""
-    from etl import entities, units
-
-    for statement in entities.ddl():
-        con.execute(statement)
-    if not con.execute("select count(*) from units where kind = 'province'").fetchone()[0]:
-        units.install_official(con)

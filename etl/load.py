@@ -29,7 +29,7 @@ from rich.table import Table
 import db
 import settings
 from etl import scores
-from etl.entities import BY_NAME, ENTITIES, Entity
+from model.entities import BY_NAME, ENTITIES, Entity
 from etl.sources import files
 from etl.sources.files import FileError
 from etl.sql import upsert, validate

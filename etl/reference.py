@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import settings
-from etl.entities import ENTITIES, PERSONAL_COLUMNS
+from model.entities import ENTITIES, PERSONAL_COLUMNS
 
 README = settings.ROOT / "README.md"
 

@@ -28,7 +28,7 @@ from rich.console import Console
 import db
 import settings
 from etl import mappings, scores
-from etl.entities import Entity
+from model.entities import Entity
 from etl.load import FileResult, LoadResult, ProgressBar, next_load_id, parse, record_run, summary, top_reasons, write_rows
 from etl.mappings import MappingError, TableMapping
 from etl.sources.database import Batch, CheckedTable, Database, SourceError

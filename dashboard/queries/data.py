@@ -7,7 +7,7 @@ import functools
 import pandas as pd
 
 import settings
-from etl.entities import ENTITIES, valid_on
+from model.entities import ENTITIES, valid_on
 
 from .base import as_of, frame as _frame
 

@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.entities import BY_NAME, ENTITIES, Entity
+from model.entities import BY_NAME, ENTITIES, Entity
 from etl.sources.files import is_personal
 
 DIR = Path(__file__).resolve().parent

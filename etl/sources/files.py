@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import python_calamine
 
-from etl.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
+from model.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
 from etl.sources import portal
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
