@@ -8,7 +8,7 @@ from dash import Dash
 
 import db
 import settings
-from dashboard import shell
+from dashboard import limits, shell
 
 
 def create_app() -> Dash:
@@ -18,6 +18,7 @@ def create_app() -> Dash:
     # Each request reads one version of the database, even when a load publishes the next meanwhile.
     app.server.before_request(db.hold_version)
     app.server.teardown_request(db.release_version)
+    app.server.config["MAX_CONTENT_LENGTH"] = limits.request_bytes()
     app.layout = shell.layout
     app.index_string = app.index_string.replace("<html>", '<html lang="vi">')
     return app

@@ -32,6 +32,8 @@ SETTINGS = (
     Setting("timezone", "Asia/Ho_Chi_Minh", "time zone of naive timestamps in input files"),
     Setting("threads", "", "DuckDB worker threads (empty: one per core)"),
     Setting("memory_limit", "", "DuckDB memory limit such as '4GB' (empty: DuckDB's default)"),
+    Setting("max_request_bytes", "1048576", "largest request body the dashboard reads; a larger one gets 413"),
+    Setting("download_rows", "100000", "most rows a download of a unit's dossiers or feedback items holds"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 # The dashboard's HOST and PORT are also read unprefixed, as the data contract names them.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from dashboard import exports, i18n
+from dashboard import exports, i18n, limits
 from dashboard.components import downloads
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import data as queries
@@ -93,7 +93,7 @@ def _t(key: str, language: str | None = None) -> str:
 
 def _load_id(load) -> int | None:
     """Return the load chosen in the URL or the control as a number, or None for every load."""
-    return int(load) if str(load or "").isdigit() else None
+    return limits.whole_number(load, "load")
 
 
 def _entity_names(frame, language: str):

@@ -25,7 +25,7 @@ from dash import (
     no_update,
 )
 
-from dashboard import exports, i18n, theme
+from dashboard import exports, i18n, limits, theme
 from dashboard.components import downloads
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import unit as queries
@@ -390,9 +390,9 @@ def children_table(params: dict) -> exports.Table:
 @exports.table("unit-procedures")
 def procedures_table(params: dict) -> exports.Table:
     """Return the procedures behind `indicator`'s lost points for `unit_code` in `period`, for the downloads."""
+    ind = limits.indicator(params["indicator"])
     with queries.session():
         frame = queries.failing_procedures(params["unit_code"], params["period"], params["indicator"])
-    ind = REGISTRY[params["indicator"]]
     return exports.Table(LABELS["procedures"], PROCEDURE_COLUMNS, frame,
                          (f"{params['unit_code']} — {period_name(params['period'], 'vi')} — {ind.id} {ind.name_vi}",
                           f"{params['unit_code']} — {period_name(params['period'], 'en')} — {ind.id} {ind.name_en}"))
@@ -400,13 +400,14 @@ def procedures_table(params: dict) -> exports.Table:
 
 @exports.table("unit-dossiers")
 def dossiers_table(params: dict) -> exports.Table:
-    """Return every dossier or feedback item that failed `indicator` (of `procedure`, if given), for the downloads."""
+    """Return the dossiers or feedback items that failed `indicator` (of `procedure`, if given), for the downloads:
+    the first `download_rows` (setting) of them, in the grid's order."""
     language = i18n.lang()
+    ind = limits.indicator(params["indicator"])
     with queries.session():
         frame, _ = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
-                                        params.get("procedure"))
-    kind = drill.kind_of(REGISTRY[params["indicator"]])
-    ind = REGISTRY[params["indicator"]]
+                                        params.get("procedure"), 0, limits.download_rows())
+    kind = drill.kind_of(ind)
     return exports.Table(LABELS["feedback" if kind == "feedback" else "dossiers"],
                          FEEDBACK_COLUMNS if kind == "feedback" else DOSSIER_COLUMNS,
                          dossier_rows(frame, params["indicator"], language),
@@ -615,7 +616,7 @@ def show_drill(params, _):
     language = i18n.lang()
     if not params or not params.get("indicator"):
         return [], "", [], True
-    ind = REGISTRY[params["indicator"]]
+    ind = limits.indicator(params["indicator"])
     with queries.session():
         unit = queries.summary(params["unit_code"], params["period"])
         peers = {"peers": unit["peer_list"]} if unit else {}
@@ -646,9 +647,11 @@ def serve_rows(request, params):
     """Return the block of failing rows the grid asks for: rowData and the total rowCount."""
     if not request or not params or not params.get("indicator"):
         return no_update
+    start, end = limits.window(request, PAGE_SIZE)
+    limits.indicator(params["indicator"])
     with queries.session():
         frame, count = queries.failing_rows(params["unit_code"], params["period"], params["indicator"],
-                                            params.get("procedure"), request["startRow"], request["endRow"])
+                                            params.get("procedure"), start, end)
     columns = FEEDBACK_COLUMNS if "feedback_id" in frame else DOSSIER_COLUMNS
     shown = frame if frame.empty else _shown(dossier_rows(frame, params["indicator"], i18n.lang()), columns)
     return {"rowData": records(shown), "rowCount": count}
