@@ -33,6 +33,8 @@ SETTINGS = (
     Setting("threads", "", "DuckDB worker threads (empty: one per core)"),
     Setting("memory_limit", "", "DuckDB memory limit such as '4GB' (empty: DuckDB's default)"),
     Setting("max_request_bytes", "1048576", "largest request body the dashboard reads; a larger one gets 413"),
+    Setting("source_password", "", "password of the `etl sync --source` database when its URL has none"),
+    Setting("source_password_file", "", "file whose first line is that password (instead of the variable)"),
     Setting("download_rows", "100000", "most rows a download of a unit's dossiers or feedback items holds"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}

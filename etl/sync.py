@@ -31,6 +31,7 @@ from etl import mappings, scores
 from model.entities import Entity
 from etl.load import FileResult, LoadResult, ProgressBar, next_load_id, parse, record_run, summary, top_reasons, write_rows
 from etl.mappings import MappingError, TableMapping
+from etl.sources import credentials
 from etl.sources.database import Batch, CheckedTable, Database, SourceError
 from etl.sources.files import Staged
 from etl.sql.upsert import changed
@@ -122,7 +123,7 @@ def _write_batch(con: duckdb.DuckDBPyConnection, database: Database, mapping: Ta
         part = write_rows(con, entity, "sync_rows", run.load_id, file.path)
         _add(file, part)
         if batch.watermark is not None:
-            _store_watermark(con, database.label, mapping, batch.watermark, run.load_id)
+            _store_watermark(con, database.key, mapping, batch.watermark, run.load_id)
         record_run(con, run.load_id, started_at, None, database.label, run.files, "running")
         con.execute("commit")
     except BaseException:
@@ -145,12 +146,13 @@ def sync(con: duckdb.DuckDBPyConnection, database: Database, tables: list[Checke
     started_at, start, cpu = settings.local_now(), time.perf_counter(), time.process_time()
     con.execute("update load_runs set status = 'interrupted' where status = 'running' and source = $1",
                 [database.label])
+    con.execute("update sync_state set source = $1 where source = $2", [database.key, database.former_key])
     run = SyncResult(next_load_id(con), [], watermarks={})
     record_run(con, run.load_id, started_at, None, database.label, [], "running")
     progress = None
     try:
         with database.snapshot() as reader:
-            marks = [stored_watermark(con, database.label, t.mapping) for t in tables]
+            marks = [stored_watermark(con, database.key, t.mapping) for t in tables]
             total = sum(reader.count(t.mapping, m) for t, m in zip(tables, marks)) if show_progress else None
             progress = ProgressBar(show_progress, total)
             for table, mark in zip(tables, marks):
@@ -210,7 +212,7 @@ def _run_once(args: argparse.Namespace, database: Database, tables: list[Checked
             run = sync(con, database, tables, args.batch_size, show_progress=sys.stderr.isatty())
         except Exception as e:  # noqa: BLE001 - any error of a run is reported and logged, and the next run retries
             message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            print(f"error: sync from {database.label} failed: {message}", file=sys.stderr)
+            print(f"error: sync from {database.label} failed: {credentials.mask(message)}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
             print("sync interrupted: the batches written so far are kept, the next sync goes on from there",

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import NullType
 
 from etl.mappings import Mapping, Source, TableMapping
+from etl.sources import credentials
 from etl.sources.files import is_personal
 
 # The label of the selected watermark value, beside the canonical columns.
@@ -198,12 +199,16 @@ class Database:
 
     def __init__(self, url: str, fast: bool = True):
         try:
-            self.url = sa.engine.make_url(url)
+            self.url = credentials.with_password(sa.engine.make_url(url))
             self.engine = sa.create_engine(self.url)
-        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as e:
-            raise SourceError(f"cannot use source URL {url!r}: {_first_line(e)} "
-                              "(for PostgreSQL: postgresql+psycopg://user@host:port/database)") from e
-        self.label = self.url.render_as_string(hide_password=True)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, OSError) as e:
+            raise SourceError(credentials.mask(f"cannot use source URL {url!r}: {_first_line(e)} "
+                                               "(for PostgreSQL: postgresql+psycopg://user@host:port/database)")) from None
+        # Shown and recorded (load_runs.source) without any secret; the sync state is keyed without credentials.
+        self.label = credentials.mask(self.url.render_as_string(hide_password=True))
+        self.key = credentials.state_key(self.url)
+        # Before the key left the credentials out, the sync state was kept under the URL without its password.
+        self.former_key = self.url.render_as_string(hide_password=True)
         self.copy = fast and self.engine.dialect.name == "postgresql" and self.engine.dialect.driver == "psycopg"
 
     def check(self, mapping: Mapping) -> list[CheckedTable]:
@@ -241,7 +246,7 @@ class Database:
                         problems.append(f"{mapping.path.name} [{item.mapping.entity.name}]: the source cannot run its "
                                         f"query: {_first_line(e)}")
         except sa.exc.OperationalError as e:
-            raise SourceError(f"cannot connect to {self.label}: {_first_line(e)}") from e
+            raise SourceError(credentials.mask(f"cannot connect to {self.label}: {_first_line(e)}")) from None
         if problems:
             raise SourceError("\n".join(problems))
         return checked
@@ -255,7 +260,7 @@ class Database:
         try:
             con = self.engine.connect()
         except sa.exc.OperationalError as e:
-            raise SourceError(f"cannot connect to {self.label}: {_first_line(e)}") from e
+            raise SourceError(credentials.mask(f"cannot connect to {self.label}: {_first_line(e)}")) from None
         try:
             if self.engine.dialect.name == "postgresql":
                 con = con.execution_options(isolation_level="REPEATABLE READ")
