@@ -22,6 +22,7 @@ import python_calamine
 
 from model.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
 from etl.sources import portal
+from etl.sources.paths import exact
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
            ".jsonl": "json", ".ndjson": "json", ".json": "json"}
@@ -191,7 +192,7 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[tuple[
         return [(h, "VARCHAR") for h in _xlsx_rows(path)[0]]
     if fmt == "csv":
         return [(h, "VARCHAR") for h in _csv_header(path)[0]]
-    rows = con.execute(f"describe select * from {_reader(fmt)}", {"path": str(path)}).fetchall()
+    rows = con.execute(f"describe select * from {_reader(fmt)}", {"path": exact(path)}).fetchall()
     return [(r[0], r[1]) for r in rows if not (fmt == "parquet" and r[0] == "file_row_number")]
 
 
@@ -294,11 +295,11 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> Stag
     as `name`. A file read by its own module is staged by its `relation`.
     """
     if source.relation:
-        return Staged(source.relation, {"path": str(source.path)}, {col: "VARCHAR" for col in source.columns})
+        return Staged(source.relation, {"path": exact(source.path)}, {col: "VARCHAR" for col in source.columns})
     picked = ", ".join(f"{_quote(src)} as {_quote(col)}" for col, (src, _) in source.columns.items())
     if source.format == "parquet":
         relation = f"(select file_row_number + 1 as line, {picked} from {_reader('parquet')})"
-        return Staged(relation, {"path": str(source.path)}, {n: t for n, (_, t) in source.columns.items()})
+        return Staged(relation, {"path": exact(source.path)}, {n: t for n, (_, t) in source.columns.items()})
     text = {col: "VARCHAR" for col in source.columns}
     if source.format in ("csv", "xlsx"):
         con.register(name, _csv_table(source) if source.format == "csv" else _xlsx_table(source))
@@ -306,4 +307,4 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> Stag
     reader = _reader(source.format, {src: t for src, t in source.columns.values()})
     # A window without order numbers the rows as the reader yields them, which is the file's order.
     line = f"row_number() over () + {source.line_offset}"
-    return Staged(f"(select {line} as line, {picked} from {reader})", {"path": str(source.path)}, text)
+    return Staged(f"(select {line} as line, {picked} from {reader})", {"path": exact(source.path)}, text)
