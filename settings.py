@@ -32,6 +32,8 @@ SETTINGS = (
     Setting("timezone", "Asia/Ho_Chi_Minh", "time zone of naive timestamps in input files"),
     Setting("threads", "", "DuckDB worker threads (empty: one per core)"),
     Setting("memory_limit", "", "DuckDB memory limit such as '4GB' (empty: DuckDB's default)"),
+    Setting("reader_threads", "2", "DuckDB threads of each read-only instance the dashboard opens (one per worker and version)"),
+    Setting("reader_memory_limit", "2GB", "memory limit of each such instance"),
     Setting("max_request_bytes", "1048576", "largest request body the dashboard reads; a larger one gets 413"),
     Setting("source_password", "", "password of the `etl sync --source` database when its URL has none"),
     Setting("source_password_file", "", "file whose first line is that password (instead of the variable)"),

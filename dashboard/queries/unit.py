@@ -311,8 +311,6 @@ def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
                 _DRILLS.move_to_end(key)
                 return _DRILLS[key]
         con = db.connect(key[0], read_only=True)
-        # judging runs beside the reader's requests: one thread leaves them the other cores
-        con.execute("set threads = 1")
         try:
             computed = drill.judge(con, unit_code, period, RULESET, key[-1])
         finally:
