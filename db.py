@@ -218,7 +218,8 @@ def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
     the version before it; after it, the version it made, whole. An exception, Ctrl-C or a
     killed process leaves `path` as it was.
     """
-    path = database_path(path)
+    # A path given through a symlink names the file it points to: that file is replaced, the link stays.
+    path = database_path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     copy = next_path(path)
     with _writer_lock(path):
@@ -239,6 +240,7 @@ def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
                 con.close()
             if wal_path(copy).exists():
                 raise RuntimeError(f"{copy} still has a write-ahead log after its checkpoint; {path} is unchanged")
+            _owned_like(copy, path)  # a load run as root leaves the service user its own database
             _publish(copy, path)
         except BaseException:
             _remove(copy, wal_path(copy))
@@ -247,7 +249,15 @@ def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
 
 @contextmanager
 def _writer_lock(path: Path) -> Iterator[None]:
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    lock = lock_path(path)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o664)
+    except PermissionError:
+        # Another user's lock file (one left by a version without _owned_like): locking needs no write access.
+        fd, writable = os.open(lock, os.O_RDONLY), False
+    else:
+        writable = True
+        _owned_like(lock, path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -256,12 +266,23 @@ def _writer_lock(path: Path) -> Iterator[None]:
             print(f"waiting: another process (pid {holder}) is writing {path}; this one starts when it finishes",
                   file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        if writable:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         # Closing the descriptor releases the lock; the kernel does the same for a killed process.
         os.close(fd)
+
+
+def _owned_like(target: Path, path: Path) -> None:
+    """Give `target` the owner and group of the database `path` (or of its folder when there is none yet), when
+    this process may: a command run as root then leaves files the service user can still open and lock."""
+    if os.geteuid() != 0:
+        return
+    model = path if path.exists() else path.parent
+    status = model.stat()
+    os.chown(target, status.st_uid, status.st_gid)
 
 
 def _publish(copy: Path, path: Path) -> None:

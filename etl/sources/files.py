@@ -29,6 +29,10 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
 # Words that mark a column as a citizen's personal data even when PERSONAL_COLUMNS does not list it.
 PERSONAL_WORDS = ("applicant", "citizen", "phone", "email", "address", "cccd", "cmnd", "dinh_danh", "dien_thoai",
                   "dia_chi", "ho_ten", "hoten", "birth", "ngay_sinh", "passport", "ho_chieu")
+# The same, and Vietnamese names of a person, with the words run together as camelCase headers write them.
+PERSONAL_JOINED = ("dinhdanh", "dienthoai", "diachi", "hoten", "hovaten", "tennguoi", "ngaysinh", "hochieu")
+# Abbreviations that name personal data only as a word of their own (SDT, SĐT: số điện thoại).
+PERSONAL_ABBREVIATIONS = frozenset({"sdt", "dtdd", "cccd", "cmnd", "cmt"})
 
 
 class FileError(Exception):
@@ -106,10 +110,37 @@ def normal_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name).strip("_")
 
 
+def header_words(name: str) -> list[str]:
+    """Return a header's words, lower case without diacritics, splitting snake_case, spaces and camelCase
+    ('TenNguoiNop' → ten, nguoi, nop; 'Họ và tên' → ho, va, ten)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+                    if not unicodedata.combining(c))
+    return [w for w in normal_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", plain)).split("_") if w]
+
+
 def is_personal(header: str) -> bool:
-    """Return whether a source column holds a citizen's personal data, by its header."""
+    """Return whether a source column holds a citizen's personal data, by its header: a known name, a word of one
+    (also run together: 'hovaten', 'tennguoinop'), or an abbreviation standing as a word of its own ('SDT')."""
     word = normal_header(header)
-    return word in PERSONAL_COLUMNS or any(w in word for w in PERSONAL_WORDS)
+    words = header_words(header)
+    joined = "".join(words)
+    return (word in PERSONAL_COLUMNS or any(w in word for w in PERSONAL_WORDS)
+            or any(w in joined for w in PERSONAL_JOINED) or any(w in PERSONAL_ABBREVIATIONS for w in words))
+
+
+# An SQL expression's string literals, then its identifiers (quoted or bare).
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
+_IDENTIFIER = re.compile(r'"((?:[^"]|"")+)"|([^\W\d][\w]*)')
+
+
+def personal_in_sql(sql: str) -> list[str]:
+    """Return the identifiers of an SQL expression that name personal data (`upper("HoTenNguoiNop")` → HoTenNguoiNop)."""
+    found = []
+    for quoted, bare in _IDENTIFIER.findall(_LITERAL.sub("''", sql)):
+        name = quoted.replace('""', '"') if quoted else bare
+        if is_personal(name):
+            found.append(name)
+    return found
 
 
 def sha256(path: Path) -> str:
