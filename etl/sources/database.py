@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -130,11 +130,13 @@ def _batch(table: pa.Table, names: list[str], first_line: int, types: dict[str, 
                  {n: types.get(n, "VARCHAR") for n in names}, watermark)
 
 
-def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
+def _read_ahead(batches: Iterator[Batch], cancel: Callable[[], None] | None = None) -> Iterator[Batch]:
     """Yield the batches of `batches`, reading each next one in a thread while the caller handles the last.
 
     The source's work and the caller's writes then overlap; at most three batches are held (one
     being read, one waiting, one being written). An error while reading is raised in the caller.
+    A caller that stops early (a sync publishing its part) closes the generator: `cancel` then stops the
+    source's query, which would otherwise send the rest of the table first.
     """
     ready: queue.Queue = queue.Queue(maxsize=1)
     stop = threading.Event()
@@ -169,6 +171,8 @@ def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
             yield item
     finally:
         stop.set()
+        if cancel is not None and reader.is_alive():
+            cancel()
         reader.join()
 
 
@@ -291,7 +295,9 @@ class Reader:
         names = list(table.mapping.columns)
         if self.database.copy:
             query, params = select(table.mapping, watermark, table.typed)
-            return _read_ahead(self._copy_batches(query, params, names, table.typed, size))
+            driver = self.con.connection.driver_connection
+            return _read_ahead(self._copy_batches(query, params, names, table.typed, size),
+                               getattr(driver, "cancel_safe", driver.cancel))
         query, params = select(table.mapping, watermark)
         return _read_ahead(self._cursor_batches(query, params, names, size))
 
