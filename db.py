@@ -44,9 +44,9 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         con.execute(f"use {ALIAS}")
         return con
     config = {}
-    for name in ("threads", "memory_limit"):
+    for name, option in (("duckdb_threads", "threads"), ("memory_limit", "memory_limit")):
         if settings.get(name):
-            config[name] = settings.get(name)
+            config[option] = settings.get(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     # DuckDB lets a process attach a file once: this process's reader of it goes first (it closes when no cursor
     # reads it any more). Commands write through `writing`, on a copy, and never meet it.

@@ -1,12 +1,13 @@
 """What a request may ask for. Every parameter a browser sends (a grid's row window, a load number, an indicator, a
 download's format, the unit of a PDF) is checked here; a bad one is refused with 400 Bad Request and its reason,
-never answered with a server error, and no request makes the server read or hold more than these bounds.
+never answered with a server error, and no request makes the server read or hold more than these bounds. Work
+beyond a pool's bounds is refused at once with 503 (`Busy`), so the server stays up under any load.
 """
 from __future__ import annotations
 
 import re
 
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
 import settings
 from indicators import REGISTRY
@@ -69,3 +70,13 @@ def download_rows() -> int:
 def request_bytes() -> int:
     """Return the largest request body the server reads (setting `max_request_bytes`)."""
     return int(settings.get("max_request_bytes"))
+
+
+BUSY = ("Đang bận, thử lại sau vài giây", "Busy, retry in a few seconds")
+
+
+class Busy(ServiceUnavailable):
+    """Raised when a bounded pool of work is full: answered 503 with Retry-After, and shown to the reader as BUSY."""
+
+    def __init__(self):
+        super().__init__(description=" / ".join(BUSY), retry_after=5)

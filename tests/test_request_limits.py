@@ -16,7 +16,7 @@ PAGES = ".._pages_content.children..._pages_store.data.."
 
 @pytest.fixture(scope="module")
 def client():
-    return dashboard_app.create_app().server.test_client()
+    return dashboard_app.server.test_client()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ by the server; the monthly trend; the units below it. Every table can be downloa
 from __future__ import annotations
 
 import functools
+from contextlib import suppress
 from urllib.parse import urlencode
 
 import dash
@@ -460,7 +461,8 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
                for r in ledger.sort_values("order").itertuples()]
     period_options = [{"label": period_name(p, language), "value": p} for p in available["period"]]
     kind = i18n.pick(*KIND_NAMES[unit["kind"]], language)
-    queries.prepare_drill(unit_code, period)
+    with suppress(limits.Busy):  # the page shows without its drill; the drill's own callback tries again
+        queries.prepare_drill(unit_code, period)
     return html.Div([
         dcc.Location(id="unit-nav", refresh="callback-nav"),
         dcc.Store(id="unit-drill", data=drill_params),
@@ -626,7 +628,11 @@ def show_drill(params, _):
                           href=f"/chi-so/{ind.id}?{urlencode({'period': params['period'], **peers})}",
                           id="unit-indicator-link")]
         if drill.kind_of(ind) is not None and not queries.drill_ready(params["unit_code"], params["period"]):
-            queries.prepare_drill(params["unit_code"], params["period"])
+            try:
+                queries.prepare_drill(params["unit_code"], params["period"])
+            except limits.Busy:  # the pool is full: say so, and the interval asks again
+                return (html.P(i18n.pick(*limits.BUSY, language), className="muted loading", id="unit-busy"),
+                        explain, [], False)
             return html.P(L("judging", language), className="muted loading", id="unit-judging"), explain, [], False
         body = _drill_body(params, language)
         options = []

@@ -8,7 +8,6 @@ period, in the background when its page opens (`prepare_drill`), and kept.
 """
 from __future__ import annotations
 
-import atexit
 import functools
 import threading
 from collections import OrderedDict
@@ -24,7 +23,7 @@ import settings
 from indicators import GROUPS, REGISTRY, drill, rulesets
 from indicators import periods as _periods
 
-from . import base
+from . import base, pool
 
 RULESET = rulesets.DEFAULT
 # The total the index asks every unit to reach.
@@ -283,11 +282,12 @@ def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
 
 # The judged rows of the last units and periods asked for: judging a province's year takes about a second, and
 # the reader pages through its dossiers and switches indicators many times. Keyed by the database and the
-# moment its scores describe, so a new load is judged afresh.
+# moment its scores describe, so a new load is judged afresh. Judging runs in a bounded pool (settings
+# drill_workers, drill_queue): beyond it a reader is told to retry (limits.Busy), and the server stays up.
 _DRILLS: OrderedDict[tuple, drill.Drill] = OrderedDict()
 _DRILLS_KEPT = 6
 _LOCKS: dict[tuple, threading.Lock] = {}
-_PENDING: dict[tuple, threading.Thread] = {}
+_POOL = pool.Bounded(int(settings.get("drill_workers")), int(settings.get("drill_queue")), "drill")
 
 
 def _drill_key(unit_code: str, period: str) -> tuple | None:
@@ -297,9 +297,16 @@ def _drill_key(unit_code: str, period: str) -> tuple | None:
 
 def judged(unit_code: str, period: str) -> drill.Drill | None:
     """Return the judged dossiers, feedback items and procedures of the unit in the period (indicators/drill.py),
-    computed once and kept; None when the unit was not scored in the period."""
+    computed once and kept; None when the unit was not scored in the period. Raises limits.Busy when the pool is
+    full."""
     key = _drill_key(unit_code, period)
-    return None if key is None else _judged(key, unit_code, period)
+    if key is None:
+        return None
+    with _GUARD:
+        if key in _DRILLS:
+            _DRILLS.move_to_end(key)
+            return _DRILLS[key]
+    return _POOL.submit(key, base.carry(_judged), key, unit_code, period).result()
 
 
 def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
@@ -329,29 +336,11 @@ def drill_ready(unit_code: str, period: str) -> bool:
 
 def prepare_drill(unit_code: str, period: str) -> None:
     """Start judging the unit's rows in the background, unless they are at hand or on their way, so that they are
-    ready when the reader picks an indicator."""
+    ready when the reader picks an indicator. Raises limits.Busy when the pool is full."""
     key = _drill_key(unit_code, period)
-    with _GUARD:
-        if key is None or key in _DRILLS or key in _PENDING:
-            return
-        worker = threading.Thread(target=_judge_pending, args=(key, unit_code, period), daemon=True)
-        _PENDING[key] = worker
-    worker.start()
-
-
-def _judge_pending(key: tuple, unit_code: str, period: str) -> None:
-    try:
-        _judged(key, unit_code, period)
-    finally:
-        with _GUARD:
-            _PENDING.pop(key, None)
-
-
-@atexit.register
-def _finish_pending() -> None:
-    # a DuckDB query still running in a thread when the interpreter goes down aborts the process
-    for worker in list(_PENDING.values()):
-        worker.join()
+    if key is None or key in _DRILLS:
+        return
+    _POOL.submit(key, base.carry(_judged), key, unit_code, period)
 
 
 def _indicator_row(unit_code: str, period: str, indicator_id: str) -> dict | None:
