@@ -20,7 +20,7 @@ import pandas as pd
 
 import db
 import settings
-from indicators import GROUPS, REGISTRY, drill, rulesets
+from indicators import GROUPS, REGISTRY, drill, outputs, rulesets
 from indicators import periods as _periods
 
 from . import base, pool
@@ -106,7 +106,12 @@ def summary(unit_code: str, period: str) -> dict | None:
                    _at(period, unit=unit_code))
     if found.empty:
         return None
-    return found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+    return _first_row(found)
+
+
+def _first_row(frame: pd.DataFrame) -> dict:
+    """Return the frame's first row as a dict, missing values as None (DataFrame.where costs milliseconds)."""
+    return {name: None if pd.isna(value) else value for name, value in frame.iloc[0].items()}
 
 
 def periods(kind: str | None = None) -> list[str]:
@@ -220,11 +225,14 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
     display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
     order (the declarations' order)."""
-    values = _frame("""
-        select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable
-        from indicator_values
+    # The unit's one stored row (its indicators as columns), unfolded here: the indicator_values view would unfold
+    # every unit of the period before picking this one.
+    stored = _frame(f"""
+        select {", ".join(outputs.indicator_columns())}
+        from unit_indicators
         where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
           and unit_code = $unit""", _at(period, unit=unit_code))
+    values = _unfold(stored)
     if values.empty:
         return values
     rules = _rules()
@@ -240,6 +248,26 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     rows.loc[rows["display_only"], "points"] = None
     return rows.sort_values(["points_lost", "order"], ascending=[False, True], na_position="last",
                             ignore_index=True)
+
+
+VALUE_COLUMNS = ["indicator_id", "numerator", "denominator", "ratio", "points", "max_points", "no_data",
+                 "not_applicable"]
+
+
+def _unfold(stored: pd.DataFrame) -> pd.DataFrame:
+    """Return a unit_indicators row as indicator_values shows it: one row per indicator it was stored with."""
+    if stored.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    row = stored.iloc[0]
+    rows = []
+    for indicator_id in REGISTRY:
+        n, d, p, x, a = (row[f"{part}_{outputs.ref(indicator_id)}"] for part in outputs.PARTS)
+        if pd.isna(x):
+            continue  # folded in from before the indicator existed: not stored with it
+        rows.append({"indicator_id": indicator_id, "numerator": n, "denominator": d,
+                     "ratio": n / d if pd.notna(d) and d > 0 else None, "points": p, "max_points": x,
+                     "no_data": None if pd.isna(d) else bool(d == 0), "not_applicable": a})
+    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
 
 
 def next_band(unit_code: str, period: str) -> dict | None:
@@ -346,7 +374,7 @@ def prepare_drill(unit_code: str, period: str) -> None:
 def _indicator_row(unit_code: str, period: str, indicator_id: str) -> dict | None:
     rows = ledger(unit_code, period)
     found = rows[rows["indicator_id"] == indicator_id]
-    return None if found.empty else found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+    return None if found.empty else _first_row(found)
 
 
 def _recoverable(row: dict, fixed: pd.Series) -> pd.Series:
