@@ -1,4 +1,4 @@
-"""The one place a DuckDB connection is opened, where the schema is created, and where a write is published.
+"""The one place a DuckDB connection is opened and where a write is published (the schema itself: model/).
 
 DuckDB lets one process write a database file and no other process open it meanwhile, not
 even read-only. So a command that changes the database never writes the file the dashboard
@@ -13,13 +13,14 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 import settings
+from model import schema
 
 # The catalogue name a read-only connection gives the database it attaches.
 ALIAS = "kpi766"
@@ -32,42 +33,108 @@ def database_path(path: str | Path | None = None) -> Path:
 
 
 def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Return a connection to the database at `path` (default: the `db` setting), schema ensured unless read-only."""
+    """Return a connection to the database at `path` (default: the `db` setting), schema ensured unless read-only.
+
+    Read-only, it is a cursor of this process's instance of the version published now (or of the version the
+    thread holds, see `hold_version`): one instance per version, opened once and shared by every reader of it.
+    """
     path = database_path(path)
-    config = {}
-    for name in ("threads", "memory_limit"):
-        if settings.get(name):
-            config[name] = settings.get(name)
     if read_only:
-        con = _open_read_only(path, config)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), config=config)
+        con = _pinned(path).cursor()
+        con.execute(f"use {ALIAS}")
+        return con
+    config = {}
+    for name, option in (("duckdb_threads", "threads"), ("memory_limit", "memory_limit")):
+        if settings.get(name):
+            config[option] = settings.get(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # DuckDB lets a process attach a file once: this process's reader of it goes first (it closes when no cursor
+    # reads it any more). Commands write through `writing`, on a copy, and never meet it.
+    with _instances_guard:
+        _instances.pop((os.getpid(), path), None)
+    con = duckdb.connect(str(path), config=config)
     con.execute("set TimeZone = ?", [settings.get("timezone")])
-    if not read_only:
-        ensure_schema(con)
+    schema.ensure(con)
     return con
 
 
-def _open_read_only(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
-    held = getattr(_held, "connections", None)
+def version_of(path: str | Path | None = None) -> tuple:
+    """Return what identifies the version a read-only connection of this thread reads: the path, and the inode,
+    size and modification time of the file and of its write-ahead log (a publish changes them). When the thread
+    holds a version, the held one, even after a newer one is published."""
+    path = database_path(path)
+    held = getattr(_held, "versions", None)
+    if held is not None:
+        return _pinned(path).version
+    return _marks(path)
+
+
+def _marks(path: Path) -> tuple:
+    marks = []
+    for part in (path, wal_path(path)):
+        try:
+            status = part.stat()
+        except FileNotFoundError:
+            marks.append(None)
+        else:
+            marks.append((status.st_ino, status.st_size, status.st_mtime_ns))
+    return (str(path), *marks)
+
+
+class _Instance:
+    """One read-only DuckDB instance attached to one published version of the file."""
+
+    def __init__(self, path: Path):
+        # The file can be replaced between looking at it and attaching it: look again after, and retry.
+        for _ in range(5):
+            before = _marks(path)
+            self.root = _attach(path)
+            self.version = _marks(path)
+            if before == self.version:
+                return
+            self.root.close()
+        raise RuntimeError(f"{path} was replaced five times while it was being opened")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.root.cursor()
+
+
+# This process's instance per database path: the one of the version published when it was last looked at.
+# A superseded instance is dropped here and closes when the last cursor reading it does.
+_instances: dict[tuple[int, Path], _Instance] = {}
+_instances_guard = threading.Lock()
+
+
+def _current(path: Path) -> _Instance:
+    # Keyed by process too: an instance must never cross a fork (a server's workers each open their own).
+    key = (os.getpid(), path)
+    with _instances_guard:
+        found = _instances.get(key)
+        if found is None or found.version != _marks(path):
+            found = _instances[key] = _Instance(path)
+        return found
+
+
+def _pinned(path: Path) -> _Instance:
+    """Return the instance this thread reads `path` through: the held one, pinned at its first use, or the current."""
+    held = getattr(_held, "versions", None)
     if held is None:
-        return _attach(path, config)
+        return _current(path)
     if path not in held:
-        held[path] = _attach(path, config)
-    con = held[path].cursor()
-    con.execute(f"use {ALIAS}")
-    return con
+        held.setdefault(path, _current(path))
+    return held[path]
 
 
-def _attach(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     # duckdb.connect(path) hands out the instance already open on that path in this process,
     # which after a publish is the old version for as long as any connection to it lives; a
     # private in-memory instance attaching the file opens whatever version is there now.
+    config = {"threads": int(settings.get("reader_threads")), "memory_limit": settings.get("reader_memory_limit")}
     con = duckdb.connect(":memory:", config=config)
     # ATTACH takes no bound parameters: the path is quoted as an SQL string.
     statement = f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {ALIAS} (read_only)"
     try:
+        con.execute("set global TimeZone = ?", [settings.get("timezone")])
         try:
             con.execute(statement)
         except duckdb.IOException as e:
@@ -77,6 +144,10 @@ def _attach(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
                 raise
             con.execute(statement)
         con.execute(f"use {ALIAS}")
+        # A reader answers questions about this file and nothing else: no other file, no extension, no URL,
+        # and no statement may change that (or the threads and memory it was given).
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
     except BaseException:
         con.close()
         raise
@@ -89,14 +160,27 @@ def hold_version() -> None:
     The dashboard holds one per request, so a page whose queries straddle a publish shows one
     version, never the counts of the old and the dates of the new.
     """
-    _held.connections = {}
+    _held.versions = {}
 
 
 def release_version(_error: BaseException | None = None) -> None:
-    """Close what `hold_version` kept open; each read-only connection of this thread opens the current version again."""
-    held, _held.connections = getattr(_held, "connections", None), None
-    for con in (held or {}).values():
-        con.close()
+    """Let go of the version `hold_version` kept; each read-only connection of this thread opens the current one again."""
+    _held.versions = None
+
+
+def carry(function: Callable) -> Callable:
+    """Return `function` wrapped to run, in whatever thread, on the version this thread holds: a request's worker
+    threads read what the request reads."""
+    versions = getattr(_held, "versions", None)
+
+    def carried(*args, **kwargs):
+        previous = getattr(_held, "versions", None)
+        _held.versions = versions
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _held.versions = previous
+    return carried
 
 
 def wal_path(path: Path) -> Path:
@@ -134,7 +218,8 @@ def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
     the version before it; after it, the version it made, whole. An exception, Ctrl-C or a
     killed process leaves `path` as it was.
     """
-    path = database_path(path)
+    # A path given through a symlink names the file it points to: that file is replaced, the link stays.
+    path = database_path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     copy = next_path(path)
     with _writer_lock(path):
@@ -155,6 +240,7 @@ def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
                 con.close()
             if wal_path(copy).exists():
                 raise RuntimeError(f"{copy} still has a write-ahead log after its checkpoint; {path} is unchanged")
+            _owned_like(copy, path)  # a load run as root leaves the service user its own database
             _publish(copy, path)
         except BaseException:
             _remove(copy, wal_path(copy))
@@ -163,7 +249,15 @@ def writing(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
 
 @contextmanager
 def _writer_lock(path: Path) -> Iterator[None]:
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    lock = lock_path(path)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o664)
+    except PermissionError:
+        # Another user's lock file (one left by a version without _owned_like): locking needs no write access.
+        fd, writable = os.open(lock, os.O_RDONLY), False
+    else:
+        writable = True
+        _owned_like(lock, path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -172,12 +266,23 @@ def _writer_lock(path: Path) -> Iterator[None]:
             print(f"waiting: another process (pid {holder}) is writing {path}; this one starts when it finishes",
                   file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        if writable:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         # Closing the descriptor releases the lock; the kernel does the same for a killed process.
         os.close(fd)
+
+
+def _owned_like(target: Path, path: Path) -> None:
+    """Give `target` the owner and group of the database `path` (or of its folder when there is none yet), when
+    this process may: a command run as root then leaves files the service user can still open and lock."""
+    if os.geteuid() != 0:
+        return
+    model = path if path.exists() else path.parent
+    status = model.stat()
+    os.chown(target, status.st_uid, status.st_gid)
 
 
 def _publish(copy: Path, path: Path) -> None:
@@ -201,12 +306,3 @@ def _remove(*paths: Path) -> None:
     for p in paths:
         p.unlink(missing_ok=True)
 
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table and view that is missing, and install the official units on a new database."""
-    from etl import entities, units
-
-    for statement in entities.ddl():
-        con.execute(statement)
-    if not con.execute("select count(*) from units where kind = 'province'").fetchone()[0]:
-        units.install_official(con)

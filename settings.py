@@ -29,8 +29,11 @@ SETTINGS = (
     Setting("db", str(ROOT / "data" / "kpi766.duckdb"), "path of the DuckDB database file"),
     Setting("host", "127.0.0.1", "address the dashboard listens on (`HOST` also works)"),
     Setting("port", "8050", "port the dashboard listens on (`PORT` also works)"),
+    Setting("workers", "", "server processes of `python app.py` (empty: one per core)"),
+    Setting("threads", "4", "threads of each server process"),
+    Setting("access_log", "0", "1: the server logs every request on standard output"),
     Setting("timezone", "Asia/Ho_Chi_Minh", "time zone of naive timestamps in input files"),
-    Setting("threads", "", "DuckDB worker threads (empty: one per core)"),
+    Setting("duckdb_threads", "", "DuckDB threads of the commands that write (empty: one per core)"),
     Setting("memory_limit", "", "DuckDB memory limit such as '4GB' (empty: DuckDB's default)"),
     Setting("smtp_host", "", "mail server the morning digest is sent through (empty: the digest is only written)"),
     Setting("smtp_port", "25", "port of the mail server"),
@@ -54,6 +57,14 @@ SETTINGS = (
     Setting("oidc_client_secret", "", "client secret registered with the OpenID Connect provider"),
     Setting("oidc_claims", "", "take role and unit from these ID-token claims, as 'ROLE_CLAIM,UNIT_CLAIM' (empty: "
             "from the local account matched on issuer and subject)"),
+    Setting("reader_threads", "2", "DuckDB threads of each read-only instance the dashboard opens (one per worker and version)"),
+    Setting("reader_memory_limit", "2GB", "memory limit of each such instance"),
+    Setting("drill_workers", "1", "dossier-level drills judged at once by each server process"),
+    Setting("drill_queue", "4", "drills waiting beyond those; more are answered 'busy, retry in a few seconds'"),
+    Setting("max_request_bytes", "1048576", "largest request body the dashboard reads; a larger one gets 413"),
+    Setting("source_password", "", "password of the `etl sync --source` database when its URL has none"),
+    Setting("source_password_file", "", "file whose first line is that password (instead of the variable)"),
+    Setting("download_rows", "100000", "most rows a download of a unit's dossiers or feedback items holds"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 # The dashboard's HOST and PORT are also read unprefixed, as the data contract names them.

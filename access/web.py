@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -90,6 +91,25 @@ def secret_key() -> bytes:
     return Path(path).read_text().strip().encode()
 
 
+class _KeysFirst:
+    """The WSGI app behind it, with the cookie-signing keys read on the first request of the process.
+
+    The app is built when `app.py` is imported, before `python app.py --db PATH` names the database the key file
+    stands beside, and before gunicorn forks its workers: so the key is read (or created) neither at import time
+    nor per worker from different files, but once per process from the file the served database implies."""
+
+    def __init__(self, server: flask.Flask, wsgi_app):
+        self.server, self.wsgi_app, self.lock = server, wsgi_app, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if self.server.secret_key is None:
+            with self.lock:
+                if self.server.secret_key is None:
+                    self.server.config["SECRET_KEY_FALLBACKS"] = previous_keys()
+                    self.server.secret_key = secret_key()
+        return self.wsgi_app(environ, start_response)
+
+
 class _Cookies(SecureCookieSessionInterface):
     """Session cookies marked Secure when the request came over HTTPS (cookie_secure 'auto'), or as set."""
 
@@ -143,13 +163,12 @@ def sign_in(user: store.User) -> None:
 def install(app) -> None:
     """Put sign-in in front of the Dash app `app`: call once in create_app, before it serves."""
     server = app.server
-    server.secret_key = secret_key()
+    server.wsgi_app = _KeysFirst(server, server.wsgi_app)
     server.session_interface = _Cookies()
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="kpi766-session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=float(settings.get("session_hours"))),
         REMEMBER_COOKIE_DURATION=timedelta(0), WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None,
-        SECRET_KEY_FALLBACKS=previous_keys(),
     )
     logins = LoginManager(server)
     logins.session_protection = "basic"

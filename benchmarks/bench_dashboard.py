@@ -60,9 +60,7 @@ def serve(port: int) -> None:
     """Run the app on `port`, each response carrying its server-side duration as `Server-Timing: app;dur=MS`."""
     import flask
 
-    from app import create_app
-
-    app = create_app()
+    import app
 
     def started():
         flask.g.started = time.perf_counter()
@@ -75,7 +73,8 @@ def serve(port: int) -> None:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - flask.g.started) * 1000:.2f}"
         return response
 
-    app.run(host="127.0.0.1", port=port, debug=False)
+    # served as in production (gunicorn), the hooks registered before its workers start
+    app.Server({**app.options(), "bind": f"127.0.0.1:{port}"}).run()
 
 
 # Talking to the app --------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
 
+import cells
 from dashboard import i18n, theme
 from dashboard.components.excluded import notes as excluded_notes
 from dashboard.components.grid import Column
@@ -129,7 +130,7 @@ def to_csv(table_: Table, language: str | None = None) -> bytes:
         if column.kind in ("date", "moment"):
             pattern = "%d/%m/%Y" if column.kind == "date" else "%d/%m/%Y %H:%M"
             out[column.title(language)] = pd.to_datetime(out[column.title(language)]).dt.strftime(pattern)
-    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return cells.frame(out).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 # Excel number formats per column kind; Excel shows them with the reader's own separators.
@@ -157,7 +158,8 @@ def to_xlsx(table_: Table, language: str | None = None) -> bytes:
     number format per column kind, widths fitted to the values, and band cells in their band's colour."""
     language = language or i18n.lang()
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True, "remove_timezone": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True, "remove_timezone": True,
+                                          **cells.WORKBOOK_OPTIONS})
     sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", table_.heading(language))[:31])
     title = book.add_format({"bold": True, "font_size": 14})
     header = book.add_format({"bold": True, "bg_color": "#eef0f3", "bottom": 1, "text_wrap": True,

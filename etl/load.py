@@ -23,13 +23,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import db
 import settings
 from etl import scores
-from etl.entities import BY_NAME, ENTITIES, Entity
+from model.entities import BY_NAME, ENTITIES, Entity
 from etl.sources import files
 from etl.sources.files import FileError
 from etl.sql import upsert, validate
@@ -76,7 +77,7 @@ class ProgressBar:
     """A rich progress bar of `total` steps that appears only once a load has run for PROGRESS_DELAY_S."""
 
     def __init__(self, enabled: bool, total: int | None):
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        self.bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=Console(stderr=True), transient=True)
         self.task = self.bar.add_task("loading", total=total)
         self.timer = threading.Timer(PROGRESS_DELAY_S, self.bar.start) if enabled else None
@@ -251,9 +252,11 @@ def summary(result: LoadResult, console: Console) -> None:
             skipped.append(f"{_shown(f.path)}: skipped, " + ("the same file is in this load" if f.skipped_by < 0
                                                           else f"already loaded in load {f.skipped_by}"))
             continue
-        table.add_row(_shown(f.path), f.entity, *(f"{getattr(f, n):,}" for n in ("n_read", "n_new", "n_replaced",
-                                                                                 "n_unchanged", "n_rejected")),
-                      ", ".join(f.personal))
+        # Text, not markup: a file named `ho_so_[ab].jsonl` prints as it is named.
+        table.add_row(Text(_shown(f.path)), f.entity, *(f"{getattr(f, n):,}" for n in ("n_read", "n_new",
+                                                                                       "n_replaced", "n_unchanged",
+                                                                                       "n_rejected")),
+                      Text(", ".join(f.personal)))
     if table.row_count:
         console.print(table)
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from etl.entities import Column
+from model.entities import Column
 
 TRUE_WORDS = ("true", "1", "yes", "y", "có", "co", "x")
 FALSE_WORDS = ("false", "0", "no", "n", "không", "khong")

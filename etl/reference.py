@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import settings
-from etl.entities import ENTITIES, PERSONAL_COLUMNS
+from model.entities import ENTITIES, PERSONAL_COLUMNS
 
 README = settings.ROOT / "README.md"
 
@@ -26,7 +26,9 @@ def columns_markdown() -> str:
             parts.append(f"| `{c.name}` | {kind} | {'yes' if c.required else ''} | {notes} |")
         parts.append("")
     parts.append("Columns dropped as personal data whatever the file: " + ", ".join(f"`{c}`" for c in sorted(PERSONAL_COLUMNS))
-                 + ", and any column whose name mentions an applicant, citizen, phone, e-mail, address, ID card or birth date.")
+                 + ", and any column whose name mentions an applicant, citizen, phone, e-mail, address, ID card or birth date,"
+                 " also with its words run together or in Vietnamese (`SoDienThoai`, `Họ và tên`, `TenNguoiNop`),"
+                 " or is an abbreviation such as `SDT`.")
     return "\n".join(parts)
 
 

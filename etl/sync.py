@@ -19,7 +19,8 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -28,15 +29,19 @@ from rich.console import Console
 import db
 import settings
 from etl import mappings, scores
-from etl.entities import Entity
+from model.entities import Entity
 from etl.load import FileResult, LoadResult, ProgressBar, next_load_id, parse, record_run, summary, top_reasons, write_rows
 from etl.mappings import MappingError, TableMapping
+from etl.sources import credentials
 from etl.sources.database import Batch, CheckedTable, Database, SourceError
 from etl.sources.files import Staged
 from etl.sql.upsert import changed
 from etl.sql.validate import key_match
 
 DEFAULT_BATCH_SIZE = 100_000
+# Batches between two publishes: each publish copies the database, so not every batch; a killed sync loses at most
+# these (a million rows at the default batch size), and the next one resumes after them.
+DEFAULT_PUBLISH_EVERY = 10
 INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600}
 # The first day whose scores a row of the entity (alias `s`) counts in; an entity not named here
 # (units, the catalogue) counts in every period.
@@ -59,10 +64,14 @@ class SyncResult(LoadResult):
     watermarks: dict[str, str | None] | None = None  # source table -> its watermark after the run
     seconds: float = 0.0  # from the first query to the source to the last commit
     cpu_seconds: float = 0.0  # the CPU time of this process (every thread) meanwhile
+    started_at: object = None  # the run's start, as load_runs records it
+    finished: bool = False  # false while batches remain (a run published in parts, see `sync`)
+    done: set[str] = field(default_factory=set)  # the source tables read to the end
+    resumed: list[int] = field(default_factory=list)  # runs killed after publishing batches: rescored by this one
 
     @property
     def written(self) -> bool:
-        return self.total("n_new") + self.total("n_replaced") > 0
+        return self.total("n_new") + self.total("n_replaced") > 0 or bool(self.resumed)
 
 
 def interval(text: str) -> float:
@@ -122,7 +131,7 @@ def _write_batch(con: duckdb.DuckDBPyConnection, database: Database, mapping: Ta
         part = write_rows(con, entity, "sync_rows", run.load_id, file.path)
         _add(file, part)
         if batch.watermark is not None:
-            _store_watermark(con, database.label, mapping, batch.watermark, run.load_id)
+            _store_watermark(con, database.key, mapping, batch.watermark, run.load_id)
         record_run(con, run.load_id, started_at, None, database.label, run.files, "running")
         con.execute("commit")
     except BaseException:
@@ -136,52 +145,80 @@ def _write_batch(con: duckdb.DuckDBPyConnection, database: Database, mapping: Ta
 
 
 def sync(con: duckdb.DuckDBPyConnection, database: Database, tables: list[CheckedTable],
-         batch_size: int = DEFAULT_BATCH_SIZE, show_progress: bool = False) -> SyncResult:
+         batch_size: int = DEFAULT_BATCH_SIZE, show_progress: bool = False, max_batches: int | None = None,
+         run: SyncResult | None = None) -> SyncResult:
     """Pull and write the rows of each checked table changed since its stored watermark; return what happened.
 
-    The run is logged in load_runs: `running` while it goes, then `ok`, or `failed` when an error
-    stops it (re-raised); a run that was killed is marked `interrupted` by the next one.
+    With `max_batches`, stop after writing that many batches and return the run unfinished (`run.finished` false)
+    so the caller can publish them; pass the run back, on the published database, to go on from there. The run
+    is logged in load_runs: `running` while it goes, then `ok`, or `failed` when an error stops it (re-raised); a
+    run that was killed is marked `interrupted` by the next one, which also rescores the rows it had written.
     """
-    started_at, start, cpu = settings.local_now(), time.perf_counter(), time.process_time()
-    con.execute("update load_runs set status = 'interrupted' where status = 'running' and source = $1",
-                [database.label])
-    run = SyncResult(next_load_id(con), [], watermarks={})
-    record_run(con, run.load_id, started_at, None, database.label, [], "running")
-    progress = None
+    started = time.perf_counter(), time.process_time()
+    if run is None:
+        started_at = settings.local_now()
+        # A run killed after publishing some batches left them unscored: this run rescores them with its own.
+        left = [i for i, in con.execute("select load_id from load_runs where status = 'running' and source = $1",
+                                        [database.label]).fetchall()]
+        con.execute("update load_runs set status = 'interrupted' where status = 'running' and source = $1",
+                    [database.label])
+        con.execute("update sync_state set source = $1 where source = $2", [database.key, database.former_key])
+        run = SyncResult(next_load_id(con), [], watermarks={}, started_at=started_at, resumed=left)
+        record_run(con, run.load_id, started_at, None, database.label, [], "running")
+    progress, written = None, 0
     try:
         with database.snapshot() as reader:
-            marks = [stored_watermark(con, database.label, t.mapping) for t in tables]
-            total = sum(reader.count(t.mapping, m) for t, m in zip(tables, marks)) if show_progress else None
+            # Every part reads every table in its one snapshot, those read to the end in an earlier part too (from
+            # their watermark, so only what changed since): processing steps never arrive before their dossier.
+            todo = tables
+            marks = [stored_watermark(con, database.key, t.mapping) for t in todo]
+            total = sum(reader.count(t.mapping, m) for t, m in zip(todo, marks)) if show_progress else None
             progress = ProgressBar(show_progress, total)
-            for table, mark in zip(tables, marks):
+            for table, mark in zip(todo, marks):
                 name = _table_name(table.mapping)
-                file = FileResult(name, table.mapping.entity.name, personal=table.personal)
-                run.files.append(file)
-                run.watermarks[name] = mark
+                file = next((f for f in run.files if f.path == name), None)
+                if file is None:
+                    file = FileResult(name, table.mapping.entity.name, personal=table.personal)
+                    run.files.append(file)
+                    run.watermarks[name] = mark
                 progress.step(f"{name}: reading", 0)
-                for batch in reader.batches(table, mark, batch_size):
-                    _write_batch(con, database, table.mapping, batch, run, file, started_at)
-                    run.watermarks[name] = batch.watermark or run.watermarks[name]
-                    progress.step(f"{name}: {file.n_read:,} rows", batch.table.num_rows)
+                with closing(reader.batches(table, mark, batch_size)) as batches:
+                    for batch in batches:
+                        if max_batches is not None and written == max_batches and name not in run.done:
+                            _add_time(run, started)
+                            return run  # unfinished: the caller publishes what is written, then goes on
+                        _write_batch(con, database, table.mapping, batch, run, file, run.started_at)
+                        written += name not in run.done  # a table's catching up does not hold the next part back
+                        run.watermarks[name] = batch.watermark or run.watermarks[name]
+                        progress.step(f"{name}: {file.n_read:,} rows", batch.table.num_rows)
+                run.done.add(name)
     except BaseException as e:
-        record_run(con, run.load_id, started_at, settings.local_now(), database.label, run.files,
+        record_run(con, run.load_id, run.started_at, settings.local_now(), database.label, run.files,
                    "failed" if isinstance(e, Exception) else "interrupted")
         raise
     finally:
         if progress:
             progress.close()
-    record_run(con, run.load_id, started_at, settings.local_now(), database.label, run.files, "ok")
-    run.seconds, run.cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    record_run(con, run.load_id, run.started_at, settings.local_now(), database.label, run.files, "ok")
+    run.finished = True
+    _add_time(run, started)
     run.top_reasons = top_reasons(con, run.load_id)
+    written_by = [run.load_id, *run.resumed]
     for table in tables:
         entity = table.mapping.entity
         if entity.name not in SCORE_DAYS:
-            run.every_period = run.every_period or any(f.n_new + f.n_replaced for f in run.files if f.entity == entity.name)
+            run.every_period = run.every_period or con.execute(
+                f"select count(*) > 0 from {entity.name} where list_contains($1, load_id)", [written_by]).fetchone()[0]
             continue
-        day = con.execute(f"select min({SCORE_DAYS[entity.name]}) from {entity.name} s where load_id = $1",
-                          [run.load_id]).fetchone()[0]
+        day = con.execute(f"select min({SCORE_DAYS[entity.name]}) from {entity.name} s where list_contains($1, load_id)",
+                          [written_by]).fetchone()[0]
         run.since = _earliest(run.since, day)
     return run
+
+
+def _add_time(run: SyncResult, started: tuple[float, float]) -> None:
+    run.seconds += time.perf_counter() - started[0]
+    run.cpu_seconds += time.process_time() - started[1]
 
 
 def _refresh(con: duckdb.DuckDBPyConnection, run: SyncResult) -> None:
@@ -202,22 +239,27 @@ def _report(run: SyncResult) -> None:
 
 
 def _run_once(args: argparse.Namespace, database: Database, tables: list[CheckedTable]) -> int:
-    """Run one sync into the database; return 0, or 1 when it failed (the failure is logged in load_runs)."""
-    with db.writing(args.db) as con:
-        # The summary and the rich progress bar report the sync; DuckDB's own bar would interleave with them.
-        con.execute("set enable_progress_bar = false")
-        try:
-            run = sync(con, database, tables, args.batch_size, show_progress=sys.stderr.isatty())
-        except Exception as e:  # noqa: BLE001 - any error of a run is reported and logged, and the next run retries
-            message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            print(f"error: sync from {database.label} failed: {message}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("sync interrupted: the batches written so far are kept, the next sync goes on from there",
-                  file=sys.stderr)
-            return 130
-        _report(run)
-        _refresh(con, run)
+    """Run one sync into the database, publishing every --publish-every batches; return 0, or 1 when it failed
+    (the failure is logged in load_runs), or 130 when interrupted."""
+    run = None
+    while run is None or not run.finished:
+        with db.writing(args.db) as con:
+            # The summary and the rich progress bar report the sync; DuckDB's own bar would interleave with them.
+            con.execute("set enable_progress_bar = false")
+            try:
+                run = sync(con, database, tables, args.batch_size, show_progress=sys.stderr.isatty(),
+                           max_batches=args.publish_every, run=run)
+            except Exception as e:  # noqa: BLE001 - any error of a run is reported and logged, and the next run retries
+                message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                print(f"error: sync from {database.label} failed: {credentials.mask(message)}", file=sys.stderr)
+                return 1
+            except KeyboardInterrupt:
+                print("sync interrupted: the batches written so far are kept, the next sync goes on from there",
+                      file=sys.stderr)
+                return 130
+            if run.finished:
+                _report(run)
+                _refresh(con, run)
     return 0
 
 
@@ -227,14 +269,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mapping", metavar="FILE", help="mapping file (TOML; default: etl/mappings/portal.toml)")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
                         help=f"rows per batch and transaction (default {DEFAULT_BATCH_SIZE:,})")
+    parser.add_argument("--publish-every", type=int, default=DEFAULT_PUBLISH_EVERY, metavar="N",
+                        help="publish the batches written every N batches, so that a killed sync keeps them "
+                             f"(default {DEFAULT_PUBLISH_EVERY})")
     parser.add_argument("--every", type=interval, metavar="INTERVAL",
                         help="keep syncing at this interval (30s, 15m, 1h) until Ctrl-C or SIGTERM")
 
 
 def run(args: argparse.Namespace) -> int:
     """Sync once, or every --every until stopped; return 0, 1 when a single sync failed, 2 when the mapping does not fit."""
-    if args.batch_size < 1:
-        print("error: --batch-size must be at least 1", file=sys.stderr)
+    if args.batch_size < 1 or args.publish_every < 1:
+        print("error: --batch-size and --publish-every must be at least 1", file=sys.stderr)
         return 2
     try:
         database = Database(args.source)

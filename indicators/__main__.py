@@ -16,6 +16,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+import cells
 import db
 
 from . import GROUPS, REGISTRY, engine, periods, report, rulesets
@@ -112,10 +113,11 @@ def export(frame, fmt: str, out: str | None) -> None:
     if fmt == "xlsx":
         if not out:
             raise SystemExit("--format xlsx needs --out FILE")
-        frame.to_excel(out, index=False, engine="xlsxwriter")
+        frame.to_excel(out, index=False, engine="xlsxwriter", engine_kwargs={"options": cells.WORKBOOK_OPTIONS})
     elif fmt == "csv":
-        text = frame.to_csv(index=False)
-        Path(out).write_text(text, encoding="utf-8-sig") if out else sys.stdout.write(text)
+        # CRLF rows (RFC 4180): a cell holding a line break is then quoted, not split into two rows.
+        text = cells.frame(frame).to_csv(index=False, lineterminator="\r\n")
+        Path(out).write_text(text, encoding="utf-8-sig", newline="") if out else sys.stdout.write(text)
     else:
         text = json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1)
         Path(out).write_text(text + "\n", encoding="utf-8") if out else print(text)

@@ -109,7 +109,8 @@ def prepare(scope: Scope, con: duckdb.DuckDBPyConnection, unit_code: str, period
     """Create the temporary tables of the unit's scope in the period: `drill_dossiers` and `drill_feedback` (the
     facts of the rows that count for the unit, of the reader's `scope` only: access/scope.py), and the engine's
     `periods`, `run_params`, `scope_units`."""
-    con.execute("set enable_progress_bar = false")
+    if not con.execute("select current_setting('lock_configuration')").fetchone()[0]:
+        con.execute("set enable_progress_bar = false")  # a reader's configuration is locked (db.py)
     stored = _stored(con)
     calendar.install(con)
     con.execute("create or replace temp table t_tree as select * from unit_tree")

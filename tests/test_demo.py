@@ -11,7 +11,7 @@ import pytest
 
 import db
 from conftest import ROOT
-from etl import entities
+from model import entities
 from etl.__main__ import main
 from etl.demo import profiles
 from etl.demo.build import FILLED, run_demo

@@ -13,7 +13,7 @@ def test_readme_reference_tables_are_current():
 
 def test_every_column_and_setting_is_named():
     text = reference.README.read_text(encoding="utf-8")
-    from etl.entities import ENTITIES
+    from model.entities import ENTITIES
     from settings import SETTINGS
     for entity in ENTITIES:
         for column in entity.columns:

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 import db
-from etl.entities import ENTITIES
+from model.entities import ENTITIES
 from etl.load import load_paths
 from etl.sources.files import FileError
 

@@ -7,7 +7,7 @@ import pytest
 
 import db
 from etl import parse
-from etl.entities import DOSSIERS, PROCEDURES
+from model.entities import DOSSIERS, PROCEDURES
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.entities import ENTITIES
+from model.entities import ENTITIES
 from etl.load import load_paths
 from etl.sources import portal
 from etl.sources.files import FileError

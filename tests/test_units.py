@@ -1,7 +1,7 @@
 """The official units of both trees, their validity, the tree view and the old→new mapping."""
 from __future__ import annotations
 
-from etl import units
+from model import units
 
 
 def _counts(con, current: bool) -> dict[str, int]:

@@ -10,7 +10,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_
 
 from access import audit
 from access.web import current_scope
-from dashboard import exports, i18n
+from dashboard import exports, i18n, limits
 
 BUTTON = "download-button"
 PARAMS = "download-params"
@@ -46,7 +46,8 @@ def send_table(clicks, params):
     """Return the clicked format's file of the table, fetched with the store's parameters."""
     if not ctx.triggered_id or not any(clicks):
         return no_update
-    name, extension = ctx.triggered_id["name"], ctx.triggered_id["format"]
+    name = limits.choice(ctx.triggered_id["name"], exports.REGISTRY, "table")
+    extension = limits.choice(ctx.triggered_id["format"], exports.FORMATS, "format")
     language = i18n.lang()
     table = exports.fetch(current_scope(), name, params)
     audit.record("download", export=name, unit_code=(params or {}).get("unit_code"), period=(params or {}).get("period"),
@@ -81,9 +82,14 @@ def send_report(clicks, params):
     if not clicks or not params:
         return no_update
     language = i18n.lang()
-    content = exports.unit_report(current_scope(), params["unit_code"], params["period"], language)
-    audit.record("download", export="unit-report", unit_code=params["unit_code"], period=params["period"],
-                 detail="pdf")
+    unit_code, period = params.get("unit_code"), params.get("period")
+    if not isinstance(unit_code, str) or not isinstance(period, str):
+        raise limits.refuse("the report needs a unit_code and a period")
+    try:
+        content = exports.unit_report(current_scope(), unit_code, period, language)
+    except KeyError as missing:
+        raise limits.refuse(f"no report: {missing.args[0]}"[:200]) from None
+    audit.record("download", export="unit-report", unit_code=unit_code, period=period, detail="pdf")
     stem = exports.slug(i18n.pick("bao-cao", "report", language))
     return dcc.send_bytes(content, f"{stem}-{params['unit_code']}-{exports.slug(str(params['period']))}.pdf")
 

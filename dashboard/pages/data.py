@@ -11,7 +11,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from access import audit
 from access.scope import Refused
 from access.web import current_scope
-from dashboard import exports, i18n
+from dashboard import exports, i18n, limits
 from dashboard.components import audit_log, downloads
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import data as queries
@@ -96,7 +96,7 @@ def _t(key: str, language: str | None = None) -> str:
 
 def _load_id(load) -> int | None:
     """Return the load chosen in the URL or the control as a number, or None for every load."""
-    return int(load) if str(load or "").isdigit() else None
+    return limits.whole_number(load, "load")
 
 
 def _entity_names(frame, language: str):

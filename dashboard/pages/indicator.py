@@ -16,6 +16,7 @@ from dashboard import exports, i18n
 from dashboard.components import charts, downloads, selectors
 from dashboard.components.grid import Column, grid
 from dashboard.queries import scores
+from dashboard.queries.base import carry
 from indicators import GROUPS, REGISTRY, rulesets
 
 # `path` is where the navigation links: the first scored indicator; the template serves every indicator.
@@ -166,7 +167,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, kind: str
     # cold, and open together they share the opening.
     with ThreadPoolExecutor(2) as pool:
         guessed = selectors.guess(query)
-        early = pool.submit(scores.indicator_values, indicator_id, guessed.period, guessed.peers,
+        early = pool.submit(carry(scores.indicator_values), indicator_id, guessed.period, guessed.peers,
                             guessed.district) if guessed else None
         scope, choices = selectors.resolve(query)
         controls = html.Div([picker, *selectors.controls(PREFIX, scope, choices, language)], className="controls")

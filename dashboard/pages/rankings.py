@@ -18,6 +18,7 @@ from dashboard import exports, i18n, theme
 from dashboard.components import charts, downloads, selectors
 from dashboard.components.grid import Column, grid
 from dashboard.queries import scores
+from dashboard.queries.base import carry
 from indicators import GROUPS
 
 dash.register_page(__name__, path="/", name="Xếp hạng", name_en="Rankings", nav=True, order=0,
@@ -179,9 +180,10 @@ def _stats(counts: pd.DataFrame, target: float, language: str) -> html.Div:
 def _fetch(pool: ThreadPoolExecutor, scope: selectors.Scope, target: float, unit: str | None) -> tuple:
     """Return the futures of the page's queries for `scope`: the league table, the band counts, the standing."""
     asked = standing_of(unit, scope)
-    return (pool.submit(scores.league, scope.period, scope.peers, scope.district),
-            pool.submit(scores.band_counts, scope.period, scope.peers, target, scope.district),
-            pool.submit(scores.standing, *asked) if asked else None)
+    # carry: the pool's threads read the version this request holds
+    return (pool.submit(carry(scores.league), scope.period, scope.peers, scope.district),
+            pool.submit(carry(scores.band_counts), scope.period, scope.peers, target, scope.district),
+            pool.submit(carry(scores.standing), *asked) if asked else None)
 
 
 def layout(period: str | None = None, kind: str | None = None, peers: str | None = None, district: str | None = None,

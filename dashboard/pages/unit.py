@@ -9,6 +9,7 @@ by the server; the monthly trend; the units below it. Every table can be downloa
 from __future__ import annotations
 
 import functools
+from contextlib import suppress
 from urllib.parse import urlencode
 
 import dash
@@ -27,14 +28,13 @@ from dash import (
 
 from access import audit
 from access.web import current_scope
-from dashboard import exports, i18n, theme
+from dashboard import exports, i18n, limits, theme
 from dashboard.components import downloads, excluded, forecast, whatif
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import unit as queries
 from indicators import GROUPS, REGISTRY, drill
 
 PAGE_SIZE = 100
-MAX_BLOCK = PAGE_SIZE  # the most rows one grid request is answered with
 # A table whose rows the reader picks by clicking them.
 SINGLE_ROW = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
 
@@ -397,10 +397,9 @@ def children_table(params: dict) -> exports.Table:
 @exports.table("unit-procedures", needs="scoped")
 def procedures_table(params: dict) -> exports.Table:
     """Return the procedures behind `indicator`'s lost points for `unit_code` in `period`, for the downloads."""
+    ind = limits.indicator(params["indicator"])
     with queries.session():
-        frame = queries.failing_procedures(current_scope(), params["unit_code"], params["period"],
-                                           params["indicator"])
-    ind = REGISTRY[params["indicator"]]
+        frame = queries.failing_procedures(current_scope(), params["unit_code"], params["period"], ind.id)
     return exports.Table(LABELS["procedures"], PROCEDURE_COLUMNS, frame,
                          (f"{params['unit_code']} — {period_name(params['period'], 'vi')} — {ind.id} {ind.name_vi}",
                           f"{params['unit_code']} — {period_name(params['period'], 'en')} — {ind.id} {ind.name_en}"))
@@ -408,13 +407,14 @@ def procedures_table(params: dict) -> exports.Table:
 
 @exports.table("unit-dossiers", needs="scoped")
 def dossiers_table(params: dict) -> exports.Table:
-    """Return every dossier or feedback item that failed `indicator` (of `procedure`, if given), for the downloads."""
+    """Return the dossiers or feedback items that failed `indicator` (of `procedure`, if given), for the downloads:
+    the first `download_rows` (setting) of them, in the grid's order."""
     language = i18n.lang()
+    ind = limits.indicator(params["indicator"])
     with queries.session():
-        frame, _ = queries.failing_rows(current_scope(), params["unit_code"], params["period"],
-                                        params["indicator"], params.get("procedure"))
-    kind = drill.kind_of(REGISTRY[params["indicator"]])
-    ind = REGISTRY[params["indicator"]]
+        frame, _ = queries.failing_rows(current_scope(), params["unit_code"], params["period"], ind.id,
+                                        params.get("procedure"), 0, limits.download_rows())
+    kind = drill.kind_of(ind)
     return exports.Table(LABELS["feedback" if kind == "feedback" else "dossiers"],
                          FEEDBACK_COLUMNS if kind == "feedback" else DOSSIER_COLUMNS,
                          dossier_rows(frame, params["indicator"], language),
@@ -468,7 +468,8 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
     period_options = [{"label": period_name(p, language), "value": p} for p in available["period"]]
     kind = i18n.pick(*KIND_NAMES[unit["kind"]], language)
     scope = current_scope()
-    queries.prepare_drill(scope, unit_code, period)
+    with suppress(limits.Busy):  # the page shows without its drill; the drill's own callback tries again
+        queries.prepare_drill(scope, unit_code, period)
     return html.Div([
         dcc.Location(id="unit-nav", refresh="callback-nav"),
         dcc.Store(id="unit-drill", data=drill_params),
@@ -627,7 +628,7 @@ def show_drill(params, _):
     language = i18n.lang()
     if not params or not params.get("indicator"):
         return [], "", [], True
-    ind = REGISTRY[params["indicator"]]
+    ind = limits.indicator(params["indicator"])
     scope = current_scope()
     with queries.session():
         unit = queries.summary(params["unit_code"], params["period"])
@@ -641,7 +642,11 @@ def show_drill(params, _):
             audit.record("refused", unit_code=params["unit_code"], period=params["period"], indicator=ind.id)
             return html.P(L("outside", language), className="muted", id="unit-outside"), explain, [], True
         if drill.kind_of(ind) is not None and not queries.drill_ready(scope, params["unit_code"], params["period"]):
-            queries.prepare_drill(scope, params["unit_code"], params["period"])
+            try:
+                queries.prepare_drill(scope, params["unit_code"], params["period"])
+            except limits.Busy:  # the pool is full: say so, and the interval asks again
+                return (html.P(i18n.pick(*limits.BUSY, language), className="muted loading", id="unit-busy"),
+                        explain, [], False)
             return html.P(L("judging", language), className="muted loading", id="unit-judging"), explain, [], False
         body = _drill_body(scope, params, language)
         options = []
@@ -662,11 +667,11 @@ def serve_rows(request, params):
     """Return the block of failing rows the grid asks for: rowData and the total rowCount."""
     if not request or not params or not params.get("indicator"):
         return no_update
+    start, end = limits.window(request, PAGE_SIZE)
+    limits.indicator(params["indicator"])
     with queries.session():
-        start = int(request["startRow"])  # a block at most as long as the grid asks for, whatever the request says
         frame, count = queries.failing_rows(current_scope(), params["unit_code"], params["period"],
-                                            params["indicator"], params.get("procedure"), start,
-                                            start + min(max(int(request["endRow"]) - start, 0), MAX_BLOCK))
+                                            params["indicator"], params.get("procedure"), start, end)
     audit.record("view", unit_code=params["unit_code"], period=params["period"], indicator=params["indicator"],
                  n_rows=len(frame), detail=f"rows {start}+")
     columns = FEEDBACK_COLUMNS if "feedback_id" in frame else DOSSIER_COLUMNS

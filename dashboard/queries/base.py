@@ -1,22 +1,21 @@
-"""The query layer's one entry: run SQL with bound parameters on a fresh read-only connection."""
+"""The query layer's one entry: run SQL with bound parameters on a read-only connection, and answers kept per version."""
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
 import db
-import settings
 from access.scope import UNITS_SQL, Refused, Scope
 
 
 def frame(sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    """Return the result of `sql` as a DataFrame; each call opens a read-only connection, so it sees the last
-    published data."""
+    """Return the result of `sql` as a DataFrame, read on a cursor of the version this request holds (else of the
+    last published one)."""
     con = db.connect(read_only=True)
     try:
         return con.execute(sql, params or []).df()
@@ -38,19 +37,15 @@ def as_of() -> pd.Timestamp | None:
     return value("select max(finished_at) from load_runs where status = 'ok'")
 
 
+def carry(function: Callable) -> Callable:
+    """Return `function` wrapped to read, in a worker thread, the version of the database this request holds."""
+    return db.carry(function)
+
+
 def version() -> tuple:
-    """Return what identifies the contents of the database file: its path, and the inode, size and modification
-    time of the file and of its write-ahead log. A load publishes a new file, so the version changes with it."""
-    path = Path(settings.get("db"))
-    marks = []
-    for part in (path, db.wal_path(path)):
-        try:
-            status = part.stat()
-        except FileNotFoundError:
-            marks.append(None)
-        else:
-            marks.append((status.st_ino, status.st_size, status.st_mtime_ns))
-    return (str(path), *marks)
+    """Return what identifies the version of the database this request reads (db.version_of): the one it holds,
+    so that an answer read from one version is never kept under the next one's key."""
+    return db.version_of()
 
 
 class Kept:
@@ -65,21 +60,40 @@ class Kept:
         self.seconds, self.entries = seconds, entries
         self._kept: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
         self._guard = threading.Lock()
+        self._asked: dict[tuple, threading.Event] = {}  # questions being answered now, to answer each once
 
     def get(self, question: tuple, answer: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """Return the frame kept for `question` in this version of the database, else `answer()`, then kept."""
-        key = (version(), *question)
-        now = time.monotonic()
-        with self._guard:
-            hit = self._kept.get(key)
-            if hit is not None and now - hit[0] < self.seconds:
-                self._kept.move_to_end(key)
+        """Return the frame kept for `question` in the version of the database this request reads, else
+        `answer()`, then kept. Concurrent callers of the same question wait for the first one's answer."""
+        # A question carries what a request sent (a unit code, a period): its digest keeps every key 32 bytes.
+        key = (version(), hashlib.sha256(repr(question).encode()).digest())
+        while True:
+            now = time.monotonic()
+            with self._guard:
+                hit = self._kept.get(key)
+                if hit is not None and now - hit[0] < self.seconds:
+                    self._kept.move_to_end(key)
+                    return hit[1].copy()
+                waiting = self._asked.get(key)
+                if waiting is None:
+                    mine = self._asked[key] = threading.Event()
+                    break
+            waiting.wait()
+            with self._guard:
+                hit = self._kept.get(key)
+            if hit is not None:
                 return hit[1].copy()
-        result = answer()
-        with self._guard:
-            self._kept[key] = (now, result)
-            while len(self._kept) > self.entries:
-                self._kept.popitem(last=False)
+            # the first asker failed: this one asks in its turn (and meets the same error, if any)
+        try:
+            result = answer()
+            with self._guard:
+                self._kept[key] = (now, result)
+                while len(self._kept) > self.entries:
+                    self._kept.popitem(last=False)
+        finally:
+            with self._guard:
+                del self._asked[key]
+            mine.set()
         return result.copy()
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 import settings
 from access.scope import Refused, Scope
-from etl.entities import ENTITIES, valid_on
+from model.entities import ENTITIES, valid_on
 
 from .base import as_of, frame as _frame
 

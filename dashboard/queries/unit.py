@@ -8,7 +8,6 @@ period, in the background when its page opens (`prepare_drill`), and kept.
 """
 from __future__ import annotations
 
-import atexit
 import functools
 import threading
 from collections import OrderedDict
@@ -22,10 +21,10 @@ import pandas as pd
 import db
 import settings
 from access.scope import Scope
-from indicators import GROUPS, REGISTRY, drill, rulesets
+from indicators import GROUPS, REGISTRY, drill, outputs, rulesets
 from indicators import periods as _periods
 
-from . import base
+from . import base, pool
 
 RULESET = rulesets.DEFAULT
 # The total the index asks every unit to reach.
@@ -108,7 +107,12 @@ def summary(unit_code: str, period: str) -> dict | None:
                    _at(period, unit=unit_code))
     if found.empty:
         return None
-    return found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+    return _first_row(found)
+
+
+def _first_row(frame: pd.DataFrame) -> dict:
+    """Return the frame's first row as a dict, missing values as None (DataFrame.where costs milliseconds)."""
+    return {name: None if pd.isna(value) else value for name, value in frame.iloc[0].items()}
 
 
 def periods(kind: str | None = None) -> list[str]:
@@ -222,11 +226,14 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
     display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
     excluded_rows (left out of both for an unknown value), order (the declarations' order)."""
-    values = _frame("""
-        select indicator_id, numerator, denominator, ratio, points, max_points, no_data, not_applicable, excluded_rows
-        from indicator_values
+    # The unit's one stored row (its indicators as columns), unfolded here: the indicator_values view would unfold
+    # every unit of the period before picking this one.
+    stored = _frame(f"""
+        select {", ".join(outputs.indicator_columns())}
+        from unit_indicators
         where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
           and unit_code = $unit""", _at(period, unit=unit_code))
+    values = _unfold(stored)
     if values.empty:
         return values
     rules = _rules()
@@ -242,6 +249,26 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     rows.loc[rows["display_only"], "points"] = None
     return rows.sort_values(["points_lost", "order"], ascending=[False, True], na_position="last",
                             ignore_index=True)
+
+
+VALUE_COLUMNS = ["indicator_id", "numerator", "denominator", "ratio", "points", "max_points", "no_data",
+                 "not_applicable", "excluded_rows"]
+
+
+def _unfold(stored: pd.DataFrame) -> pd.DataFrame:
+    """Return a unit_indicators row as indicator_values shows it: one row per indicator it was stored with."""
+    if stored.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    row = stored.iloc[0]
+    rows = []
+    for indicator_id in REGISTRY:
+        n, d, p, x, a, u = (row[f"{part}_{outputs.ref(indicator_id)}"] for part in outputs.PARTS)
+        if pd.isna(x):
+            continue  # folded in from before the indicator existed: not stored with it
+        rows.append({"indicator_id": indicator_id, "numerator": n, "denominator": d,
+                     "ratio": n / d if pd.notna(d) and d > 0 else None, "points": p, "max_points": x,
+                     "no_data": None if pd.isna(d) else bool(d == 0), "not_applicable": a, "excluded_rows": u})
+    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
 
 
 def next_band(unit_code: str, period: str) -> dict | None:
@@ -286,11 +313,12 @@ def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
 
 # The judged rows of the last units and periods asked for: judging a province's year takes about a second, and
 # the reader pages through its dossiers and switches indicators many times. Keyed by the database and the
-# moment its scores describe, so a new load is judged afresh.
+# moment its scores describe, so a new load is judged afresh. Judging runs in a bounded pool (settings
+# drill_workers, drill_queue): beyond it a reader is told to retry (limits.Busy), and the server stays up.
 _DRILLS: OrderedDict[tuple, drill.Drill] = OrderedDict()
 _DRILLS_KEPT = 6
 _LOCKS: dict[tuple, threading.Lock] = {}
-_PENDING: dict[tuple, threading.Thread] = {}
+_POOL = pool.Bounded(int(settings.get("drill_workers")), int(settings.get("drill_queue")), "drill")
 
 
 def _drill_key(scope: Scope, unit_code: str, period: str) -> tuple | None:
@@ -303,9 +331,15 @@ def _drill_key(scope: Scope, unit_code: str, period: str) -> tuple | None:
 def judged(scope: Scope, unit_code: str, period: str) -> drill.Drill | None:
     """Return the judged dossiers, feedback items and procedures of the unit in the period (indicators/drill.py),
     those of the reader's scope only, computed once and kept; None when the unit was not scored in the period.
-    A unit outside the scope is refused (access.scope.Refused)."""
+    A unit outside the scope is refused (access.scope.Refused); raises limits.Busy when the pool is full."""
     key = _drill_key(scope, unit_code, period)
-    return None if key is None else _judged(key, unit_code, period)
+    if key is None:
+        return None
+    with _GUARD:
+        if key in _DRILLS:
+            _DRILLS.move_to_end(key)
+            return _DRILLS[key]
+    return _POOL.submit(key, base.carry(_judged), key, unit_code, period).result()
 
 
 def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
@@ -317,8 +351,6 @@ def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
                 _DRILLS.move_to_end(key)
                 return _DRILLS[key]
         con = db.connect(key[0], read_only=True)
-        # judging runs beside the reader's requests: one thread leaves them the other cores
-        con.execute("set threads = 1")
         try:
             computed = drill.judge(key[1], con, unit_code, period, RULESET, key[-1])
         finally:
@@ -337,37 +369,20 @@ def drill_ready(scope: Scope, unit_code: str, period: str) -> bool:
 
 def prepare_drill(scope: Scope, unit_code: str, period: str) -> None:
     """Start judging the unit's rows in the background, unless they are at hand or on their way, so that they are
-    ready when the reader picks an indicator; nothing for a unit outside the reader's scope."""
+    ready when the reader picks an indicator; nothing for a unit outside the reader's scope. Raises limits.Busy
+    when the pool is full."""
     if not base.allows(scope, unit_code):
         return
     key = _drill_key(scope, unit_code, period)
-    with _GUARD:
-        if key is None or key in _DRILLS or key in _PENDING:
-            return
-        worker = threading.Thread(target=_judge_pending, args=(key, unit_code, period), daemon=True)
-        _PENDING[key] = worker
-    worker.start()
-
-
-def _judge_pending(key: tuple, unit_code: str, period: str) -> None:
-    try:
-        _judged(key, unit_code, period)
-    finally:
-        with _GUARD:
-            _PENDING.pop(key, None)
-
-
-@atexit.register
-def _finish_pending() -> None:
-    # a DuckDB query still running in a thread when the interpreter goes down aborts the process
-    for worker in list(_PENDING.values()):
-        worker.join()
+    if key is None or key in _DRILLS:
+        return
+    _POOL.submit(key, base.carry(_judged), key, unit_code, period)
 
 
 def _indicator_row(unit_code: str, period: str, indicator_id: str) -> dict | None:
     rows = ledger(unit_code, period)
     found = rows[rows["indicator_id"] == indicator_id]
-    return None if found.empty else found.astype(object).where(found.notna(), None).iloc[0].to_dict()
+    return None if found.empty else _first_row(found)
 
 
 def _recoverable(row: dict, fixed: pd.Series) -> pd.Series:

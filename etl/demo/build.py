@@ -12,9 +12,9 @@ import pyarrow as pa
 import db
 import settings
 
-from etl import entities
+from model import entities
 from etl.demo import catalogue, dossiers, feedback, profiles, scope, tables
-from etl.units import LAST_OLD_DAY, REFORM_DAY
+from model.units import LAST_OLD_DAY, REFORM_DAY
 
 # The tables the demo fills, in write order; `units` only for its department rows.
 FILLED = ("units", "procedures", "procedure_decisions", "dossiers", "dossier_events", "feedback", "national_report")

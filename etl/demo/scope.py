@@ -16,7 +16,7 @@ import pandas as pd
 
 from etl.demo import profiles
 from etl.demo.departments import NEW_DEPARTMENTS, OLD_DEPARTMENTS, department_name
-from etl.units import LAST_OLD_DAY, REFORM_DAY
+from model.units import LAST_OLD_DAY, REFORM_DAY
 
 
 @dataclass(frozen=True)

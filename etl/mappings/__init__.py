@@ -21,8 +21,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.entities import BY_NAME, ENTITIES, Entity
-from etl.sources.files import is_personal
+from model.entities import BY_NAME, ENTITIES, Entity
+from etl.sources.files import is_personal, personal_in_sql
 
 DIR = Path(__file__).resolve().parent
 # The mapping used when none is given: a source whose tables use the national portal's field names.
@@ -78,6 +78,10 @@ def _source(value, where: str) -> Source:
             raise MappingError(f"{where}: {value} holds a citizen's personal data; it is never read")
         return Source(column=value)
     if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str) and value["sql"].strip():
+        personal = personal_in_sql(value["sql"])
+        if personal:
+            raise MappingError(f"{where}: the expression reads {', '.join(personal)}, a citizen's personal data; "
+                               "it is never read")
         return Source(sql=value["sql"].strip())
     raise MappingError(f"{where}: expected a column name or {{ sql = \"...\" }}, got {value!r}")
 

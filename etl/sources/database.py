@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import NullType
 
 from etl.mappings import Mapping, Source, TableMapping
+from etl.sources import credentials
 from etl.sources.files import is_personal
 
 # The label of the selected watermark value, beside the canonical columns.
@@ -129,11 +130,13 @@ def _batch(table: pa.Table, names: list[str], first_line: int, types: dict[str, 
                  {n: types.get(n, "VARCHAR") for n in names}, watermark)
 
 
-def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
+def _read_ahead(batches: Iterator[Batch], cancel: Callable[[], None] | None = None) -> Iterator[Batch]:
     """Yield the batches of `batches`, reading each next one in a thread while the caller handles the last.
 
     The source's work and the caller's writes then overlap; at most three batches are held (one
     being read, one waiting, one being written). An error while reading is raised in the caller.
+    A caller that stops early (a sync publishing its part) closes the generator: `cancel` then stops the
+    source's query, which would otherwise send the rest of the table first.
     """
     ready: queue.Queue = queue.Queue(maxsize=1)
     stop = threading.Event()
@@ -168,6 +171,8 @@ def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
             yield item
     finally:
         stop.set()
+        if cancel is not None and reader.is_alive():
+            cancel()
         reader.join()
 
 
@@ -198,12 +203,16 @@ class Database:
 
     def __init__(self, url: str, fast: bool = True):
         try:
-            self.url = sa.engine.make_url(url)
+            self.url = credentials.with_password(sa.engine.make_url(url))
             self.engine = sa.create_engine(self.url)
-        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as e:
-            raise SourceError(f"cannot use source URL {url!r}: {_first_line(e)} "
-                              "(for PostgreSQL: postgresql+psycopg://user@host:port/database)") from e
-        self.label = self.url.render_as_string(hide_password=True)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, OSError) as e:
+            raise SourceError(credentials.mask(f"cannot use source URL {url!r}: {_first_line(e)} "
+                                               "(for PostgreSQL: postgresql+psycopg://user@host:port/database)")) from None
+        # Shown and recorded (load_runs.source) without any secret; the sync state is keyed without credentials.
+        self.label = credentials.mask(self.url.render_as_string(hide_password=True))
+        self.key = credentials.state_key(self.url)
+        # Before the key left the credentials out, the sync state was kept under the URL without its password.
+        self.former_key = self.url.render_as_string(hide_password=True)
         self.copy = fast and self.engine.dialect.name == "postgresql" and self.engine.dialect.driver == "psycopg"
 
     def check(self, mapping: Mapping) -> list[CheckedTable]:
@@ -241,7 +250,7 @@ class Database:
                         problems.append(f"{mapping.path.name} [{item.mapping.entity.name}]: the source cannot run its "
                                         f"query: {_first_line(e)}")
         except sa.exc.OperationalError as e:
-            raise SourceError(f"cannot connect to {self.label}: {_first_line(e)}") from e
+            raise SourceError(credentials.mask(f"cannot connect to {self.label}: {_first_line(e)}")) from None
         if problems:
             raise SourceError("\n".join(problems))
         return checked
@@ -255,7 +264,7 @@ class Database:
         try:
             con = self.engine.connect()
         except sa.exc.OperationalError as e:
-            raise SourceError(f"cannot connect to {self.label}: {_first_line(e)}") from e
+            raise SourceError(credentials.mask(f"cannot connect to {self.label}: {_first_line(e)}")) from None
         try:
             if self.engine.dialect.name == "postgresql":
                 con = con.execution_options(isolation_level="REPEATABLE READ")
@@ -286,7 +295,9 @@ class Reader:
         names = list(table.mapping.columns)
         if self.database.copy:
             query, params = select(table.mapping, watermark, table.typed)
-            return _read_ahead(self._copy_batches(query, params, names, table.typed, size))
+            driver = self.con.connection.driver_connection
+            return _read_ahead(self._copy_batches(query, params, names, table.typed, size),
+                               getattr(driver, "cancel_safe", driver.cancel))
         query, params = select(table.mapping, watermark)
         return _read_ahead(self._cursor_batches(query, params, names, size))
 

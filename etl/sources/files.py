@@ -20,14 +20,19 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import python_calamine
 
-from etl.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
+from model.entities import BY_NAME, ENTITIES, PERSONAL_COLUMNS, Entity
 from etl.sources import portal
+from etl.sources.paths import exact
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
            ".jsonl": "json", ".ndjson": "json", ".json": "json"}
 # Words that mark a column as a citizen's personal data even when PERSONAL_COLUMNS does not list it.
 PERSONAL_WORDS = ("applicant", "citizen", "phone", "email", "address", "cccd", "cmnd", "dinh_danh", "dien_thoai",
                   "dia_chi", "ho_ten", "hoten", "birth", "ngay_sinh", "passport", "ho_chieu")
+# The same, and Vietnamese names of a person, with the words run together as camelCase headers write them.
+PERSONAL_JOINED = ("dinhdanh", "dienthoai", "diachi", "hoten", "hovaten", "tennguoi", "ngaysinh", "hochieu")
+# Abbreviations that name personal data only as a word of their own (SDT, SĐT: số điện thoại).
+PERSONAL_ABBREVIATIONS = frozenset({"sdt", "dtdd", "cccd", "cmnd", "cmt"})
 
 
 class FileError(Exception):
@@ -105,10 +110,37 @@ def normal_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name).strip("_")
 
 
+def header_words(name: str) -> list[str]:
+    """Return a header's words, lower case without diacritics, splitting snake_case, spaces and camelCase
+    ('TenNguoiNop' → ten, nguoi, nop; 'Họ và tên' → ho, va, ten)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+                    if not unicodedata.combining(c))
+    return [w for w in normal_header(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", plain)).split("_") if w]
+
+
 def is_personal(header: str) -> bool:
-    """Return whether a source column holds a citizen's personal data, by its header."""
+    """Return whether a source column holds a citizen's personal data, by its header: a known name, a word of one
+    (also run together: 'hovaten', 'tennguoinop'), or an abbreviation standing as a word of its own ('SDT')."""
     word = normal_header(header)
-    return word in PERSONAL_COLUMNS or any(w in word for w in PERSONAL_WORDS)
+    words = header_words(header)
+    joined = "".join(words)
+    return (word in PERSONAL_COLUMNS or any(w in word for w in PERSONAL_WORDS)
+            or any(w in joined for w in PERSONAL_JOINED) or any(w in PERSONAL_ABBREVIATIONS for w in words))
+
+
+# An SQL expression's string literals, then its identifiers (quoted or bare).
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
+_IDENTIFIER = re.compile(r'"((?:[^"]|"")+)"|([^\W\d][\w]*)')
+
+
+def personal_in_sql(sql: str) -> list[str]:
+    """Return the identifiers of an SQL expression that name personal data (`upper("HoTenNguoiNop")` → HoTenNguoiNop)."""
+    found = []
+    for quoted, bare in _IDENTIFIER.findall(_LITERAL.sub("''", sql)):
+        name = quoted.replace('""', '"') if quoted else bare
+        if is_personal(name):
+            found.append(name)
+    return found
 
 
 def sha256(path: Path) -> str:
@@ -191,7 +223,7 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[tuple[
         return [(h, "VARCHAR") for h in _xlsx_rows(path)[0]]
     if fmt == "csv":
         return [(h, "VARCHAR") for h in _csv_header(path)[0]]
-    rows = con.execute(f"describe select * from {_reader(fmt)}", {"path": str(path)}).fetchall()
+    rows = con.execute(f"describe select * from {_reader(fmt)}", {"path": exact(path)}).fetchall()
     return [(r[0], r[1]) for r in rows if not (fmt == "parquet" and r[0] == "file_row_number")]
 
 
@@ -294,11 +326,11 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> Stag
     as `name`. A file read by its own module is staged by its `relation`.
     """
     if source.relation:
-        return Staged(source.relation, {"path": str(source.path)}, {col: "VARCHAR" for col in source.columns})
+        return Staged(source.relation, {"path": exact(source.path)}, {col: "VARCHAR" for col in source.columns})
     picked = ", ".join(f"{_quote(src)} as {_quote(col)}" for col, (src, _) in source.columns.items())
     if source.format == "parquet":
         relation = f"(select file_row_number + 1 as line, {picked} from {_reader('parquet')})"
-        return Staged(relation, {"path": str(source.path)}, {n: t for n, (_, t) in source.columns.items()})
+        return Staged(relation, {"path": exact(source.path)}, {n: t for n, (_, t) in source.columns.items()})
     text = {col: "VARCHAR" for col in source.columns}
     if source.format in ("csv", "xlsx"):
         con.register(name, _csv_table(source) if source.format == "csv" else _xlsx_table(source))
@@ -306,4 +338,4 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> Stag
     reader = _reader(source.format, {src: t for src, t in source.columns.values()})
     # A window without order numbers the rows as the reader yields them, which is the file's order.
     line = f"row_number() over () + {source.line_offset}"
-    return Staged(f"(select {line} as line, {picked} from {reader})", {"path": str(source.path)}, text)
+    return Staged(f"(select {line} as line, {picked} from {reader})", {"path": exact(source.path)}, text)

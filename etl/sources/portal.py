@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 
 from etl import parse
+from etl.sources.paths import exact
 
 # A wrapped file is one JSON object: the default limit of 16 MB would refuse a large export.
 MAX_OBJECT_BYTES = 1 << 30
@@ -240,7 +241,7 @@ def layout(con: duckdb.DuckDBPyConnection, path) -> Layout | None:
     """
     describe = ("describe select * from read_json($path, maximum_depth = 3, "
                 f"maximum_object_size = {MAX_OBJECT_BYTES})")
-    columns = con.execute(describe, {"path": str(path)}).fetchall()
+    columns = con.execute(describe, {"path": exact(path)}).fetchall()
     names = [c[0] for c in columns]
     if "MaHoSo" in names:
         return Layout(None, tuple(names))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.entities import Entity
+from model.entities import Entity
 from etl.sql.validate import key_match, literal, quote, raw
 
 

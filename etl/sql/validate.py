@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from etl import parse
 from etl.parse import literal
-from etl.entities import Entity
+from model.entities import Entity
 from etl.sources.files import Staged
 
 

@@ -16,8 +16,6 @@ import duckdb
 import pandas as pd
 import vietnamadminunits
 
-import db
-
 REFORM_DAY = date(2025, 7, 1)
 LAST_OLD_DAY = date(2025, 6, 30)
 _DATA = Path(vietnamadminunits.__file__).parent / "data"
@@ -72,7 +70,8 @@ def install_official(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the official provinces, districts and communes and the old→new mapping in the database."""
     con.register("official_units_df", official_units())
     con.register("official_mapping_df", official_mapping())
-    with db.transaction(con):
+    con.execute("begin")
+    try:
         con.execute("delete from units where kind in ('province', 'district', 'commune')")
         con.execute("""insert into units by name
                        select unit_code, name, kind, parent_code, valid_from::date as valid_from,
@@ -80,5 +79,9 @@ def install_official(con: duckdb.DuckDBPyConnection) -> None:
                        from official_units_df""")
         con.execute("delete from unit_mapping")
         con.execute("insert into unit_mapping by name select * from official_mapping_df")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
     con.unregister("official_units_df")
     con.unregister("official_mapping_df")
