@@ -11,17 +11,15 @@ from access import store, web
 from access.scope import Scope
 
 _APP = flask.Flask("kpi766-tests")
-_DASHBOARD = []
 
 
 def dashboard():
-    """Return the one Dash app the test process serves requests with. The pages' callbacks go to the first app
-    that serves a request (Dash moves them from its global list), so every test that posts callbacks shares it."""
-    if not _DASHBOARD:
-        from app import create_app
+    """Return the one Dash app the test process serves requests with: the one `app.py` builds when imported. The
+    pages' callbacks go to the first app that serves a request (Dash moves them from its global list), so every
+    test that posts callbacks shares it."""
+    import app
 
-        _DASHBOARD.append(create_app())
-    return _DASHBOARD[0]
+    return app.app
 
 
 @contextmanager

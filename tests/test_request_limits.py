@@ -6,7 +6,10 @@ import json
 
 import pytest
 
-import app as dashboard_app
+from access import store
+from dashboard import limits
+from appserver import PASSWORD, csrf_token
+from signin import dashboard
 from dashboard.components import downloads
 from dashboard.queries import base
 from indicators import outputs
@@ -14,9 +17,16 @@ from indicators import outputs
 PAGES = ".._pages_content.children..._pages_store.data.."
 
 
-@pytest.fixture(scope="module")
-def client():
-    return dashboard_app.server.test_client()
+@pytest.fixture
+def client(database):
+    """Return a test client signed in as an admin through the sign-in form: every limit below is met by a reader
+    who may read everything, so nothing but the limit refuses them."""
+    store.add_user("limits-admin", "admin", None, PASSWORD)
+    browser = dashboard().server.test_client()
+    token = csrf_token(browser.get("/dang-nhap").get_data(as_text=True))
+    signed = browser.post("/dang-nhap", data={"username": "limits-admin", "password": PASSWORD, "csrf_token": token})
+    assert signed.status_code == 302, signed.get_data(as_text=True)
+    return browser
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +114,7 @@ def test_a_pdf_of_an_unknown_unit_is_refused(client):
 
 
 def test_a_request_body_above_the_limit_gets_413(client, monkeypatch):
-    limit = dashboard_app.limits.request_bytes()
+    limit = limits.request_bytes()
     response = client.post("/_dash-update-component", data=b"x" * (limit + 1),
                            headers={"Content-Type": "application/json"})
     assert response.status_code == 413
