@@ -53,7 +53,7 @@ def test_the_ledger_carries_the_rows_left_out(scored):
     assert ledger.loc["2.1", "excluded_rows"] == 1 and ledger.loc["1.3", "excluded_rows"] == 0
 
 
-def test_the_unit_page_shows_them_beside_the_score(scored):
+def test_the_unit_page_shows_them_beside_the_score(scored, as_admin):
     layout = page.layout(unit_code=COMMUNE, period=PERIOD)
     rows = {r["indicator"].split()[0]: r for r in find(layout, "unit-ledger").rowData}
     assert rows["1.1"]["excluded_note"] == NOTE_VI
@@ -82,7 +82,7 @@ def test_nothing_is_listed_when_nothing_was_left_out():
     assert excluded.listing(pd.DataFrame({"indicator_id": ["1.1"], "excluded_rows": [0]}), "vi") is None
 
 
-def test_the_downloads_and_the_pdf_carry_them(scored):
+def test_the_downloads_and_the_pdf_carry_them(scored, as_admin):
     table = page.ledger_table({"unit_code": COMMUNE, "period": PERIOD})
     csv = exports.to_csv(table, "vi").decode("utf-8-sig")
     assert "Không tính (thiếu dữ liệu)" in csv and NOTE_VI in csv
@@ -91,6 +91,6 @@ def test_the_downloads_and_the_pdf_carry_them(scored):
     report = exports.report_data(COMMUNE, PERIOD, "en")
     assert report.excluded == [f"1.1 · {NOTE_EN}", f"2.1 · {DOSSIER_EN}", f"4.7 · {COMMUNE_EN}",
                                f"5.3 · {DOSSIER_EN}"]
-    pdf = exports.unit_report(COMMUNE, PERIOD, "vi")
+    pdf = exports.unit_report(as_admin, COMMUNE, PERIOD, "vi")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Dữ liệu không tính vào điểm" in text and "chưa có ngày hiệu lực" in text
