@@ -126,7 +126,7 @@ def test_a_reader_s_list_is_their_own_unit_s_and_another_unit_is_refused(today):
     assert todo.choose_unit(officer, None) == "99101" and todo.choose_unit(leader, None) == "99"
     assert todo.choose_unit(officer, "no-such-unit") == "99101"
     assert todo.choose_unit(officer, "99") == "99"
-    assert todo.choose_unit(Scope("officer", "01001"), None) is None  # a unit not scored in the last month
+    assert todo.choose_unit(Scope("officer", "01001"), None) is None  # nothing of theirs scored in the last month
     for outside in ("99", "991"):
         with pytest.raises(Refused, match=f"unit {outside} are outside this account's scope"):
             todo.todo(officer, outside)
@@ -165,3 +165,21 @@ def test_whatif_refuses_missing_and_negative_values():
     values = {c: 1.0 for c in whatif.VALUE_COLUMNS}
     with pytest.raises(ValueError, match="negative numerators or denominators: n_2_1"):
         whatif.score(pd.DataFrame([{**values, "n_2_1": -1}]))
+
+
+def test_a_unit_of_today_s_tree_opens_the_old_unit_that_went_into_it(commune):
+    # the old commune 99101 (scored in March 2024) went whole into 99201 of today's tree (from 1 July 2025): its
+    # officer's list is the old commune's, the month's scores being those of the old tree
+    import db
+
+    con = db.connect(commune)
+    con.execute("insert into units (unit_code, name, kind, parent_code, valid_from) values "
+                "('98', 'Tỉnh Mới', 'province', null, '2025-07-01'), "
+                "('99201', 'Xã Mới', 'commune', '98', '2025-07-01')")
+    con.execute("insert into unit_mapping values ('99101', '99201', '99', '98', true, false)")
+    con.close()
+    officer = Scope("officer", "99201")
+    assert todo.choose_unit(officer, None) == "99101"
+    assert todo.todo(officer, "99101").dossiers["dossier_code"].tolist() == ["open1"]
+    with pytest.raises(Refused):
+        todo.todo(officer, "99")

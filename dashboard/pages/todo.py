@@ -71,7 +71,9 @@ def layout(unit: str | None = None, within: str | None = None, **_) -> html.Div:
         listed = queries.todo(scope, unit_code, days)
     except Refused as refused:
         audit.record("refused", unit_code=unit_code, detail=refused.en)
-        return html.Div([*head, html.P(i18n.t("outside_scope", language), className="card", id=f"{PREFIX}-outside")])
+        return html.Div([*head, html.Div([html.P(i18n.t("outside_scope", language), id=f"{PREFIX}-outside"),
+                                          dcc.Link(parts.label("own_list", language), href="/viec-can-lam",
+                                                   id=f"{PREFIX}-own")], className="card")])
     if listed is None:
         return html.Div([*head, html.P(parts.label("not_found", language), className="card")])
     audit.record("view", unit_code=unit_code, period=listed.period, detail="to-do list",

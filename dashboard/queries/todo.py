@@ -59,8 +59,10 @@ class TodoList:
 
 def choose_unit(scope: Scope, requested: str | None) -> str | None:
     """Return the unit the list is for: the one the address names when it was scored in the last month, else the
-    reader's own unit when it was (the first province scored then for an admin); None when there is none. The one
-    place the choice is made: a unit named outside the reader's scope is chosen, and `todo` refuses it."""
+    reader's own unit when it was, else the first unit of their scope scored then (the months before 1 July 2025
+    were scored for the old units that went into it), provinces first; for an admin the first province scored
+    then; None when there is none. The one place the choice is made: a unit named outside the reader's scope is
+    chosen, and `todo` refuses it."""
     if not isinstance(scope, Scope):
         raise TypeError("choosing the to-do list's unit needs the reader's Scope")
     scored = units()
@@ -68,7 +70,10 @@ def choose_unit(scope: Scope, requested: str | None) -> str | None:
     if requested and requested in codes:
         return requested
     if not scope.everything:
-        return scope.unit_code if scope.unit_code in codes else None
+        if scope.unit_code in codes:
+            return scope.unit_code
+        mine = readable_units(scope)
+        return None if mine.empty else str(mine["unit_code"].iloc[0])
     provinces = scored[scored["kind"] == "province"]
     return None if provinces.empty else str(provinces["unit_code"].iloc[0])
 
