@@ -1,6 +1,6 @@
-"""The to-do list (/viec-can-lam) under access by unit, over HTTP with real sessions against the real app: on the
-hand-made commune of test_todo.py in today's tree (Tỉnh Thử nghiệm 99 > Huyện Một 991 > Xã Một Một 99101, one
-open dossier `open1` due tomorrow). The officer of the commune opens their own list by default and is refused the
+"""The to-do list (/viec-can-lam) under access by unit, over HTTP with real sessions against the real app: on
+the hand-made commune of test_todo.py in today's tree (Tỉnh Thử nghiệm 99 > Huyện Một 991 > Xã Một Một 99101,
+one open dossier `open1` due tomorrow). The officer of the commune opens their own list by default and is refused the
 province's, on the page (the unit page's message, audited) and in its downloads (403); nobody signed in gets
 nothing. The plan stays public like the scores."""
 from __future__ import annotations
@@ -14,7 +14,8 @@ from test_todo import today  # noqa: F401  (fixture: the commune in today's tree
 from access import store
 from appserver import PASSWORD
 
-OUTSIDE = "Danh sách hồ sơ của đơn vị này chỉ dành cho cán bộ được giao đơn vị; điểm số vẫn công khai."
+OUTSIDE = ("Danh sách hồ sơ của đơn vị này chỉ dành cho cán bộ được giao đơn vị; "
+           "điểm số vẫn công khai.")  # the unit page's message
 
 
 @pytest.fixture
