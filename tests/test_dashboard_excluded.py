@@ -14,6 +14,7 @@ import pypdf
 import pytest
 from test_engine_helpers import COMMUNE, add_decision, add_dossier, add_procedure
 
+from access.scope import Scope
 from app import create_app
 from appserver import find
 from dashboard import exports
@@ -25,6 +26,7 @@ create_app()  # pages register themselves with the app that loads them
 from dashboard.pages import unit as page
 
 PERIOD = "2024-03"
+pytestmark = pytest.mark.usefixtures("as_admin")  # the unit page reads the signed-in reader's scope
 NOTE_VI = "2 TTHC có quyết định chưa có ngày hiệu lực, không tính"
 NOTE_EN = "2 procedures with a decision without an effective date, not counted"
 DOSSIER_EN = "1 dossier without a due time (none recorded, no statutory limit), not counted"
@@ -91,6 +93,6 @@ def test_the_downloads_and_the_pdf_carry_them(scored):
     report = exports.report_data(COMMUNE, PERIOD, "en")
     assert report.excluded == [f"1.1 · {NOTE_EN}", f"2.1 · {DOSSIER_EN}", f"4.7 · {COMMUNE_EN}",
                                f"5.3 · {DOSSIER_EN}"]
-    pdf = exports.unit_report(COMMUNE, PERIOD, "vi")
+    pdf = exports.unit_report(Scope.country(), COMMUNE, PERIOD, "vi")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Dữ liệu không tính vào điểm" in text and "chưa có ngày hiệu lực" in text
