@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 import settings
+from access.scope import Scope
 from dashboard import exports, i18n, theme
 from dashboard.components import forecast as forecast_parts
 from dashboard.components import todo as parts
@@ -267,8 +268,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"not scored in the last month: {', '.join(unknown)}", file=sys.stderr)
         return 2
     mails = []
+    # a command on the server: the whole country's scope, as every command has; each unit's list goes to the
+    # addresses the recipients file gives that unit
+    scope = Scope.country()
     for code in codes:
-        listed = queries.todo(code, args.within)
+        listed = queries.todo(scope, code, args.within)
         files = write(listed, args.format, Path(args.out), args.lang)
         print(f"{code:<10} {len(listed.dossiers):>6} dossiers {len(listed.feedback):>5} feedback "
               f"{len(listed.decisions):>5} decisions → {', '.join(str(f) for f in files)}")

@@ -52,6 +52,9 @@ LABELS = {
     "due_at": ("Hạn trả", "Due"),
     "end_at": ("Kết thúc", "Ended"),
     "trend": ("Diễn biến theo tháng", "Monthly trend"),
+    # the message of a dossier list refused for a unit outside the reader's scope (the unit page, the to-do list)
+    "outside_scope": ("Danh sách hồ sơ của đơn vị này chỉ dành cho cán bộ được giao đơn vị; điểm số vẫn công khai.",
+                      "This unit's dossiers are shown only to the accounts of its unit; its scores stay public."),
 }
 
 

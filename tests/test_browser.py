@@ -495,6 +495,34 @@ def test_an_officer_sees_the_dossiers_of_their_commune_only(reader_tab, readers)
     assert tab.errors == []
 
 
+def test_an_officer_s_to_do_list_is_their_commune_s_and_another_unit_s_is_refused(reader_tab, readers, browser_db):
+    import db
+
+    con = db.connect(browser_db, read_only=True)
+    try:  # the old communes that went into the officer's new commune: the months of 2024 were scored for them
+        theirs = {code for (code,) in con.execute(
+            "select old_code from unit_mapping where is_default and new_code = ?", [readers["new_commune"]]).fetchall()}
+    finally:
+        con.close()
+    tab, page = reader_tab, reader_tab.page
+    tab.sign_in("test-officer")
+    tab.open("/viec-can-lam")
+    page.wait_for_selector("#todo-subtitle")
+    chosen = page.inner_text("#todo-unit")
+    assert chosen.rsplit("(", 1)[1].rstrip(")\n ") in theirs, chosen
+    assert page.locator("#todo-outside").count() == 0
+    tab.shot("officer-todo")
+    tab.open(f"/viec-can-lam?unit={PROVINCE}")
+    page.wait_for_selector("#todo-outside")
+    assert "chỉ dành cho cán bộ được giao đơn vị" in page.inner_text("#todo-outside")
+    assert page.locator("#todo-dossiers").count() == 0
+    tab.shot("officer-todo-outside")
+    page.click("#todo-own")  # back to their own list
+    page.wait_for_selector("#todo-subtitle")
+    assert page.inner_text("#todo-unit") == chosen
+    assert tab.errors == []
+
+
 def test_a_leader_sees_their_province_and_the_data_page_without_downloads(reader_tab, readers):
     tab, page = reader_tab, reader_tab.page
     tab.sign_in("test-leader")

@@ -18,19 +18,23 @@ import pytest
 from test_drill import build_province
 from test_engine_helpers import add_decision, add_dossier, add_feedback, add_procedure
 
+from access.scope import Refused, Scope
 from dashboard.queries import todo
 from indicators import REGISTRY, engine, whatif
 from indicators.outputs import ref
 
 AS_OF = datetime(2024, 3, 13, 10, 0)
+EVERY = Scope.country()
 UNITS = [("99", "Tỉnh Thử nghiệm", "province", None), ("991", "Huyện Một", "district", "99"),
          ("99101", "Xã Một Một", "commune", "991")]
 
 
-def build(con, overdue: bool = False) -> None:
+def build(con, overdue: bool = False, valid_to: str | None = "2025-06-30") -> None:
+    """Build the commune of the module's note; with valid_to=None its units are units of today's tree, which an
+    account can be given."""
     for code, name, kind, parent in UNITS:
-        con.execute("insert into units (unit_code, name, kind, parent_code, valid_to) values (?, ?, ?, ?, '2025-06-30')",
-                    [code, name, kind, parent])
+        con.execute("insert into units (unit_code, name, kind, parent_code, valid_to) values (?, ?, ?, ?, ?)",
+                    [code, name, kind, parent, valid_to])
     add_procedure(con, "A", "99", name="Đăng ký khai sinh", levels=["commune"])
     for n in range(9):
         add_dossier(con, f"done{n}", "99101", procedure="A", received="2024-03-04 08:00", due_at="2024-03-11 17:00",
@@ -55,7 +59,7 @@ def commune(con, db_path, monkeypatch):
 
 
 def test_the_points_at_stake_of_a_dossier_due_tomorrow(commune):
-    listed = todo.todo("99101", within=2)
+    listed = todo.todo(EVERY, "99101", within=2)
     assert (listed.period, listed.as_of, listed.horizon) == ("2024-03", AS_OF, datetime(2024, 3, 15, 23, 59, 59))
     row = listed.dossiers.set_index("dossier_code").loc["open1"]
     assert row.state == "due_soon"
@@ -75,14 +79,14 @@ def test_the_points_at_stake_of_a_dossier_due_tomorrow(commune):
 
 
 def test_the_province_weighs_the_same_dossier_on_its_own_points(commune):
-    listed = todo.todo("99", within=2).dossiers.set_index("dossier_code")
+    listed = todo.todo(EVERY, "99", within=2).dossiers.set_index("dossier_code")
     # the province holds the same ten dossiers: the same 2 points of its 2.1; the commune's own stake beside them
     assert listed.loc["open1", "stake_2_1"] == pytest.approx(2.0)
     assert listed.loc["open1", "own_stake"] == pytest.approx(2.0)
 
 
 def test_nothing_is_due_today_and_a_shorter_horizon_keeps_only_what_falls_in_it(commune):
-    listed = todo.todo("99101", within=0)
+    listed = todo.todo(EVERY, "99101", within=0)
     assert listed.horizon == datetime(2024, 3, 13, 23, 59, 59)
     assert listed.dossiers.empty and listed.feedback.empty
 
@@ -91,7 +95,7 @@ def test_an_overdue_dossier_is_listed_first_in_urgency_with_nothing_left_at_stak
     build(con, overdue=True)
     con.close()
     monkeypatch.setenv("KPI766_DB", str(db_path))
-    listed = todo.todo("99101", within=2).dossiers
+    listed = todo.todo(EVERY, "99101", within=2).dossiers
     assert listed["dossier_code"].tolist() == ["open1", "late1"]  # most points at stake first
     late = listed.set_index("dossier_code").loc["late1"]
     assert late.state == "overdue" and late.stake_total == 0 and late.working_days_left < 0
@@ -100,11 +104,43 @@ def test_an_overdue_dossier_is_listed_first_in_urgency_with_nothing_left_at_stak
 
 
 def test_the_unit_is_the_addressed_one_else_the_first_province(commune):
-    assert todo.choose_unit("99101") == "99101"
-    assert todo.choose_unit("no-such-unit") == "99" and todo.choose_unit(None) == "99"
-    assert todo.todo("no-such-unit") is None
+    assert todo.choose_unit(EVERY, "99101") == "99101"
+    assert todo.choose_unit(EVERY, "no-such-unit") == "99" and todo.choose_unit(EVERY, None) == "99"
+    assert todo.todo(EVERY, "no-such-unit") is None
     with pytest.raises(ValueError, match="within must be 0 to 20"):
-        todo.todo("99", within=21)
+        todo.todo(EVERY, "99", within=21)
+
+
+@pytest.fixture
+def today(con, db_path, monkeypatch):
+    """The same commune in today's tree: the units accounts are given."""
+    build(con, valid_to=None)
+    con.close()
+    monkeypatch.setenv("KPI766_DB", str(db_path))
+    return db_path
+
+
+def test_a_reader_s_list_is_their_own_unit_s_and_another_unit_is_refused(today):
+    officer, leader = Scope("officer", "99101"), Scope("leader", "99")
+    # without a unit in the address, the reader's own; a unit the address names is chosen, and todo refuses it
+    assert todo.choose_unit(officer, None) == "99101" and todo.choose_unit(leader, None) == "99"
+    assert todo.choose_unit(officer, "no-such-unit") == "99101"
+    assert todo.choose_unit(officer, "99") == "99"
+    assert todo.choose_unit(Scope("officer", "01001"), None) is None  # nothing of theirs scored in the last month
+    for outside in ("99", "991"):
+        with pytest.raises(Refused, match=f"unit {outside} are outside this account's scope"):
+            todo.todo(officer, outside)
+    with pytest.raises(TypeError):
+        todo.choose_unit(None, "99101")
+    # the officer's own list: the same rows and points at stake as the country's, the scope in the cache key
+    mine, every = todo.todo(officer, "99101"), todo.todo(EVERY, "99101")
+    assert mine.dossiers["dossier_code"].tolist() == every.dossiers["dossier_code"].tolist() == ["open1"]
+    assert mine.dossiers["stake_total"].tolist() == pytest.approx([2.0])
+    assert mine.feedback["feedback_id"].tolist() == ["f1"]
+    # the leader of the province sees the commune's dossier in the province's list; the officer sees units of theirs
+    assert todo.todo(leader, "99").dossiers["dossier_code"].tolist() == ["open1"]
+    assert todo.readable_units(officer)["unit_code"].tolist() == ["99101"]
+    assert todo.readable_units(leader)["unit_code"].tolist() == ["99", "991", "99101"]
 
 
 def test_whatif_scores_the_stored_values_as_the_engine_stored_them(con):
@@ -129,3 +165,21 @@ def test_whatif_refuses_missing_and_negative_values():
     values = {c: 1.0 for c in whatif.VALUE_COLUMNS}
     with pytest.raises(ValueError, match="negative numerators or denominators: n_2_1"):
         whatif.score(pd.DataFrame([{**values, "n_2_1": -1}]))
+
+
+def test_a_unit_of_today_s_tree_opens_the_old_unit_that_went_into_it(commune):
+    # the old commune 99101 (scored in March 2024) went whole into 99201 of today's tree (from 1 July 2025): its
+    # officer's list is the old commune's, the month's scores being those of the old tree
+    import db
+
+    con = db.connect(commune)
+    con.execute("insert into units (unit_code, name, kind, parent_code, valid_from) values "
+                "('98', 'Tỉnh Mới', 'province', null, '2025-07-01'), "
+                "('99201', 'Xã Mới', 'commune', '98', '2025-07-01')")
+    con.execute("insert into unit_mapping values ('99101', '99201', '99', '98', true, false)")
+    con.close()
+    officer = Scope("officer", "99201")
+    assert todo.choose_unit(officer, None) == "99101"
+    assert todo.todo(officer, "99101").dossiers["dossier_code"].tolist() == ["open1"]
+    with pytest.raises(Refused):
+        todo.todo(officer, "99")

@@ -31,6 +31,7 @@ LABELS = {
     "stake_n": ("Điểm có thể mất (từng hồ sơ, lớn nhất)", "Points at stake (largest, one dossier)"),
     "feedback_n": ("Phản ánh sắp đến hạn", "Feedback due soon"),
     "decisions_n": ("Quyết định chờ công khai", "Decisions awaiting publication"),
+    "own_list": ("Việc cần làm của đơn vị mình →", "Your own unit's to-do list →"),
     "not_found": ("Không có đơn vị nào được chấm điểm trong tháng gần nhất.", "No unit was scored in the last month."),
     "dossier_code": ("Mã hồ sơ", "Dossier"),
     "unit_name": ("Đơn vị", "Unit"),

@@ -4,7 +4,9 @@ for every unit, 90 by default, and for a province a national place, top 10 by de
 units below that hold them), the units below the target each with its own path, and the progress month by month
 since the target was set.
 
-The page is drawn from its address (`/ke-hoach?unit=74&period=2024&target=90&top=10&since=2024-01`).
+The page is drawn from its address (`/ke-hoach?unit=74&period=2024&target=90&top=10&since=2024-01`); without a
+unit in it, the reader's own. The plan is score-level (counts per indicator and unit, no dossier named): any
+reader opens any unit's plan and downloads it, as the scores.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 
+from access.web import current_scope
 from dashboard import exports, i18n, theme
 from dashboard.components import downloads
 from dashboard.components import plan as parts
@@ -37,9 +40,10 @@ def _number(text, default: float, low: float, high: float) -> float:
 
 
 def resolve(params: dict) -> dict | None:
-    """Return the plan's parameters from the address: unit (todo.choose_unit), period (default: the year of the
-    last month stored), target, top, since (default: the period's first month); None without any scored unit."""
-    unit_code = todo_queries.choose_unit(params.get("unit"))
+    """Return the plan's parameters from the address: unit (todo.choose_unit: the reader's own unit by default),
+    period (default: the year of the last month stored), target, top, since (default: the period's first month);
+    None without any scored unit."""
+    unit_code = todo_queries.choose_unit(current_scope(), params.get("unit"))
     if unit_code is None:
         return None
     periods = unit_queries.unit_periods(unit_code)
@@ -76,7 +80,7 @@ def fetch(params: dict) -> dict | None:
     return None if plan is None else {**plan, "params": chosen}
 
 
-@exports.table("plan-steps")
+@exports.table("plan-steps", needs="scores")
 def steps_table(params: dict) -> exports.Table:
     """Return the plan's cheapest path as shown."""
     plan = fetch(params)
@@ -88,7 +92,7 @@ def steps_table(params: dict) -> exports.Table:
                          tag=f"{plan['unit_code']}-{plan['params']['period']}")
 
 
-@exports.table("plan-below")
+@exports.table("plan-below", needs="scores")
 def below_table(params: dict) -> exports.Table:
     """Return the province's units below the target, each with its path, as shown."""
     plan = fetch(params)

@@ -2,7 +2,9 @@
 N working days, with the points each puts at stake this month; feedback items due soon (5.1); the province's
 decisions awaiting publication (1.2). Most points at stake first; every table downloadable.
 
-The page is drawn from its address (`/viec-can-lam?unit=79&within=2`); the controls change the address.
+The page is drawn from its address (`/viec-can-lam?unit=79&within=2`); the controls change the address. Without
+a unit in it, the list is the reader's own unit's. The list names dossiers: a unit outside the reader's scope is
+refused with the unit page's message and audited, and its downloads answer 403 (`needs="scoped"`).
 """
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 
+from access import audit
+from access.scope import Refused
+from access.web import current_scope
 from dashboard import exports, i18n
 from dashboard.components import downloads
 from dashboard.components import todo as parts
@@ -31,49 +36,57 @@ def _within(text) -> int:
         return queries.DEFAULT_WITHIN
 
 
-def _params(params: dict) -> tuple[str | None, int]:
-    return queries.choose_unit(params.get("unit")), _within(params.get("within"))
-
-
 def _export(name: str):
     key, columns, title = next(t for t in parts.TABLES if t[0] == name)
 
     def fetch(params: dict) -> exports.Table:
-        unit_code, within = _params(params)
-        listed = queries.todo(unit_code, within) if unit_code else None
+        # the unit exports.fetch checked against the reader's scope (needs="scoped"), and no other
+        unit_code = params.get("unit_code")
+        listed = queries.todo(current_scope(), unit_code, _within(params.get("within"))) if unit_code else None
         if listed is None:
-            raise ValueError(f"no unit {params.get('unit')!r} was scored in the last month")
+            raise ValueError(f"no unit {unit_code!r} was scored in the last month")
         return exports.Table(title, columns, parts.shown(getattr(listed, key), columns, i18n.lang()),
                              parts.subtitle(listed), tag=f"{listed.unit_code}-{listed.period}")
     return fetch
 
 
 for _name, _columns, _title in parts.TABLES:
-    exports.table(f"todo-{_name}")(_export(_name))
+    exports.table(f"todo-{_name}", needs="scoped")(_export(_name))
 
 
-def _unit_options() -> list[dict]:
-    units = queries.units()
+def _unit_options(scope) -> list[dict]:
+    units = queries.readable_units(scope)
     return [{"label": f"{name} ({code})", "value": code} for code, name in zip(units["unit_code"], units["name"])]
 
 
 def layout(unit: str | None = None, within: str | None = None, **_) -> html.Div:
     """Return the page for its address."""
     language = i18n.lang()
-    unit_code, days = _params({"unit": unit, "within": within})
+    scope = current_scope()
+    unit_code, days = queries.choose_unit(scope, unit), _within(within)
     head = [dcc.Location(id=f"{PREFIX}-url", refresh="callback-nav"), html.H1(parts.label("title", language))]
     if unit_code is None:
         return html.Div([*head, html.P(parts.label("not_found", language), className="card")])
+    try:
+        listed = queries.todo(scope, unit_code, days)
+    except Refused as refused:
+        audit.record("refused", unit_code=unit_code, detail=refused.en)
+        return html.Div([*head, html.Div([html.P(i18n.t("outside_scope", language), id=f"{PREFIX}-outside"),
+                                          dcc.Link(parts.label("own_list", language), href="/viec-can-lam",
+                                                   id=f"{PREFIX}-own")], className="card")])
+    if listed is None:
+        return html.Div([*head, html.P(parts.label("not_found", language), className="card")])
+    audit.record("view", unit_code=unit_code, period=listed.period, detail="to-do list",
+                 n_rows=len(listed.dossiers) + len(listed.feedback) + len(listed.decisions))
     controls = html.Div([
         html.Div([html.Label(parts.label("unit", language), htmlFor=f"{PREFIX}-unit"),
-                  dcc.Dropdown(id=f"{PREFIX}-unit", options=_unit_options(), value=unit_code,
+                  dcc.Dropdown(id=f"{PREFIX}-unit", options=_unit_options(scope), value=unit_code,
                                clearable=False)], className="control", style={"minWidth": "360px", "flex": "3"}),
         html.Div([html.Label(parts.label("within", language), htmlFor=f"{PREFIX}-within"),
                   dcc.Input(id=f"{PREFIX}-within", type="number", min=0, max=queries.MAX_WITHIN, step=1, value=days,
                             debounce=True)], className="control"),
     ], className="controls")
-    listed = queries.todo(unit_code, days)
-    params = {"unit": unit_code, "within": days}
+    params = {"unit_code": unit_code, "within": days}
     vi, en = parts.subtitle(listed)
     sections = []
     for key, columns, title in parts.TABLES:

@@ -89,8 +89,7 @@ LABELS = {
                    "The total and each column by month; dotted lines are the band thresholds."),
     "in_progress": ("đang giải quyết", "in progress"),
     "judging": ("Đang xét từng hồ sơ của đơn vị trong kỳ…", "Judging the unit's dossiers of the period…"),
-    "outside": ("Danh sách hồ sơ của đơn vị này chỉ dành cho cán bộ được giao đơn vị; điểm số vẫn công khai.",
-                "This unit's dossiers are shown only to the accounts of its unit; its scores stay public."),
+    "outside": i18n.LABELS["outside_scope"],
 }
 KIND_NAMES = {"province": ("Tỉnh, thành phố", "Province"), "district": ("Cấp huyện", "District"),
               "commune": ("Cấp xã", "Commune"), "department": ("Sở, ban, ngành", "Department")}

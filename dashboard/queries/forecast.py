@@ -13,6 +13,11 @@ Three cases, all from the engine's judgements and its points SQL (indicators/wha
 
 Each case gives the total and the band. The unit page shows them beside the trend; `benchmarks/bench_forecast.py`
 measures them against the final scores.
+
+The forecast is score-level, public like the scores: it gives totals, bands and the number of open dossiers due,
+and names no dossier. Like the engine's scores it counts every row of the unit, so it judges them with the
+country's scope (`Scope.country()`, as a command does) whoever reads it: a reader's scope would drop rows and
+change the figures. A list of dossiers is the to-do list's (dashboard/queries/todo.py), scoped.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import duckdb
 import pandas as pd
 
 import db
+from access.scope import Scope
 from indicators import drill, whatif
 from indicators.periods import Period, parse
 
@@ -82,9 +88,11 @@ def compute(con: duckdb.DuckDBPyConnection, unit_code: str, period: str, as_of: 
     if found.empty:
         return None
     values = found.iloc[0][list(whatif.VALUE_COLUMNS)]
-    now = drill.judge(con, unit_code, chosen, RULESET, as_of)
-    end = drill.judge(con, unit_code, chosen, RULESET, month_end(chosen))
-    history = drill.judge(con, unit_code, _before(chosen), RULESET, as_of).dossiers
+    # score-level: every row of the unit counts, as in its stored scores (see the module's note)
+    every = Scope.country()
+    now = drill.judge(every, con, unit_code, chosen, RULESET, as_of)
+    end = drill.judge(every, con, unit_code, chosen, RULESET, month_end(chosen))
+    history = drill.judge(every, con, unit_code, _before(chosen), RULESET, as_of).dossiers
     open_now = now.dossiers[now.dossiers["end_at"].isna() & now.dossiers["d_2_1"].astype(bool)]
     moved = changes(open_now, end.dossiers, "dossier_code")
     flags = [c for c in moved.columns if c in whatif.VALUE_COLUMNS]

@@ -8,6 +8,9 @@ that numerator one higher, less the points now, through indicators/whatif.py), h
 its lost points, and who holds them (the units directly below with the most items outside the numerator). The
 indicators are taken the most points per item first until the gap is closed; the total the whole path reaches is
 scored by the engine in one go.
+
+The plan is score-level, public like the scores: it reads the stored numerators and denominators per indicator
+and unit, and counts (items to change, the units below holding them); it names no dossier, so it takes no scope.
 """
 from __future__ import annotations
 

@@ -7,6 +7,11 @@ the month, whose points are weighed); an item on time now and late then goes lat
 at stake are what the unit's points of the month fall by when it does: its numerators and denominators of the
 month as stored, moved by the difference the two judgements make, scored by the engine's own rules
 (indicators/whatif.py). An item already late has cost its points; it is listed with none at stake.
+
+The list names dossiers and feedback items: it is dossier-level. `todo` takes the reader's Scope first, refuses
+(access.scope.Refused) a unit outside it, and judges the rows with that scope (indicators/drill.py), so it lists
+the rows of the scope only; the scope is in every cache key. The units scored and their stored values are
+score-level, public like the scores.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import pandas as pd
 
 import db
 import workdays
+from access.scope import Scope
 from indicators import drill, whatif
 from indicators.outputs import ref
 from indicators.periods import parse
@@ -51,12 +57,23 @@ class TodoList:
     decisions: pd.DataFrame
 
 
-def choose_unit(requested: str | None) -> str | None:
+def choose_unit(scope: Scope, requested: str | None) -> str | None:
     """Return the unit the list is for: the one the address names when it was scored in the last month, else the
-    first province scored then. The one place the choice is made."""
+    reader's own unit when it was, else the first unit of their scope scored then (the months before 1 July 2025
+    were scored for the old units that went into it), provinces first; for an admin the first province scored
+    then; None when there is none. The one place the choice is made: a unit named outside the reader's scope is
+    chosen, and `todo` refuses it."""
+    if not isinstance(scope, Scope):
+        raise TypeError("choosing the to-do list's unit needs the reader's Scope")
     scored = units()
-    if requested and requested in set(scored["unit_code"]):
+    codes = set(scored["unit_code"])
+    if requested and requested in codes:
         return requested
+    if not scope.everything:
+        if scope.unit_code in codes:
+            return scope.unit_code
+        mine = readable_units(scope)
+        return None if mine.empty else str(mine["unit_code"].iloc[0])
     provinces = scored[scored["kind"] == "province"]
     return None if provinces.empty else str(provinces["unit_code"].iloc[0])
 
@@ -75,6 +92,17 @@ def units() -> pd.DataFrame:
         order by kind <> 'province', unit_code""", {"ruleset": RULESET})
 
 
+def readable_units(scope: Scope) -> pd.DataFrame:
+    """Return the units of `units()` whose to-do list the reader may open: those of their scope."""
+    if not isinstance(scope, Scope):
+        raise TypeError("the units of a reader need their Scope")
+    scored = units()
+    if scope.everything:
+        return scored
+    mine = base.scoped_frame(scope, "select distinct unit_code from readable")
+    return scored[scored["unit_code"].isin(mine["unit_code"])].reset_index(drop=True)
+
+
 def horizon(as_of: datetime, within: int, period_end: date) -> datetime:
     """Return the end of the `within`-th working day after as_of's day (0: the end of its day, or of the next
     working day when it is not one), and no later than the last moment before `period_end`."""
@@ -87,10 +115,10 @@ def horizon(as_of: datetime, within: int, period_end: date) -> datetime:
 
 
 @functools.lru_cache(maxsize=32)
-def _judged_at(version: tuple, unit_code: str, period: str, moment: datetime) -> drill.Drill:
+def _judged_at(scope: Scope, version: tuple, unit_code: str, period: str, moment: datetime) -> drill.Drill:
     con = db.connect(read_only=True)
     try:
-        return drill.judge(con, unit_code, period, RULESET, moment)
+        return drill.judge(scope, con, unit_code, period, RULESET, moment)
     finally:
         con.close()
 
@@ -194,17 +222,19 @@ def _procedure_names(province_code: str) -> pd.Series:
                       {"p": province_code}).drop_duplicates("procedure_code").set_index("procedure_code")["name"]
 
 
-def todo(unit_code: str, within: int = DEFAULT_WITHIN) -> TodoList | None:
-    """Return the unit's to-do list for the last month stored, items due within `within` working days; None when
-    the unit was not scored in that month. `within` outside 0..MAX_WITHIN is refused. Kept per version of the
-    database: the page, its downloads and a change of language ask for the same list."""
+def todo(scope: Scope, unit_code: str, within: int = DEFAULT_WITHIN) -> TodoList | None:
+    """Return the unit's to-do list for the last month stored, items due within `within` working days, the rows
+    of the reader's `scope` only; None when the unit was not scored in that month. A unit outside the scope is
+    refused (access.scope.Refused), as is `within` outside 0..MAX_WITHIN (ValueError). Kept per version of the
+    database and scope: the page, its downloads and a change of language ask for the same list."""
+    base.check(scope, unit_code)
     if not 0 <= int(within) <= MAX_WITHIN:
         raise ValueError(f"within must be 0 to {MAX_WITHIN} working days, not {within}")
-    return _todo(base.version(), unit_code, int(within))
+    return _todo(scope, base.version(), unit_code, int(within))
 
 
 @functools.lru_cache(maxsize=32)
-def _todo(version: tuple, unit_code: str, within: int) -> TodoList | None:
+def _todo(scope: Scope, version: tuple, unit_code: str, within: int) -> TodoList | None:
     scored = units()
     found = scored[scored["unit_code"] == unit_code]
     if found.empty:
@@ -213,8 +243,8 @@ def _todo(version: tuple, unit_code: str, within: int) -> TodoList | None:
     period, as_of = str(row["period"]), pd.Timestamp(row["as_of"]).to_pydatetime()
     month = parse(period)
     until = horizon(as_of, int(within), month.end)
-    now = _judged_at(version, unit_code, period, as_of)
-    later = _judged_at(version, unit_code, period, until) if until > as_of else now
+    now = _judged_at(scope, version, unit_code, period, as_of)
+    later = _judged_at(scope, version, unit_code, period, until) if until > as_of else now
     codes = sorted(set(now.dossiers["unit_code"]) | set(now.feedback["unit_code"]) | {unit_code})
     values = whatif_queries.values(period, codes)[list(whatif.VALUE_COLUMNS)]
     names = _names(period)
