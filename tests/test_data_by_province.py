@@ -87,6 +87,11 @@ def test_the_leader_of_ha_noi_sees_neither_79_nor_rows_naming_no_known_unit(load
     assert list(queries.load_runs(Scope("leader", "01"))["n_rejected"]) == [1]
 
 
+def test_a_reader_of_a_commune_sees_their_province(loaded):
+    rows = queries.rejected_rows(Scope("analyst", "25747"))  # Phường Thủ Dầu Một, Hồ Chí Minh City
+    assert list(zip(rows["line"], rows["unit_code"])) == [(2, "74"), (4, "79")]
+
+
 def test_an_admin_sees_every_rejected_row_and_load(loaded):
     rows = queries.rejected_rows(Scope.country())
     assert list(rows["line"]) == [2, 3, 4, 5, 6]

@@ -3,8 +3,8 @@ of both unit trees.
 
 The load history and the rejected rows (file paths, rejected values) are for the roles that see the data page
 (leaders, analysts, admins: access/scope.py); the functions reading them take the reader's scope first. A leader
-or an analyst reads the rejected rows whose unit (rejected_rows.unit_code, any version of the code) is one their
-scope covers, and the loads that rejected such rows with the counts of those rows; an admin reads every row,
+or an analyst reads the rejected rows whose unit (rejected_rows.unit_code, any version of the code) is one the
+scope of their province covers (its old provinces' units too), and the loads that rejected such rows with the counts of those rows; an admin reads every row,
 those naming no known unit too, and every load with its full counts."""
 from __future__ import annotations
 
@@ -97,11 +97,17 @@ def _seen(scope: Scope) -> tuple[str, dict]:
     recorded = _value("""select count(*) from duckdb_columns()
                          where table_name = 'rejected_rows' and column_name = 'unit_code'""")
     source = "rejected_rows" if recorded else "(select *, null::varchar as unit_code from rejected_rows)"
+    params = scope.params()
+    if not scope.everything:
+        # the data page is by province: a reader of a district, a commune or a department reads their province's
+        params["scope_unit"] = _value("""select province_code from unit_tree
+                                         where unit_code = $unit and valid_to is null""",
+                                      {"unit": scope.unit_code}) or scope.unit_code
     return f"""scope_units as ({UNITS_SQL}),
         seen as (
             select r.* from {source} r
             where $scope_all or r.unit_code in (select s.unit_code from scope_units s)
-        )""", scope.params()
+        )""", params
 
 
 def load_runs(scope: Scope) -> pd.DataFrame:
