@@ -271,6 +271,10 @@ NATIONAL_REPORT = Entity(
     lookups=_unit_on("r.period_start"),
 )
 
+# The column of each entity naming the unit a row belongs to, as rejected_rows records it: a unit of either tree,
+# or for a catalogue row its province.
+UNIT_COLUMNS = {"procedures": "province_code", "procedure_decisions": "province_code"}
+
 # In load order: each entity's checks may look up those before it.
 ENTITIES = (UNITS, PROCEDURES, PROCEDURE_DECISIONS, DOSSIERS, DOSSIER_EVENTS, FEEDBACK, NATIONAL_REPORT)
 BY_NAME = {e.name: e for e in ENTITIES}
@@ -291,7 +295,8 @@ SYSTEM_TABLES = (
         load_id bigint, path varchar, sha256 varchar, entity varchar,
         n_read bigint, n_loaded bigint, n_replaced bigint, n_unchanged bigint, n_rejected bigint)""",
     """create table if not exists rejected_rows (
-        load_id bigint, entity varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)""",
+        load_id bigint, entity varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar,
+        unit_code varchar)""",
     # Per source database, table and entity: the last watermark value written, as the source writes it
     # (text, so that its type and time zone stay the source's own when it is sent back).
     """create table if not exists sync_state (
@@ -329,6 +334,18 @@ final as (
     group by all
 )
 select * from final"""
+
+
+def unit_column(entity: Entity) -> str | None:
+    """Return the column naming the unit a row of `entity` belongs to (None when its rows name none)."""
+    column = UNIT_COLUMNS.get(entity.name, "unit_code")
+    return column if column in entity.column_names else None
+
+
+# Columns added to a table after databases were made with it; an older database gets them when it is opened.
+ADDED_COLUMNS = (
+    "alter table rejected_rows add column if not exists unit_code varchar",
+)
 
 
 def ddl() -> list[str]:

@@ -8,7 +8,7 @@ from model import entities, units
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view that is missing, and install the official units on a new database."""
-    for statement in entities.ddl():
+    for statement in (*entities.ddl(), *entities.ADDED_COLUMNS):
         con.execute(statement)
     if not con.execute("select count(*) from units where kind = 'province'").fetchone()[0]:
         units.install_official(con)

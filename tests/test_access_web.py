@@ -338,6 +338,21 @@ def test_the_analyst_downloads_the_rejected_rows_and_the_admin_reads_the_audit(a
     assert rows(admin, {**DOSSIER_PARAMS, "unit_code": "01"}).status_code == 200
 
 
+def test_over_http_the_analyst_downloads_the_rejected_rows_of_their_province_only(accounts):
+    import db
+
+    con = db.connect(accounts)
+    con.execute("insert into load_runs values (9, now(), now(), 'july', 3, 0, 0, 0, 3, 'ok')")
+    for line, unit in ((2, "74"), (3, "01"), (4, None)):
+        con.execute("""insert into rejected_rows values (9, 'procedures', 'procedures.csv', $line, 'name', null,
+                       'missing required value', $unit)""", {"line": line, "unit": unit})
+    con.close()
+    lines = sent_text(download(signed_in("analyst"), "rejected-rows", {})).splitlines()
+    # the analyst of 79 gets the row of old Bình Dương 74, not Hà Nội's nor the one naming no unit
+    assert len(lines) == 1 + 1 and lines[1].endswith(",74")
+    assert len(sent_text(download(signed_in("admin"), "rejected-rows", {})).splitlines()) == 1 + 3
+
+
 def test_the_secret_key_is_created_owner_only_on_first_run(tmp_path, monkeypatch):
     key = tmp_path / "key"
     monkeypatch.setenv("KPI766_SECRET_KEY_FILE", str(key))

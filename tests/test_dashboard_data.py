@@ -99,12 +99,15 @@ def test_the_rejected_rows_download_holds_each_row_with_its_value_and_reason(loa
     assert exports.file_name(table, {"load": 2}, "xlsx", "vi") == "dong-bi-tu-choi-lan-nap-2.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(table, "vi"))).active
     assert sheet["A2"].value == "Lần nạp 2"
-    assert [c.value for c in sheet[4]] == ["Lần nạp", "Bảng", "Tệp", "Dòng", "Cột", "Giá trị", "Lý do"]
-    assert [sheet.cell(6, c).value for c in (2, 4, 5, 6, 7)] == ["Hồ sơ", 3, "received_at", "31/02/2024 08:00",
-                                                                  "unparseable timestamp"]
+    assert [c.value for c in sheet[4]] == ["Lần nạp", "Bảng", "Tệp", "Dòng", "Cột", "Giá trị", "Lý do",
+                                         "Đơn vị"]
+    assert [sheet.cell(6, c).value for c in (2, 4, 5, 6, 7, 8)] == ["Hồ sơ", 3, "received_at", "31/02/2024 08:00",
+                                                                     "unparseable timestamp", "74-STP"]
+    # each row names its unit as the file wrote it, the unknown one too
+    assert [sheet.cell(r, 8).value for r in range(5, 9)] == ["99999", "74-STP", "74-STP", "74-STP"]
     assert sheet.max_row == 4 + 4
     text = exports.to_csv(exports.fetch(Scope.country(), "rejected-rows", {}), "en").decode("utf-8-sig")
-    assert text.splitlines()[0] == "Load,Table,File,Line,Column,Value,Reason"
+    assert text.splitlines()[0] == "Load,Table,File,Line,Column,Value,Reason,Unit"
     assert len(text.splitlines()) == 5
 
 

@@ -232,6 +232,10 @@ def test_rows_that_break_the_contract_are_rejected_with_their_reason(source_url,
     ]
     assert query(catalogue, "select count(*), min(reason), max(reason) from rejected_rows where entity = 'dossier_events'") \
         == [(8, "unknown dossier", "unknown dossier")]
+    # each rejected dossier records the unit it names, as the source wrote it
+    assert query(catalogue, """select unit_code from rejected_rows where entity = 'dossiers' and line = 20""") \
+        == [("99999",)]
+    assert query(catalogue, "select count(*) from rejected_rows where unit_code is null") == [(0,)]
     # Arrow cannot read PostgreSQL's infinite timestamp as a timestamp: its batch comes as text, which DuckDB reads.
     assert query(catalogue, "select due_at::varchar, received_at::varchar from dossiers where dossier_code = 'HS-0000050'") \
         == [("infinity", "2024-02-21 08:00:00")]

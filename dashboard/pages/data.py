@@ -87,6 +87,7 @@ REJECTED_COLUMNS = [
     Column("column", ("Cột", "Column")),
     Column("value", ("Giá trị", "Value")),
     Column("reason", ("Lý do", "Reason")),
+    Column("unit_code", ("Đơn vị", "Unit")),
 ]
 
 
@@ -191,8 +192,8 @@ def layout(load=None, **_):
             _stat(_t("dossiers", language), i18n.number(counts.set_index("entity").at["dossiers", "n_rows"]),
                   "data-n-dossiers"),
             _stat(_t("received", language), received, "data-received", small=True),
-            _stat(_t("loads", language), i18n.number(whole.n_loads), "data-n-loads"),
-            _stat(_t("rejected", language), i18n.number(whole.n_rejected), "data-n-rejected"),
+            _stat(_t("loads", language), i18n.number(len(runs)), "data-n-loads"),
+            _stat(_t("rejected", language), i18n.number(int(runs["n_rejected"].sum())), "data-n-rejected"),
         ], className="cards"),
         html.H2(_t("tables", language)),
         _table((_t("table", language), _t("rows", language)),

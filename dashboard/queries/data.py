@@ -2,7 +2,10 @@
 of both unit trees.
 
 The load history and the rejected rows (file paths, rejected values) are for the roles that see the data page
-(leaders, analysts, admins: access/scope.py); the functions reading them take the reader's scope first."""
+(leaders, analysts, admins: access/scope.py); the functions reading them take the reader's scope first. A leader
+or an analyst reads the rejected rows whose unit (rejected_rows.unit_code, any version of the code) is one the
+scope of their province covers (its old provinces' units too), and the loads that rejected such rows with the counts of those rows; an admin reads every row,
+those naming no known unit too, and every load with its full counts."""
 from __future__ import annotations
 
 import functools
@@ -10,10 +13,10 @@ import functools
 import pandas as pd
 
 import settings
-from access.scope import Refused, Scope
+from access.scope import UNITS_SQL, Refused, Scope
 from model.entities import ENTITIES, valid_on
 
-from .base import as_of, frame as _frame
+from .base import as_of, frame as _frame, value as _value
 
 
 def overview() -> pd.DataFrame:
@@ -86,10 +89,47 @@ def permit(scope: Scope) -> None:
                       "The data page is for leaders, analysts and admins.")
 
 
+def _seen(scope: Scope) -> tuple[str, dict]:
+    """Return the common table expressions ending in `seen`, the rejected rows `scope` reads, and their parameters.
+
+    A database written before rejected_rows recorded units has no unit_code column until a load or a command opens
+    it for writing; read-only, its rows name no unit, so only an admin sees them."""
+    recorded = _value("""select count(*) from duckdb_columns()
+                         where table_name = 'rejected_rows' and column_name = 'unit_code'""")
+    source = "rejected_rows" if recorded else "(select *, null::varchar as unit_code from rejected_rows)"
+    params = scope.params()
+    if not scope.everything:
+        # the data page is by province: a reader of a district, a commune or a department reads their province's
+        params["scope_unit"] = _value("""select province_code from unit_tree
+                                         where unit_code = $unit and valid_to is null""",
+                                      {"unit": scope.unit_code}) or scope.unit_code
+    return f"""scope_units as ({UNITS_SQL}),
+        seen as (
+            select r.* from {source} r
+            where $scope_all or r.unit_code in (select s.unit_code from scope_units s)
+        )""", params
+
+
 def load_runs(scope: Scope) -> pd.DataFrame:
     """Return one row per load, the latest first: load_id, started_at, finished_at, source, n_read, n_loaded,
-    n_replaced, n_unchanged, n_rejected, status, n_files."""
+    n_replaced, n_unchanged, n_rejected, status, n_files.
+
+    For a leader or an analyst: the loads that rejected rows of their province, with n_rejected the lines of the
+    province rejected and n_files the files holding them; what a load read and wrote is stored per file, not per
+    province, so n_read, n_loaded, n_replaced and n_unchanged are empty."""
     permit(scope)
+    if not scope.everything:
+        seen, params = _seen(scope)
+        return _frame(f"""
+            with {seen},
+            by_load as (
+                select load_id, count(distinct (entity, file, line)) as n_rejected, count(distinct file) as n_files
+                from seen group by load_id
+            )
+            select r.load_id, r.started_at, r.finished_at, r.source, null::bigint as n_read, null::bigint as n_loaded,
+                   null::bigint as n_replaced, null::bigint as n_unchanged, b.n_rejected, r.status, b.n_files
+            from load_runs r join by_load b using (load_id)
+            order by r.load_id desc""", params)
     return _frame("""
         select r.load_id, r.started_at, r.finished_at, r.source, r.n_read, r.n_loaded, r.n_replaced, r.n_unchanged,
                r.n_rejected, r.status, count(f.path) as n_files
@@ -98,22 +138,27 @@ def load_runs(scope: Scope) -> pd.DataFrame:
 
 
 def rejection_reasons(scope: Scope, load_id: int | None = None) -> pd.DataFrame:
-    """Return the rejected rows grouped by load, entity, file and reason (of load `load_id`, or of every load),
+    """Return the rejected rows the reader sees grouped by load, entity, file and reason (of load `load_id`, or of
+    every load),
     the most frequent first: load_id, entity, file, reason, n_rows, first_line, columns (the columns named, joined
     by ', ')."""
     permit(scope)
-    return _frame("""
+    seen, params = _seen(scope)
+    return _frame(f"""
+        with {seen}
         select load_id, entity, file, reason, count(*) as n_rows, min(line) as first_line,
                string_agg(distinct "column", ', ' order by "column") as columns
-        from rejected_rows where $load is null or load_id = $load
-        group by all order by n_rows desc, load_id desc, entity, file, reason""", {"load": load_id})
+        from seen where $load is null or load_id = $load
+        group by all order by n_rows desc, load_id desc, entity, file, reason""", {**params, "load": load_id})
 
 
 def rejected_rows(scope: Scope, load_id: int | None = None) -> pd.DataFrame:
-    """Return the rejected rows themselves (of load `load_id`, or of every load), by load, file and line:
-    load_id, entity, file, line, column, value, reason."""
+    """Return the rejected rows themselves (of load `load_id`, or of every load) the reader sees, by load, file and
+    line: load_id, entity, file, line, column, value, reason, unit_code."""
     permit(scope)
-    return _frame("""
-        select load_id, entity, file, line, "column", value, reason
-        from rejected_rows where $load is null or load_id = $load
-        order by load_id desc, entity, file, line, "column" """, {"load": load_id})
+    seen, params = _seen(scope)
+    return _frame(f"""
+        with {seen}
+        select load_id, entity, file, line, "column", value, reason, unit_code
+        from seen where $load is null or load_id = $load
+        order by load_id desc, entity, file, line, "column" """, {**params, "load": load_id})

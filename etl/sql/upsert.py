@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import duckdb
 
-from model.entities import Entity
+from model.entities import Entity, unit_column
 from etl.sql.validate import key_match, literal, quote, raw
 
 
 def reject(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: str, dups: str,
            load_id: int, file: str) -> int:
-    """Insert one rejected_rows row per problem, failed check and duplicated row; return the number of rejected lines."""
+    """Insert one rejected_rows row per problem, failed check and duplicated row; return the number of rejected lines.
+
+    Each carries the unit its row names (model.entities.unit_column) as the file wrote it, null when the row names
+    none: the data page shows a reader the rejected rows of their province."""
+    unit = unit_column(entity)
+    unit_text = f"nullif(trim(r.{quote(unit)}::varchar), '')" if unit else "null::varchar"
     key_names = ", ".join(entity.key)
     key_value = " || ', ' || ".join(f"coalesce(r.{quote(k)}::varchar, '')" for k in entity.key)
     by_check = {"column": [], "value": [], "reason": []}
@@ -23,7 +28,7 @@ def reject(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: st
         by_check["value"].append(f"when {i} then r.{raw(check.column)}::varchar")
         by_check["reason"].append(f"when {i} then {literal(check.reason)}")
     case = {k: f"case f.check_no {' '.join(v)} end" if v else "null" for k, v in by_check.items()}
-    con.execute(f"""insert into rejected_rows
+    con.execute(f"""insert into rejected_rows (load_id, entity, file, line, "column", value, reason, unit_code)
         with problems as (
             select line, unnest(problems) as p from {rows} where problems is not null
         ),
@@ -43,7 +48,8 @@ def reject(con: duckdb.DuckDBPyConnection, entity: Entity, rows: str, failed: st
                    || array_to_string(lines, ', ') || ')'
             from duplicated
         )
-        select $load_id, $entity, $file, line, "column", value, reason from final order by line""",
+        select $load_id, $entity, $file, f.line, f."column", f.value, f.reason, {unit_text}
+        from final f join {rows} r using (line) order by f.line""",
                 {"load_id": load_id, "entity": entity.name, "file": file, "key_names": key_names})
     return con.execute(f"""select count(*) from (
         select line from {rows} where problems is not null
