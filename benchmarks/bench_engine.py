@@ -35,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import duckdb  # noqa: E402
+
 import db  # noqa: E402
 import pandas as pd  # noqa: E402
 from machine import describe  # noqa: E402
@@ -417,7 +419,9 @@ def main() -> int:
             print(f"{name}: {runs[name][-1][0]:.1f} s, {runs[name][-1][1]:.2f} GB", flush=True)
             if name == "pandas":
                 # against the engine's scores of the same data: the sync measure changes it later
-                con = db.connect(scratch, read_only=True)
+                # a connection of its own, closed with it: db.connect's readers are instances kept per version of
+                # the file, whose lock would stop the next measure from writing it
+                con = duckdb.connect(str(scratch), read_only=True)
                 agreement = pandas_agrees(con)
                 con.close()
                 print(agreement, flush=True)
@@ -427,7 +431,7 @@ def main() -> int:
             print(f"{name}: {runs[name][0][0]:.1f} s, {runs[name][0][1]:.2f} GB", flush=True)
     times = {name: median(found) for name, found in runs.items()}
     before = measure_against(args.against, path, args.rounds) if args.against else {}
-    con = db.connect(scratch, read_only=True)
+    con = duckdb.connect(str(scratch), read_only=True)
     n_scores, n_values = (con.execute(f"select count(*) from {table} where period_kind <> 'range'").fetchone()[0]
                           for table in ("unit_scores", "indicator_values"))
     con.close()
