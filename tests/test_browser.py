@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from appserver import PASSWORD, access_path, add_account, serving
 from conftest import ROOT
@@ -553,6 +554,11 @@ def test_a_session_ended_on_the_server_sends_the_browser_to_the_sign_in_page(rea
     _open_drill(tab, PROVINCE)
     monkeypatch.setenv("KPI766_ACCESS_DB", str(access_path(browser_db)))
     store.disable("test-leaving")
-    _choose(page, "unit-indicator", "4.2")  # the next callback answers 401
+    # the next callback answers 401: the reader's own choice, unless one the page makes by itself (the drill asking
+    # again while it is judged) came first and the browser is already on its way to the sign-in page
+    try:
+        _choose(page, "unit-indicator", "4.2")
+    except PlaywrightTimeout:
+        assert "/dang-nhap" in page.url
     page.wait_for_url("**/dang-nhap?next=**")
     assert "indicator" in page.url
