@@ -250,32 +250,31 @@ def _todo(scope: Scope, version: tuple, unit_code: str, within: int) -> TodoList
     names = _names(period)
     far = horizon(as_of, int(within), date.max)
 
-    dossiers = now.dossiers[now.dossiers["end_at"].isna() & now.dossiers["d_2_1"].astype(bool)].copy()
-    moves = changes(dossiers, later.dossiers, "dossier_code")
-    dossiers["state"] = _states(dossiers["n_2_1"].astype(bool), pd.Series((moves["n_2_1"] < 0).to_numpy(),
-                                index=dossiers.index), dossiers["due_at"], as_of, far).to_numpy()
-    keep = dossiers["state"].notna().to_numpy()
-    dossiers, moves = dossiers[keep], moves[keep]
-    dossiers["working_days_left"] = _working_days_left(as_of, dossiers["due_at"])
+    weigh = dict(values=values, unit_code=unit_code, names=names, as_of=as_of, far=far)
+    dossiers = _open_items(now.dossiers[now.dossiers["end_at"].isna() & now.dossiers["d_2_1"].astype(bool)],
+                           later.dossiers, "dossier_code", "2_1", SHOWN["dossier"], **weigh)
     dossiers["procedure_name"] = dossiers["procedure_code"].map(_procedure_names(str(row["province_code"])))
-    dossiers["unit_name"] = dossiers["unit_code"].map(names)
-    dossiers = _weigh(dossiers.reset_index(drop=True), moves.reset_index(drop=True), values, unit_code,
-                      "unit_code", SHOWN["dossier"])
-
-    feedback = now.feedback[now.feedback["handled_at"].isna() & now.feedback["d_5_1"].astype(bool)].copy()
-    fmoves = changes(feedback, later.feedback, "feedback_id")
-    feedback["state"] = _states(feedback["n_5_1"].astype(bool), pd.Series((fmoves["n_5_1"] < 0).to_numpy(),
-                                index=feedback.index), feedback["due_at"], as_of, far).to_numpy()
-    keep = feedback["state"].notna().to_numpy()
-    feedback, fmoves = feedback[keep], fmoves[keep]
-    feedback["working_days_left"] = _working_days_left(as_of, feedback["due_at"])
-    feedback["unit_name"] = feedback["unit_code"].map(names)
-    feedback = _weigh(feedback.reset_index(drop=True), fmoves.reset_index(drop=True), values, unit_code,
-                      "unit_code", SHOWN["feedback"])
+    feedback = _open_items(now.feedback[now.feedback["handled_at"].isna() & now.feedback["d_5_1"].astype(bool)],
+                           later.feedback, "feedback_id", "5_1", SHOWN["feedback"], **weigh)
 
     decisions = _decisions(now, later, values, unit_code, str(row["province_code"]), as_of, far)
     return TodoList(unit_code, str(row["name"]), period, as_of, until, int(within),
                     _ordered(dossiers), _ordered(feedback), _ordered(decisions))
+
+
+def _open_items(rows: pd.DataFrame, later: pd.DataFrame, key: str, indicator: str, shown, *, values: pd.DataFrame,
+                unit_code: str, names, as_of: datetime, far: datetime) -> pd.DataFrame:
+    """Return the open rows (dossiers or feedback items) that are overdue, due today or go late by the horizon for
+    `indicator` (its id with `_`), with their state, working days left, unit name and the points at stake."""
+    rows = rows.copy()
+    moves = changes(rows, later, key)
+    late_later = pd.Series((moves[f"n_{indicator}"] < 0).to_numpy(), index=rows.index)
+    rows["state"] = _states(rows[f"n_{indicator}"].astype(bool), late_later, rows["due_at"], as_of, far).to_numpy()
+    keep = rows["state"].notna().to_numpy()
+    rows, moves = rows[keep], moves[keep]
+    rows["working_days_left"] = _working_days_left(as_of, rows["due_at"])
+    rows["unit_name"] = rows["unit_code"].map(names)
+    return _weigh(rows.reset_index(drop=True), moves.reset_index(drop=True), values, unit_code, "unit_code", shown)
 
 
 def _decisions(now: drill.Drill, later: drill.Drill, values: pd.DataFrame, unit_code: str, province_code: str,
