@@ -14,8 +14,11 @@ port of 127.0.0.1, then runs benchmarks/load_users.py with Locust against it:
 - overload: 500 users with 1–3 s between pages, the same mix: the server must stay up with its memory bounded,
   and answer a unit page within 1 s again a few seconds after.
 
-Users sign in first when the app has a sign-in form (KPI766_BENCH_USER, KPI766_BENCH_PASSWORD). A page view is the
-page's HTML and the callback that renders it; its time is the callback's. The figures of each `--label` are kept in
+Readers are signed in when the app has a sign-in form (KPI766_BENCH_USER, KPI766_BENCH_PASSWORD): before the
+scenarios, SESSIONS sign-ins one after the other (their time is reported), whose sessions the Locust users share
+in turn, as officers already signed in that morning; `--sign-in` makes every Locust user sign in itself instead,
+all within the first seconds (a password check takes a quarter of a CPU-second by design: argon2). A page view is
+the page's HTML and the callback that renders it; its time is the callback's. The figures of each `--label` are kept in
 benchmarks/work/ and the "## Serving a province" section of benchmarks/RESULTS.md shows every label measured.
 Locust runs on the same machine as the server and takes some of its cores.
 """
@@ -23,12 +26,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import http.cookiejar
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -51,6 +58,8 @@ SCENARIOS = {
     "overload": ("Visitors", 500, "1,3"),
 }
 PAGE_NAMES = ("unit page", "rankings page", "indicator page")
+# Sessions signed in before the scenarios, shared by the Locust users in turn.
+SESSIONS = 40
 
 
 def free_port() -> int:
@@ -106,7 +115,31 @@ class Memory(threading.Thread):
                 pass
 
 
-def unit_page_seconds(url: str, unit: str, period: str) -> float | None:
+def sign_in(url: str, n: int) -> tuple[list[str], float | None]:
+    """Sign in `n` times as KPI766_BENCH_USER, one after the other; return the session cookies ("name=value") and
+    the median seconds a sign-in took. No cookies when the app has no sign-in form."""
+    cookies, seconds = [], []
+    for _ in range(n):
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        try:
+            form = opener.open(f"{url}/dang-nhap", timeout=30).read().decode()
+        except urllib.error.HTTPError:
+            return [], None
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', form)
+        if found is None:
+            return [], None
+        data = urllib.parse.urlencode({"username": os.environ.get("KPI766_BENCH_USER", ""),
+                                       "password": os.environ.get("KPI766_BENCH_PASSWORD", ""),
+                                       "csrf_token": found[1] or found[2]}).encode()
+        started = time.perf_counter()
+        opener.open(f"{url}/dang-nhap", data=data, timeout=60).read()
+        seconds.append(time.perf_counter() - started)
+        cookies.append("; ".join(f"{c.name}={c.value}" for c in jar))
+    return cookies, sorted(seconds)[len(seconds) // 2]
+
+
+def unit_page_seconds(url: str, unit: str, period: str, cookie: str | None = None) -> float | None:
     body = json.dumps({"output": ".._pages_content.children..._pages_store.data..",
                        "outputs": [{"id": "_pages_content", "property": "children"},
                                    {"id": "_pages_store", "property": "data"}],
@@ -116,7 +149,8 @@ def unit_page_seconds(url: str, unit: str, period: str) -> float | None:
     started = time.perf_counter()
     try:
         request = urllib.request.Request(f"{url}/_dash-update-component", data=body,
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json",
+                                                  **({"Cookie": cookie} if cookie else {})})
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
     except OSError:
@@ -130,11 +164,11 @@ def _ms(value: str) -> float | None:
 
 
 def run_scenario(name: str, label: str, url: str, units: list[str], period: str, seconds: int,
-                 server: subprocess.Popen) -> dict:
+                 server: subprocess.Popen, cookies: list[str]) -> dict:
     user, n_users, think = SCENARIOS[name]
     prefix = WORK / f"locust-{label}-{name}"
     env = {**os.environ, "KPI766_BENCH_UNITS": ",".join(units), "KPI766_BENCH_PERIOD": period,
-           "KPI766_BENCH_THINK": think}
+           "KPI766_BENCH_THINK": think, "KPI766_BENCH_COOKIES": "\n".join(cookies)}
     memory = Memory(server.pid)
     memory.start()
     subprocess.run([sys.executable, "-m", "locust", "-f", str(USERS), user, "--headless", "--users", str(n_users),
@@ -146,7 +180,7 @@ def run_scenario(name: str, label: str, url: str, units: list[str], period: str,
     if name == "overload":
         started = time.monotonic()
         while time.monotonic() - started < 120:
-            taken = unit_page_seconds(url, units[0], period)
+            taken = unit_page_seconds(url, units[0], period, cookies[0] if cookies else None)
             if taken is not None and taken <= 1.0:
                 recovered = time.monotonic() - started
                 break
@@ -178,7 +212,9 @@ def section(measured: dict[str, dict]) -> str:
              "renders it; its time is the callback's. **The machine is shared with four other engineers' work while",
              "these run** (load average at the start below), and Locust itself takes part of the two cores.", ""]
     for label, run in measured.items():
-        lines += [f"**{label}** — {run['when']}, commit {run['commit']}, {run['server']}; {run['machine']}.", ""]
+        sessions = f"; {run['sessions']}" if run.get("sessions") else ""
+        lines += [f"**{label}** — {run['when']}, commit {run['commit']}, {run['server']}{sessions}; {run['machine']}.",
+                  ""]
     lines += ["| scenario | version | users | page views/s | unit page p50 / p95 ms | all requests p95 ms | "
               "requests | errors | peak server memory MB | up after | back under 1 s after |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name in SCENARIOS:
@@ -207,6 +243,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--no-write-results", action="store_true", help="print only, leave RESULTS.md as it is")
+    parser.add_argument("--sign-in", action="store_true",
+                        help="every Locust user signs in itself at its start (default: shared sessions signed in before)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     path = Path(args.db).resolve() if args.db else demo_database()
@@ -220,7 +258,8 @@ def main() -> int:
     try:
         wait_until_up(url, server)
         header = urllib.request.urlopen(url, timeout=10).headers.get("Server", "")
-        measured = {name: run_scenario(name, args.label, url, units, period, args.seconds, server)
+        cookies, sign_in_s = ([], None) if args.sign_in else sign_in(url, SESSIONS)
+        measured = {name: run_scenario(name, args.label, url, units, period, args.seconds, server, cookies)
                     for name in args.scenarios.split(",")}
     finally:
         server.terminate()
@@ -232,6 +271,8 @@ def main() -> int:
                             text=True).stdout.strip()
     run = {"when": date.today().isoformat(), "commit": commit, "server": header.split("/")[0] or "?",
            "machine": f"{describe(with_load=False)}, load average {load_at_start:.1f} at the start",
+           "sessions": "each user signs in" if args.sign_in else
+           (f"{len(cookies)} sessions signed in before, {sign_in_s:.2f} s per sign-in" if cookies else "no sign-in"),
            "scenarios": measured}
     (WORK / f"load-serving-{args.label}.json").write_text(json.dumps(run, indent=1), encoding="utf-8")
     every = {p.stem.removeprefix("load-serving-"): json.loads(p.read_text(encoding="utf-8"))

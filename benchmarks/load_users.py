@@ -1,8 +1,9 @@
 """Locust users of the dashboard, for benchmarks/bench_load_serving.py (run by it, headless).
 
 Each request is the one a browser sends: the page's HTML, then the Dash callback that renders the page's content,
-and for some the drill, the indicator page or a download. Users sign in first when the app has a sign-in form
-(`/dang-nhap` with a `csrf_token`), as KPI766_BENCH_USER with KPI766_BENCH_PASSWORD.
+and for some the drill, the indicator page or a download. Users take in turn one of the sessions signed
+in before (KPI766_BENCH_COOKIES, one "name=value" cookie line each); without them they sign in first when the app
+has a sign-in form (`/dang-nhap` with a `csrf_token`), as KPI766_BENCH_USER with KPI766_BENCH_PASSWORD.
 
 Environment (set by the benchmark): KPI766_BENCH_UNITS (comma-separated unit codes, one per user in turn),
 KPI766_BENCH_PERIOD, KPI766_BENCH_INDICATOR, KPI766_BENCH_THINK ("5,15": seconds between pages; "0,0" a closed
@@ -21,6 +22,7 @@ from locust import HttpUser, between, constant, task
 UNITS = os.environ.get("KPI766_BENCH_UNITS", "").split(",")
 PERIOD = os.environ.get("KPI766_BENCH_PERIOD", "")
 INDICATOR = os.environ.get("KPI766_BENCH_INDICATOR", "2.1")
+COOKIES = [line for line in os.environ.get("KPI766_BENCH_COOKIES", "").split("\n") if line]
 THINK = tuple(float(x) for x in os.environ.get("KPI766_BENCH_THINK", "0,0").split(","))
 PAGES = ".._pages_content.children..._pages_store.data.."
 DRILL = "..unit-drill-body.children...unit-indicator-explain.children...unit-procedure.options...unit-wait.disabled.."
@@ -46,7 +48,13 @@ class Reader(HttpUser):
     wait_time = between(*THINK) if THINK[1] > 0 else constant(0)
 
     def on_start(self) -> None:
-        self.unit = UNITS[next(_turns) % len(UNITS)]
+        turn = next(_turns)
+        self.unit = UNITS[turn % len(UNITS)]
+        if COOKIES:
+            for part in COOKIES[turn % len(COOKIES)].split("; "):
+                name, _, value = part.partition("=")
+                self.client.cookies.set(name, value)
+            return
         with self.client.get("/dang-nhap", name="sign-in form", catch_response=True) as response:
             found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"',
                               response.text)

@@ -1,5 +1,5 @@
 """The engine: turns the declarations and a rule set into SQL, runs it, and stores indicator_values (as
-unit_indicators, see outputs) and unit_scores.
+unit_indicators, see outputs) and unit_scores, with what the unit page shows derived from them (pages).
 
 `refresh(con)` recomputes every unit for every month, quarter and year present in the data, or with
 `since` only the periods that end on or after that day; `score_range(con, period)` computes one period
@@ -17,7 +17,7 @@ import duckdb
 import db
 import settings
 
-from . import REGISTRY, bases, calendar, outputs, scoring
+from . import REGISTRY, bases, calendar, outputs, pages, scoring
 from .core import Measure
 from .periods import KINDS, LABEL_SQL, STEP, Period, as_datetime
 from .rulesets import RuleSet, load
@@ -246,7 +246,7 @@ def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: 
     the periods ending on or after it and those recomputed; a range, only itself.
     """
     step = STEP.get(kind)
-    for table in ("unit_indicators", "unit_scores"):
+    for table in ("unit_indicators", "unit_scores", "unit_pages"):
         if step is None:
             con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
                         f"(select period, period_kind from computed_periods_{kind})", [ruleset.name])
@@ -268,8 +268,8 @@ def _keep(con: duckdb.DuckDBPyConnection, kind: str) -> None:
 
 
 def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None = None) -> int:
-    """Replace the stored rows of the periods computed for `kind` and this rule set with the new ones; return the
-    unit scores written. The caller holds the transaction.
+    """Replace the stored rows of the periods computed for `kind` and this rule set with the new ones, their unit
+    pages with them (indicators/pages.py); return the unit scores written. The caller holds the transaction.
 
     Each unit's previous period of the same kind is read from the new rows or, when it was not recomputed, from
     the stored ones.
@@ -310,6 +310,7 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
         )
         select * , total - previous_total as score_change, previous_rank - rank as rank_change from compared""",
                 {"ruleset": ruleset.name})
+    pages.store(con, ruleset.name, f"select period, period_kind from computed_periods_{kind}")
     return con.execute(f"select count(*) from computed_scores_{kind}").fetchone()[0]
 
 
@@ -379,6 +380,7 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
                 written[kind] = _store(con, rs, kind, since)
             if since is not None:
                 _restamp(con, rs, kinds)
+            pages.store_trends(con, rs.name)
     return written
 
 
@@ -392,4 +394,6 @@ def score_range(con: duckdb.DuckDBPyConnection, period: Period, ruleset: RuleSet
         _compute(con, "range", rs)
         _keep(con, "range")
         with db.transaction(con):
-            return _store(con, rs, "range")
+            written = _store(con, rs, "range")
+            pages.store_trends(con, rs.name)
+            return written

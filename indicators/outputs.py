@@ -12,7 +12,7 @@ import duckdb
 
 import db
 
-from . import GROUPS, REGISTRY
+from . import GROUPS, REGISTRY, pages
 
 PERIOD_COLUMNS = "ruleset varchar, period varchar, period_kind varchar, period_start date, period_end date, as_of timestamp"
 UNIT_COLUMNS = "unit_code varchar, unit_valid_from date, unit_kind varchar"
@@ -121,3 +121,4 @@ def _ensure(con: duckdb.DuckDBPyConnection) -> None:
         insert_long(con, "indicator_values_before")
         con.execute("drop table indicator_values_before")
     con.execute(_view())
+    pages.ensure(con)

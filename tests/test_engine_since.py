@@ -9,7 +9,7 @@ from etl.demo.build import DEFAULT_SEED, run_demo
 from indicators import engine
 
 SINCE = date(2025, 10, 15)
-TABLES = ("indicator_values", "unit_scores")
+TABLES = ("indicator_values", "unit_scores", "unit_pages", "unit_trends")
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def change_recent_dossiers(con) -> None:
 
 
 def stored(con) -> dict[str, list[tuple]]:
-    return {table: con.execute(f"select * exclude (computed_at) from {table} order by all").fetchall()
+    return {table: con.execute(f"select columns(c -> c <> 'computed_at') from {table} order by all").fetchall()
             for table in TABLES}
 
 
@@ -60,6 +60,10 @@ def test_a_refresh_since_a_day_recomputes_the_later_periods_and_stores_what_a_fu
     full = stored(scored)
     assert incremental["unit_scores"] == full["unit_scores"]
     assert incremental["indicator_values"] == full["indicator_values"]
+    # what the unit page shows, stored with the scores: the pages of the periods recomputed, every code's trend
+    assert incremental["unit_pages"] == full["unit_pages"]
+    assert incremental["unit_trends"] == full["unit_trends"]
+    assert full["unit_trends"] != before["unit_trends"]
     assert full["unit_scores"] != before["unit_scores"]
 
 

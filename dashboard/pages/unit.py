@@ -9,7 +9,6 @@ by the server; the monthly trend; the units below it. Every table can be downloa
 from __future__ import annotations
 
 import functools
-from contextlib import suppress
 from urllib.parse import urlencode
 
 import dash
@@ -441,7 +440,10 @@ def _section(title: str, children: list, section_id: str, extra=None) -> html.Se
 def layout(unit_code: str | None = None, period: str | None = None, indicator: str | None = None,
            procedure: str | None = None, **_) -> html.Div:
     """Return the page of `unit_code` in `period` (default: its latest year), the drill open on `indicator` (default:
-    the listable one that lost the most points), its dossiers filtered to `procedure`; start judging its rows."""
+    the listable one that lost the most points), its dossiers filtered to `procedure`.
+
+    Everything here is read from the unit's stored rows (indicators/pages.py); its dossiers are judged when the
+    drill asks for them (`show_drill`, which the browser sends as soon as the page is shown), in the bounded pool."""
     language = i18n.lang()
     with queries.session():
         available = queries.unit_periods(unit_code or "")
@@ -467,8 +469,6 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
     period_options = [{"label": period_name(p, language), "value": p} for p in available["period"]]
     kind = i18n.pick(*KIND_NAMES[unit["kind"]], language)
     scope = current_scope()
-    with suppress(limits.Busy):  # the page shows without its drill; the drill's own callback tries again
-        queries.prepare_drill(scope, unit_code, period)
     return html.Div([
         dcc.Location(id="unit-nav", refresh="callback-nav"),
         dcc.Store(id="unit-drill", data=drill_params),

@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 import db
 import settings
 from access.scope import Scope
-from indicators import GROUPS, REGISTRY, drill, outputs, rulesets
+from indicators import GROUPS, REGISTRY, drill, outputs, pages, rulesets
 from indicators import periods as _periods
 
 from . import base, pool
@@ -124,46 +125,51 @@ def periods(kind: str | None = None) -> list[str]:
     return found["period"].tolist()
 
 
-def _history(unit_code: str) -> pd.DataFrame:
-    """Return every stored score of the unit code, oldest first: period, period_kind, period_start,
-    unit_valid_from, the six columns, total, band."""
-    return _frame(f"""
-        select period, period_kind, period_start, unit_valid_from, {", ".join(GROUP_KEYS)}, total, band
-        from unit_scores
-        where ruleset = $ruleset and unit_code = $unit and period_kind in ('month', 'quarter', 'year')
-        order by period_start, period_kind""", {"ruleset": RULESET, "unit": unit_code})
+def _stored(stored: str, derived: str, params: dict) -> pd.DataFrame:
+    """Return the rows of `stored` (a query of unit_pages or unit_trends, indicators/pages.py); on a database
+    scored before those tables existed, the same rows derived on the fly by `derived` (their store step's SQL)."""
+    def answer() -> pd.DataFrame:
+        try:
+            return _frame(stored, params)
+        except duckdb.CatalogException:
+            return _frame(derived, params)
+
+    return answer()
 
 
-KIND_RANK = {"year": 0, "quarter": 1, "month": 2}
+def _trends(unit_code: str) -> dict | None:
+    """Return the unit code's stored trend row: periods (latest first) and months (oldest first), lists of dicts;
+    None when the code was never scored."""
+    found = _stored(
+        "select periods, months from unit_trends where ruleset = $ruleset and unit_code = $unit",
+        f"select periods, months from ({pages.derive_trends('ruleset = $ruleset and unit_code = $unit')})",
+        {"ruleset": RULESET, "unit": unit_code})
+    return None if found.empty else found.iloc[0].to_dict()
 
 
 def unit_periods(unit_code: str) -> pd.DataFrame:
     """Return the periods in which the unit was scored, latest first (a year before its quarter and month):
     period, period_kind."""
-    history = _history(unit_code).assign(order=lambda f: f["period_kind"].map(KIND_RANK))
-    ordered = history.sort_values(["period_start", "order"], ascending=[False, True])
-    return ordered.drop_duplicates("period")[["period", "period_kind"]].reset_index(drop=True)
+    found = _trends(unit_code)
+    return pd.DataFrame(list(found["periods"]) if found else [], columns=["period", "period_kind"])
 
 
-def _family(unit_code: str, period: str) -> pd.DataFrame:
-    """Return every unit scored in the period in the unit's province (the province included): unit_code, name,
-    kind, province_code, district_code, total, band, rank, n_peers, peer_list, score_change, rank_change."""
-    return _frame("""
-        with unit as (
-            select province_code from unit_scores
-            where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-              and unit_code = $unit
-        )
-        select s.unit_code, s.unit_name as name, s.unit_kind as kind, s.province_code, s.district_code, s.total,
-               s.band, s.rank, s.n_peers, s.peer_list, s.score_change, s.rank_change
-        from unit_scores s
-        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
-          and s.province_code in (select province_code from unit)""", _at(period, unit=unit_code))
-
-
-def _member(family: pd.DataFrame, unit_code: str) -> pd.Series | None:
-    found = family[family["unit_code"] == unit_code]
-    return None if found.empty else found.iloc[0]
+def _page(unit_code: str, period: str) -> dict:
+    """Return the unit's stored page in the period (indicators/pages.py): chain, peer_links and children, lists of
+    dicts (empty when the unit was not scored)."""
+    province = """(select province_code from unit_scores where ruleset = $ruleset and period_kind = $kind
+                   and period_start = $start and period = $period and unit_code = $unit)"""
+    found = _stored(
+        """select chain, peer_links, children from unit_pages
+           where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+             and unit_code = $unit""",
+        f"""select chain, peer_links, children from ({pages.derive(
+            "ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period "
+            f"and province_code = {province}")}) where unit_code = $unit""",
+        _at(period, unit=unit_code))
+    if found.empty:
+        return {"chain": [], "peer_links": [], "children": []}
+    return {name: list(value) for name, value in found.iloc[0].items()}
 
 
 def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
@@ -171,54 +177,26 @@ def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
 
     A department sits under its province; a commune of the new tree directly under its province.
     """
-    family = _family(unit_code, period)
-    unit = _member(family, unit_code)
-    if unit is None:
-        return pd.DataFrame(columns=["unit_code", "name", "kind"])
-    chain = [code for code in (unit["province_code"], unit["district_code"], unit_code) if code is not None]
-    found = family.set_index("unit_code").loc[list(dict.fromkeys(chain)), ["name", "kind"]]
-    return found.reset_index()
+    return pd.DataFrame(_page(unit_code, period)["chain"], columns=["unit_code", "name", "kind"])
 
 
-def _below(family: pd.DataFrame, unit: pd.Series | None) -> pd.Series:
-    """Return which of the family sit directly under the unit: a province's districts and departments (and its
-    communes when it has no districts), a district's communes."""
-    if unit is None or unit["kind"] not in ("province", "district"):
-        return pd.Series(False, index=family.index)
-    if unit["kind"] == "district":
-        return (family["district_code"] == unit["unit_code"]) & (family["kind"] == "commune")
-    return family["kind"].isin(["district", "department"]) | ((family["kind"] == "commune")
-                                                              & family["district_code"].isna())
-
-
-KIND_ORDER = {"district": 0, "commune": 1, "department": 2}
+CHILD_COLUMNS = ["unit_code", "name", "kind", "total", "band", "rank", "n_peers", "peer_list", "score_change",
+                 "rank_change"]
 
 
 def children(unit_code: str, period: str) -> pd.DataFrame:
     """Return the units directly under the unit in the period, best first: unit_code, name, kind, total, band,
     rank, n_peers, peer_list, score_change, rank_change. A province's districts and departments (and its
     communes when it has no districts); a district's communes; nothing under a commune or a department."""
-    family = _family(unit_code, period)
-    found = family[_below(family, _member(family, unit_code))].assign(order=lambda f: f["kind"].map(KIND_ORDER))
-    ordered = found.sort_values(["order", "total", "unit_code"], ascending=[True, False, True], na_position="last")
-    return ordered.drop(columns=["order", "province_code", "district_code"]).reset_index(drop=True)
+    return pd.DataFrame(_page(unit_code, period)["children"], columns=CHILD_COLUMNS).astype(
+        {"total": "float64", "score_change": "float64", "rank_change": "float64"})
 
 
 def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
     """Return the rankings below the unit in the period: peer_list, kind, district_code (set for the communes of
     a district), n_units. A province: its departments, districts and communes; a district: its communes."""
-    family = _family(unit_code, period)
-    unit = _member(family, unit_code)
-    if unit is None or unit["kind"] not in ("province", "district"):
-        return pd.DataFrame(columns=["peer_list", "kind", "district_code", "n_units"])
-    if unit["kind"] == "district":
-        rows = family[_below(family, unit)]
-    else:
-        rows = family[family["unit_code"] != unit_code]
-    counted = rows.groupby(["peer_list", "kind"], as_index=False).size().rename(columns={"size": "n_units"})
-    counted["district_code"] = unit_code if unit["kind"] == "district" else None
-    counted["order"] = counted["kind"].map(KIND_ORDER)
-    return counted.sort_values("order")[["peer_list", "kind", "district_code", "n_units"]].reset_index(drop=True)
+    return pd.DataFrame(_page(unit_code, period)["peer_links"],
+                        columns=["peer_list", "kind", "district_code", "n_units"])
 
 
 def ledger(unit_code: str, period: str) -> pd.DataFrame:
@@ -227,48 +205,44 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
     excluded_rows (left out of both for an unknown value), order (the declarations' order)."""
     # The unit's one stored row (its indicators as columns), unfolded here: the indicator_values view would unfold
-    # every unit of the period before picking this one.
+    # every unit of the period before picking this one. Kept unfolded: the page, its download and its drill ask.
+    return _ANSWERS.get(("ledger", RULESET, unit_code, period), lambda: _ledger(unit_code, period))
+
+
+LEDGER_COLUMNS = ["indicator_id", "group_key", "group_number", "name_vi", "name_en", "unit", "display_only",
+                  "max_points", "points", "points_lost", "ratio", "numerator", "denominator", "target", "no_data",
+                  "not_applicable", "excluded_rows", "order"]
+
+
+def _ledger(unit_code: str, period: str) -> pd.DataFrame:
     stored = _frame(f"""
         select {", ".join(outputs.indicator_columns())}
         from unit_indicators
         where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
           and unit_code = $unit""", _at(period, unit=unit_code))
-    values = _unfold(stored)
-    if values.empty:
-        return values
+    if stored.empty:
+        return pd.DataFrame(columns=LEDGER_COLUMNS)
+    row = _first_row(stored)
     rules = _rules()
     numbers = {g.key: g.number for g in GROUPS}
-    declared = pd.DataFrame([
-        {"indicator_id": i.id, "group_key": i.group, "group_number": numbers[i.group], "name_vi": i.name_vi,
-         "name_en": i.name_en, "unit": i.unit, "display_only": rules.rule(i.id).max_points == 0,
-         "target": rules.rule(i.id).target, "order": n}
-        for n, i in enumerate(REGISTRY.values())])
-    rows = declared.merge(values, on="indicator_id")
-    scored = ~rows["display_only"] & ~rows["not_applicable"].fillna(False).astype(bool)
-    rows["points_lost"] = (rows["max_points"] - rows["points"]).where(scored)
-    rows.loc[rows["display_only"], "points"] = None
-    return rows.sort_values(["points_lost", "order"], ascending=[False, True], na_position="last",
-                            ignore_index=True)
-
-
-VALUE_COLUMNS = ["indicator_id", "numerator", "denominator", "ratio", "points", "max_points", "no_data",
-                 "not_applicable", "excluded_rows"]
-
-
-def _unfold(stored: pd.DataFrame) -> pd.DataFrame:
-    """Return a unit_indicators row as indicator_values shows it: one row per indicator it was stored with."""
-    if stored.empty:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
-    row = stored.iloc[0]
     rows = []
-    for indicator_id in REGISTRY:
+    for order, (indicator_id, i) in enumerate(REGISTRY.items()):
         n, d, p, x, a, u = (row[f"{part}_{outputs.ref(indicator_id)}"] for part in outputs.PARTS)
-        if pd.isna(x):
+        if x is None:
             continue  # folded in from before the indicator existed: not stored with it
-        rows.append({"indicator_id": indicator_id, "numerator": n, "denominator": d,
-                     "ratio": n / d if pd.notna(d) and d > 0 else None, "points": p, "max_points": x,
-                     "no_data": None if pd.isna(d) else bool(d == 0), "not_applicable": a, "excluded_rows": u})
-    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+        display_only = rules.rule(indicator_id).max_points == 0
+        scored = not display_only and not a
+        rows.append({
+            "indicator_id": indicator_id, "group_key": i.group, "group_number": numbers[i.group], "name_vi": i.name_vi,
+            "name_en": i.name_en, "unit": i.unit, "display_only": display_only, "max_points": x,
+            "points": None if display_only else p, "points_lost": x - p if scored and p is not None else None,
+            "ratio": n / d if n is not None and d is not None and d > 0 else None, "numerator": n, "denominator": d,
+            "target": rules.rule(indicator_id).target, "no_data": None if d is None else bool(d == 0),
+            "not_applicable": a, "excluded_rows": u, "order": order})
+    rows.sort(key=lambda r: (r["points_lost"] is None, -(r["points_lost"] or 0.0), r["order"]))
+    return pd.DataFrame(rows, columns=LEDGER_COLUMNS).astype(
+        {"max_points": "float64", "points": "float64", "points_lost": "float64", "ratio": "float64",
+         "numerator": "float64", "denominator": "float64"})
 
 
 def next_band(unit_code: str, period: str) -> dict | None:
@@ -302,21 +276,25 @@ def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
     """Return the unit's monthly scores over the whole data range, oldest first: period, period_start, the six
     columns, total, band. With `valid_from` (a date, or None for a unit valid from the start), only that unit: a
     code reused by the 2025 reform names two."""
-    history = _history(unit_code)
-    months = history[history["period_kind"] == "month"]
+    found = _trends(unit_code)
+    months = pd.DataFrame(list(found["months"]) if found else [],
+                          columns=["period", "period_start", "unit_valid_from", *GROUP_KEYS, "total", "band"])
     if not isinstance(valid_from, str):
         same = (months["unit_valid_from"].isna() if valid_from is None
-                else months["unit_valid_from"] == pd.Timestamp(valid_from))
+                else months["unit_valid_from"] == pd.Timestamp(valid_from).date())
         months = months[same]
+    months = months.assign(period_start=pd.to_datetime(months["period_start"])).astype(
+        {name: "float64" for name in (*GROUP_KEYS, "total")})
     return months[["period", "period_start", *GROUP_KEYS, "total", "band"]].reset_index(drop=True)
 
 
-# The judged rows of the last units and periods asked for: judging a province's year takes about a second, and
-# the reader pages through its dossiers and switches indicators many times. Keyed by the database and the
-# moment its scores describe, so a new load is judged afresh. Judging runs in a bounded pool (settings
+# The judged rows of the last units and periods asked for: judging a province's year takes about a second (a
+# commune's a fifth of one), and the reader pages through its dossiers and switches indicators many times, and
+# comes back. Kept up to _DRILLS_ROWS rows in all (a commune's year is a few thousand), least recently used out
+# first. Keyed by the database and the moment its scores describe, so a new load is judged afresh. Judging runs in a bounded pool (settings
 # drill_workers, drill_queue): beyond it a reader is told to retry (limits.Busy), and the server stays up.
 _DRILLS: OrderedDict[tuple, drill.Drill] = OrderedDict()
-_DRILLS_KEPT = 6
+_DRILLS_ROWS = 2_000_000
 _LOCKS: dict[tuple, threading.Lock] = {}
 _POOL = pool.Bounded(int(settings.get("drill_workers")), int(settings.get("drill_queue")), "drill")
 
@@ -357,9 +335,13 @@ def _judged(key: tuple, unit_code: str, period: str) -> drill.Drill:
             con.close()
         with _GUARD:
             _DRILLS[key] = computed
-            while len(_DRILLS) > _DRILLS_KEPT:
+            while len(_DRILLS) > 1 and sum(map(_rows, _DRILLS.values())) > _DRILLS_ROWS:
                 _LOCKS.pop(_DRILLS.popitem(last=False)[0], None)
         return computed
+
+
+def _rows(judged_rows: drill.Drill) -> int:
+    return len(judged_rows.dossiers) + len(judged_rows.feedback) + len(judged_rows.procedures)
 
 
 def drill_ready(scope: Scope, unit_code: str, period: str) -> bool:

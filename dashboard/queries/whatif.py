@@ -17,6 +17,8 @@ from . import base
 from . import unit as unit_queries
 
 RULESET = unit_queries.RULESET
+# The stored values asked for on every unit page view (its what-if card), kept per version of the database.
+_KEPT = base.Kept()
 
 
 def _at(unit_code: str, period: str) -> dict:
@@ -36,7 +38,8 @@ def values(period: str, codes: list[str], con: duckdb.DuckDBPyConnection | None 
         where i.ruleset = $ruleset and i.period_kind = $kind and i.period_start = $start and i.period = $period
           and i.unit_code in (select unnest($codes))"""
     params = {"ruleset": RULESET, "period": period, "kind": chosen.kind, "start": chosen.start, "codes": codes}
-    frame = con.execute(sql, params).df() if con is not None else base.frame(sql, params)
+    frame = (con.execute(sql, params).df() if con is not None
+             else _KEPT.get(("values", period, tuple(codes)), lambda: base.frame(sql, params)))
     return frame.drop_duplicates("unit_code").set_index("unit_code")
 
 
