@@ -15,7 +15,7 @@ from dash import Input, Output, callback, ctx, dcc, html, no_update
 from dashboard import exports, i18n
 from dashboard.components import charts, downloads, selectors
 from dashboard.components.grid import Column, grid
-from dashboard.queries import scores
+from dashboard.queries import base, scores
 from dashboard.queries.base import carry
 from indicators import GROUPS, REGISTRY, rulesets
 
@@ -150,10 +150,20 @@ def _stats(frame, indicator_id: str, language: str) -> html.Div:
                      for k, v in cards], className="cards", id=f"{PREFIX}-stats")
 
 
+# The pages built, per version of the database, address and language: every reader of an indicator sees the same.
+_PAGES = base.Kept(entries=128, copy=False)
+
+
 def layout(indicator_id: str | None = None, period: str | None = None, kind: str | None = None,
            peers: str | None = None, district: str | None = None, **_) -> html.Div:
-    """Return the page for its path and query string."""
+    """Return the page for its path and query string, built once per version of the database and language."""
     language = i18n.lang()
+    return _PAGES.get(("indicator", indicator_id, period, kind, peers, district, language),
+                      lambda: _layout(indicator_id, period, kind, peers, district, language))
+
+
+def _layout(indicator_id: str | None, period: str | None, kind: str | None, peers: str | None, district: str | None,
+            language: str) -> html.Div:
     picker = html.Div([html.Label(_label("pick", language), htmlFor=f"{PREFIX}-id"), dcc.Dropdown(
         id=f"{PREFIX}-id", clearable=False, value=indicator_id if indicator_id in REGISTRY else None,
         options=[{"label": f"{i.id} · {i18n.pick(i.name_vi, i.name_en, language)}", "value": i.id}

@@ -17,7 +17,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from dashboard import exports, i18n, theme
 from dashboard.components import charts, downloads, selectors
 from dashboard.components.grid import Column, grid
-from dashboard.queries import scores
+from dashboard.queries import base, scores
 from dashboard.queries.base import carry
 from indicators import GROUPS
 
@@ -186,10 +186,20 @@ def _fetch(pool: ThreadPoolExecutor, scope: selectors.Scope, target: float, unit
             pool.submit(carry(scores.standing), *asked) if asked else None)
 
 
+# The pages built, per version of the database, address and language: every reader of a ranking sees the same.
+_PAGES = base.Kept(entries=128, copy=False)
+
+
 def layout(period: str | None = None, kind: str | None = None, peers: str | None = None, district: str | None = None,
            target: str | None = None, unit: str | None = None, **_) -> html.Div:
-    """Return the page for its query string."""
+    """Return the page for its query string, built once per version of the database and language."""
     language = i18n.lang()
+    return _PAGES.get(("rankings", period, kind, peers, district, target, unit, language),
+                      lambda: _layout(period, kind, peers, district, target, unit, language))
+
+
+def _layout(period: str | None, kind: str | None, peers: str | None, district: str | None, target: str | None,
+            unit: str | None, language: str) -> html.Div:
     query = {"period": period, "kind": kind, "peers": peers, "district": district}
     chosen_target = _target(target)
     head = [dcc.Location(id=f"{PREFIX}-url", refresh="callback-nav"), html.H1(_label("title", language))]

@@ -30,6 +30,7 @@ from access.web import current_scope
 from dashboard import exports, i18n, limits, theme
 from dashboard.components import downloads, excluded, forecast, whatif
 from dashboard.components.grid import Column, grid, records
+from dashboard.queries import base
 from dashboard.queries import unit as queries
 from indicators import GROUPS, REGISTRY, drill
 
@@ -437,14 +438,27 @@ def _section(title: str, children: list, section_id: str, extra=None) -> html.Se
     return html.Section([html.Div(head, className="section-head"), *children], className="card section", id=section_id)
 
 
+# The pages built, per version of the database and what shapes them: a unit's page is the same for every reader
+# allowed its dossiers (or not), in one language, until the next load.
+_PAGES = base.Kept(entries=256, copy=False)
+
+
 def layout(unit_code: str | None = None, period: str | None = None, indicator: str | None = None,
            procedure: str | None = None, **_) -> html.Div:
     """Return the page of `unit_code` in `period` (default: its latest year), the drill open on `indicator` (default:
     the listable one that lost the most points), its dossiers filtered to `procedure`.
 
-    Everything here is read from the unit's stored rows (indicators/pages.py); its dossiers are judged when the
-    drill asks for them (`show_drill`, which the browser sends as soon as the page is shown), in the bounded pool."""
+    Everything here is read from the unit's stored rows (indicators/pages.py), and the page built is kept for the
+    version of the database; its dossiers are judged when the drill asks for them (`show_drill`, which the browser
+    sends as soon as the page is shown), in the bounded pool."""
     language = i18n.lang()
+    allowed = queries.allows(current_scope(), unit_code or "")
+    return _PAGES.get(("unit", unit_code, period, indicator, procedure, language, allowed),
+                      lambda: _layout(unit_code, period, indicator, procedure, language, allowed))
+
+
+def _layout(unit_code: str | None, period: str | None, indicator: str | None, procedure: str | None, language: str,
+            allowed: bool) -> html.Div:
     with queries.session():
         available = queries.unit_periods(unit_code or "")
         if period is None and not available.empty:
@@ -468,7 +482,6 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
                for r in ledger.sort_values("order").itertuples()]
     period_options = [{"label": period_name(p, language), "value": p} for p in available["period"]]
     kind = i18n.pick(*KIND_NAMES[unit["kind"]], language)
-    scope = current_scope()
     return html.Div([
         dcc.Location(id="unit-nav", refresh="callback-nav"),
         dcc.Store(id="unit-drill", data=drill_params),
@@ -480,7 +493,7 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
             html.Div([html.Label(i18n.t("period", language), htmlFor="unit-period"),
                       dcc.Dropdown(id="unit-period", options=period_options, value=period, clearable=False)],
                      className="control unit-period"),
-            downloads.pdf_button(unit_code, period) if queries.allows(scope, unit_code) else None,
+            downloads.pdf_button(unit_code, period) if allowed else None,
         ], className="unit-head"),
         _cards(unit, needs, language),
         _peer_links(lists, period, language),

@@ -50,14 +50,14 @@ def version() -> tuple:
 
 class Kept:
     """Frames kept per database version and question, for `seconds` at most and `entries` at most (least recently
-    used first out); every caller gets its own copy.
+    used first out); every caller gets its own copy (with `copy` False, the one kept: for answers no caller changes).
 
     Pages ask the same few questions on every view, and each answer otherwise opens a connection that reads the
     file cold; the version in the key makes the first request after a load read the new figures.
     """
 
-    def __init__(self, seconds: float = 300, entries: int = 512):
-        self.seconds, self.entries = seconds, entries
+    def __init__(self, seconds: float = 300, entries: int = 512, copy: bool = True):
+        self.seconds, self.entries, self.copy = seconds, entries, copy
         self._kept: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
         self._guard = threading.Lock()
         self._asked: dict[tuple, threading.Event] = {}  # questions being answered now, to answer each once
@@ -73,7 +73,7 @@ class Kept:
                 hit = self._kept.get(key)
                 if hit is not None and now - hit[0] < self.seconds:
                     self._kept.move_to_end(key)
-                    return hit[1].copy()
+                    return self._given(hit[1])
                 waiting = self._asked.get(key)
                 if waiting is None:
                     mine = self._asked[key] = threading.Event()
@@ -82,7 +82,7 @@ class Kept:
             with self._guard:
                 hit = self._kept.get(key)
             if hit is not None:
-                return hit[1].copy()
+                return self._given(hit[1])
             # the first asker failed: this one asks in its turn (and meets the same error, if any)
         try:
             result = answer()
@@ -94,7 +94,10 @@ class Kept:
             with self._guard:
                 del self._asked[key]
             mine.set()
-        return result.copy()
+        return self._given(result)
+
+    def _given(self, kept):
+        return kept.copy() if self.copy else kept
 
 
 # The units a reader may see, kept per database version: every drill request asks.
