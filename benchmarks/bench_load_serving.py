@@ -30,6 +30,7 @@ import http.cookiejar
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -115,6 +116,23 @@ class Memory(threading.Thread):
                 pass
 
 
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """Return the CPU seconds used so far by the server (its processes), by the children this benchmark waited for
+    (Locust) and by the whole machine (every core's time not idle)."""
+    root = psutil.Process(pid)
+    server = 0.0
+    for process in (root, *root.children(recursive=True)):
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        server += times.user + times.system
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine = psutil.cpu_times()
+    return {"server": server, "locust": children.ru_utime + children.ru_stime,
+            "machine": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)}
+
+
 def sign_in(url: str, n: int) -> tuple[list[str], float | None]:
     """Sign in `n` times as KPI766_BENCH_USER, one after the other; return the session cookies ("name=value") and
     the median seconds a sign-in took. No cookies when the app has no sign-in form."""
@@ -171,11 +189,14 @@ def run_scenario(name: str, label: str, url: str, units: list[str], period: str,
            "KPI766_BENCH_THINK": think, "KPI766_BENCH_COOKIES": "\n".join(cookies)}
     memory = Memory(server.pid)
     memory.start()
+    before = cpu_seconds(server.pid)
     subprocess.run([sys.executable, "-m", "locust", "-f", str(USERS), user, "--headless", "--users", str(n_users),
                     "--spawn-rate", str(max(n_users // 5, 1)), "--run-time", f"{seconds}s", "--host", url,
                     "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"],
                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 300)
     memory.done.set()
+    after = cpu_seconds(server.pid)
+    used = {part: after[part] - before[part] for part in after}
     recovered = None
     if name == "overload":
         started = time.monotonic()
@@ -200,6 +221,7 @@ def run_scenario(name: str, label: str, url: str, units: list[str], period: str,
                          "p50_ms": _ms(r["50%"]), "p95_ms": _ms(r["95%"])}
                      for n, r in rows.items() if n != "Aggregated"},
         "peak_memory_mb": memory.peak / 1024 ** 2,
+        "cpu_s": {**used, "others": used["machine"] - used["server"] - used["locust"]},
         "server_up": server.poll() is None,
         "recovered_s": recovered,
     }
@@ -229,6 +251,19 @@ def section(measured: dict[str, dict]) -> str:
             lines.append(f"| {name} ({r['think'].replace(',', '–')} s think) | {label} | {r['users']} | "
                          f"{r['page_views_per_s']:.1f} | {unit} | {every} | {r['requests']:,} | "
                          f"{r['failures']:,} | {r['peak_memory_mb']:,.0f} | {'yes' if r['server_up'] else 'no'} | {back} |")
+    lines += ["", "Where the CPU went, in CPU-seconds over each scenario (2 cores: 120 in a 60 s scenario): the server's "
+              "processes, Locust, and the rest of the machine (other work beside the benchmark).", "",
+              "| scenario | version | server | Locust | rest of the machine | server CPU per page view (all its requests) ms |",
+              "|---|---|---|---|---|---|"]
+    for name in SCENARIOS:
+        for label, run in measured.items():
+            r = run["scenarios"].get(name)
+            if r is None or "cpu_s" not in r:
+                continue
+            views = r["page_views_per_s"] * r["seconds"]
+            per_view = f"{1000 * r['cpu_s']['server'] / views:,.0f}" if views else "–"
+            lines.append(f"| {name} | {label} | {r['cpu_s']['server']:,.0f} | {r['cpu_s']['locust']:,.0f} | "
+                         f"{r['cpu_s']['others']:,.0f} | {per_view} |")
     lines += ["", "The aims (issue: a province's officers opening their pages at once): units ≥ 20 page views/s with",
               "p95 ≤ 1 s and no error; visitors p95 ≤ 1 s; overload: no crash, memory bounded, back to normal within",
               "seconds. The load averages at the start differ between the versions' runs, so the comparison is rough."]
