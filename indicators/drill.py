@@ -115,7 +115,7 @@ def prepare(scope: Scope, con: duckdb.DuckDBPyConnection, unit_code: str, period
     calendar.install(con)
     con.execute("create or replace temp table t_tree as select * from unit_tree")
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
-                "?::int as publish_days, ?::boolean as deduct_supplement_from_due",
+                "?::int as publish_days, ?::boolean as deduct_supplement_from_due, null::date as tree_day",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"],
                  ruleset.deduct_supplement_from_due])
     bounds = {"unit": unit_code, "start": as_datetime(period.start), "end": as_datetime(period.end)}
