@@ -28,8 +28,8 @@ AS_OF = datetime(2025, 9, 30)
 REFORM = date(2025, 7, 1)
 
 
-@pytest.fixture
-def world(con):
+def build_world(con) -> None:
+    """Insert the world of this module's docstring and score its quarters and months."""
     for (code,) in con.execute("select distinct unit_code from units where kind = 'province'").fetchall():
         add_procedure(con, "X", code)
     for code, unit, synced in (("a", "25747", True), ("b", "25753", False), ("c", "25741", True),
@@ -37,7 +37,12 @@ def world(con):
         add_dossier(con, code, unit, "2024-02-05 08:00", procedure="X", synced_to_portal=synced)
     add_dossier(con, "f", "25753", "2025-05-05 08:00", procedure="X", synced_to_portal=True)
     add_dossier(con, "g", "25747", "2025-08-05 08:00", procedure="X", synced_to_portal=False)
-    engine.refresh(con, as_of=AS_OF, kinds=("quarter",))
+    engine.refresh(con, as_of=AS_OF, kinds=("quarter", "month"))
+
+
+@pytest.fixture
+def world(con):
+    build_world(con)
     return con
 
 
@@ -109,6 +114,6 @@ def test_a_range_before_the_reform_is_redrawn_too(world):
 
 def test_a_refresh_since_a_day_keeps_the_redrawn_rows_as_a_full_one(world):
     full = world.execute("select period, unit_code, total, divided_share from redrawn_scores order by all").fetchall()
-    engine.refresh(world, as_of=AS_OF, kinds=("quarter",), since=date(2025, 8, 1))
+    engine.refresh(world, as_of=AS_OF, kinds=("quarter", "month"), since=date(2025, 8, 1))
     assert world.execute("select period, unit_code, total, divided_share from redrawn_scores order by all"
                          ).fetchall() == full

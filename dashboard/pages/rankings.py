@@ -44,8 +44,10 @@ COLUMNS = [
     Column("score_change", "score_change", "change", width=115),
     Column("band", "band", "band", width=115),
 ]
-# On today's boundaries, the share of each unit's re-drawn dossiers that came from divided communes.
+# On today's boundaries, the share of each unit's re-drawn dossiers that came from divided communes; for the units
+# of today's tree, the old units whose dossiers they hold (the search finds a unit by an old name).
 DIVIDED = Column("divided_share", ("Từ xã bị chia", "From divided communes"), "share", width=140)
+FORMED_FROM = Column("formed_from", ("Hình thành từ", "Formed from"), width=320)
 LABELS = {
     "title": ("Xếp hạng", "Rankings"),
     "units": ("Số đơn vị", "Units"),
@@ -88,8 +90,9 @@ def table(params: dict) -> exports.Table:
 
 def columns(scope: selectors.Scope, frame: pd.DataFrame) -> list[Column]:
     """Return the table's columns: with the share from divided communes for a period re-drawn on today's
-    boundaries."""
-    return [*COLUMNS, DIVIDED] if frame["divided_share"].notna().any() else COLUMNS
+    boundaries, and what the units were formed from for the units of today's tree."""
+    extra = [column for column in (DIVIDED, FORMED_FROM) if frame[column.field].notna().any()]
+    return [*COLUMNS, *extra]
 
 
 def needs(total: float, rank: int, n_peers: int, top_total: float | None, target: float, top: int = TOP) -> dict:

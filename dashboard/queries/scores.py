@@ -17,6 +17,7 @@ from indicators import REGISTRY, rulesets
 from indicators.boundaries import AS_WAS, SCORES, VALUES
 
 from . import base
+from .lineage import FORMED_FROM
 from .base import frame as _frame
 
 # The league tables, periods and peer lists of every view, kept per version of the database.
@@ -86,21 +87,24 @@ def league(period: str, peers: str, district: str | None = None, ruleset: str | 
     unit_name, href (the unit's page at this period), the six columns, total, score_change, band.
     With `district`, the province's communes of that district ranked among themselves (no rank change: the
     previous period's rank inside a district is not kept). On today's boundaries the link keeps them, and
-    `divided_share` is the share of the unit's dossiers that came from divided communes."""
+    `divided_share` is the share of the unit's dossiers that came from divided communes. `formed_from` names the
+    old units a unit of today's tree holds the dossiers of (a search by an old name finds it)."""
     return _frame(f"""
         with peers as (
             select * from {SCORES[boundaries]}
             where ruleset = $ruleset and period = $period and peer_list = $peers
               and ($district::varchar is null or district_code = $district)
         ),
+        formed as ({FORMED_FROM}),
         final as (
             select case when $district::varchar is null then rank else rank_in_district end as rank,
                    count(*) over () as n_peers,
                    case when $district::varchar is null then rank_change end as rank_change,
-                   unit_code, unit_name, '/don-vi/' || unit_code || '?period=' || period || $link as href,
+                   p.unit_code, unit_name, '/don-vi/' || p.unit_code || '?period=' || period || $link as href,
                    transparency, progress, online, payment, digitisation, satisfaction, total, score_change, band,
-                   {"divided_share" if boundaries != AS_WAS else "null::double as divided_share"}
-            from peers
+                   {"divided_share" if boundaries != AS_WAS else "null::double as divided_share"}, f.formed_from
+            from peers p
+            left join formed f on f.unit_code = p.unit_code and p.unit_valid_from is not null
         )
         select * from final order by rank, total desc, unit_name""",
         {"ruleset": ruleset or rulesets.DEFAULT, "period": period, "peers": peers, "district": district,

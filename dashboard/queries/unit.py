@@ -2,7 +2,8 @@
 its children, and the procedures, dossiers and feedback items behind the points it lost.
 
 Every function reads the stored scores of the default rule set by (period, unit_code), or a unit's own rows, on
-its own read-only connection or on the one of an open `session()`. The drill-down functions read the unit's
+its own read-only connection or on the one of an open `session()`; those of the scores take the boundaries to read
+them on (`indicators.boundaries`: `as_was`, the default, or `today`). The drill-down functions read the unit's
 dossiers, feedback items and procedures as the engine judged them (indicators/drill.py): judged once per unit and
 period, in the background when its page opens (`prepare_drill`), and kept.
 """
@@ -23,6 +24,7 @@ import settings
 from access.scope import Scope
 from indicators import GROUPS, REGISTRY, drill, outputs, rulesets
 from indicators import periods as _periods
+from indicators.boundaries import AS_WAS, INDICATORS, SCORES
 
 from . import base, pool
 
@@ -95,14 +97,15 @@ def _at(period: str, **params) -> dict:
     return {"ruleset": RULESET, "period": period, "kind": kind, "start": start, **params}
 
 
-def summary(unit_code: str, period: str) -> dict | None:
+def summary(unit_code: str, period: str, boundaries: str = AS_WAS) -> dict | None:
     """Return the unit's scores in the period as a dict: unit_code, unit_valid_from, name, kind, province_code,
     district_code, period, period_kind, period_start, period_end, as_of, the six columns, total, band, peer_list,
     rank, n_peers, rank_in_district, previous_total, score_change, previous_rank, rank_change; None when the unit
     was not scored in the period."""
+    divided = "divided_share" if boundaries != AS_WAS else "null::double as divided_share"
     found = _frame(f"""
-        select {", ".join(SUMMARY_COLUMNS)}
-        from unit_scores where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+        select {", ".join(SUMMARY_COLUMNS)}, {divided}
+        from {SCORES[boundaries]} where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
               and unit_code = $unit""",
                    _at(period, unit=unit_code))
     if found.empty:
@@ -124,12 +127,12 @@ def periods(kind: str | None = None) -> list[str]:
     return found["period"].tolist()
 
 
-def _history(unit_code: str) -> pd.DataFrame:
+def _history(unit_code: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return every stored score of the unit code, oldest first: period, period_kind, period_start,
     unit_valid_from, the six columns, total, band."""
     return _frame(f"""
         select period, period_kind, period_start, unit_valid_from, {", ".join(GROUP_KEYS)}, total, band
-        from unit_scores
+        from {SCORES[boundaries]}
         where ruleset = $ruleset and unit_code = $unit and period_kind in ('month', 'quarter', 'year')
         order by period_start, period_kind""", {"ruleset": RULESET, "unit": unit_code})
 
@@ -137,26 +140,26 @@ def _history(unit_code: str) -> pd.DataFrame:
 KIND_RANK = {"year": 0, "quarter": 1, "month": 2}
 
 
-def unit_periods(unit_code: str) -> pd.DataFrame:
+def unit_periods(unit_code: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the periods in which the unit was scored, latest first (a year before its quarter and month):
     period, period_kind."""
-    history = _history(unit_code).assign(order=lambda f: f["period_kind"].map(KIND_RANK))
+    history = _history(unit_code, boundaries).assign(order=lambda f: f["period_kind"].map(KIND_RANK))
     ordered = history.sort_values(["period_start", "order"], ascending=[False, True])
     return ordered.drop_duplicates("period")[["period", "period_kind"]].reset_index(drop=True)
 
 
-def _family(unit_code: str, period: str) -> pd.DataFrame:
+def _family(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return every unit scored in the period in the unit's province (the province included): unit_code, name,
     kind, province_code, district_code, total, band, rank, n_peers, peer_list, score_change, rank_change."""
-    return _frame("""
+    return _frame(f"""
         with unit as (
-            select province_code from unit_scores
+            select province_code from {SCORES[boundaries]}
             where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
               and unit_code = $unit
         )
         select s.unit_code, s.unit_name as name, s.unit_kind as kind, s.province_code, s.district_code, s.total,
                s.band, s.rank, s.n_peers, s.peer_list, s.score_change, s.rank_change
-        from unit_scores s
+        from {SCORES[boundaries]} s
         where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
           and s.province_code in (select province_code from unit)""", _at(period, unit=unit_code))
 
@@ -166,12 +169,12 @@ def _member(family: pd.DataFrame, unit_code: str) -> pd.Series | None:
     return None if found.empty else found.iloc[0]
 
 
-def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
+def breadcrumbs(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the chain from the unit's province down to the unit in the period, top first: unit_code, name, kind.
 
     A department sits under its province; a commune of the new tree directly under its province.
     """
-    family = _family(unit_code, period)
+    family = _family(unit_code, period, boundaries)
     unit = _member(family, unit_code)
     if unit is None:
         return pd.DataFrame(columns=["unit_code", "name", "kind"])
@@ -194,20 +197,20 @@ def _below(family: pd.DataFrame, unit: pd.Series | None) -> pd.Series:
 KIND_ORDER = {"district": 0, "commune": 1, "department": 2}
 
 
-def children(unit_code: str, period: str) -> pd.DataFrame:
+def children(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the units directly under the unit in the period, best first: unit_code, name, kind, total, band,
     rank, n_peers, peer_list, score_change, rank_change. A province's districts and departments (and its
     communes when it has no districts); a district's communes; nothing under a commune or a department."""
-    family = _family(unit_code, period)
+    family = _family(unit_code, period, boundaries)
     found = family[_below(family, _member(family, unit_code))].assign(order=lambda f: f["kind"].map(KIND_ORDER))
     ordered = found.sort_values(["order", "total", "unit_code"], ascending=[True, False, True], na_position="last")
     return ordered.drop(columns=["order", "province_code", "district_code"]).reset_index(drop=True)
 
 
-def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
+def peer_lists(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the rankings below the unit in the period: peer_list, kind, district_code (set for the communes of
     a district), n_units. A province: its departments, districts and communes; a district: its communes."""
-    family = _family(unit_code, period)
+    family = _family(unit_code, period, boundaries)
     unit = _member(family, unit_code)
     if unit is None or unit["kind"] not in ("province", "district"):
         return pd.DataFrame(columns=["peer_list", "kind", "district_code", "n_units"])
@@ -221,7 +224,7 @@ def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
     return counted.sort_values("order")[["peer_list", "kind", "district_code", "n_units"]].reset_index(drop=True)
 
 
-def ledger(unit_code: str, period: str) -> pd.DataFrame:
+def ledger(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return one row per indicator, the most points lost first: indicator_id, group_key, group_number, name_vi,
     name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
     display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
@@ -230,7 +233,7 @@ def ledger(unit_code: str, period: str) -> pd.DataFrame:
     # every unit of the period before picking this one.
     stored = _frame(f"""
         select {", ".join(outputs.indicator_columns())}
-        from unit_indicators
+        from {INDICATORS[boundaries]}
         where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
           and unit_code = $unit""", _at(period, unit=unit_code))
     values = _unfold(stored)
@@ -271,13 +274,13 @@ def _unfold(stored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=VALUE_COLUMNS)
 
 
-def next_band(unit_code: str, period: str) -> dict | None:
+def next_band(unit_code: str, period: str, boundaries: str = AS_WAS) -> dict | None:
     """Return what the unit needs to climb, as a dict: total, band, next_band (key, or None at the top),
     next_band_min, points_to_next_band, target (90), points_to_target (0 when reached); None when not scored.
 
     Totals are compared rounded to 2 decimals, as the engine assigns bands.
     """
-    unit = summary(unit_code, period)
+    unit = summary(unit_code, period, boundaries)
     if unit is None:
         return None
     total = round(unit["total"], 2) if unit["total"] is not None else None
@@ -298,11 +301,12 @@ ANY = "any"
 allows = base.allows
 
 
-def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
+def trend(unit_code: str, valid_from: date | None | str = ANY, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the unit's monthly scores over the whole data range, oldest first: period, period_start, the six
     columns, total, band. With `valid_from` (a date, or None for a unit valid from the start), only that unit: a
-    code reused by the 2025 reform names two."""
-    history = _history(unit_code)
+    code reused by the 2025 reform names two. On today's boundaries a unit of today's tree runs from the first
+    month of the data."""
+    history = _history(unit_code, boundaries)
     months = history[history["period_kind"] == "month"]
     if not isinstance(valid_from, str):
         same = (months["unit_valid_from"].isna() if valid_from is None
