@@ -15,7 +15,8 @@ Two views of the same history (the `boundaries` dimension):
   compared with Q2 2025 on the same units.
 
 The re-drawing runs the engine's own SQL with one difference: `scope_units` takes the units valid on the tree day
-(`run_params.tree_day`, the later of as_of's day and the reform day) instead of those valid at each period's end.
+(`run_params.tree_day`, the later of as_of's day and the reform day) instead of those valid at each period's end;
+and the national report's totals of old units count for their successors, as their dossiers do.
 """
 from __future__ import annotations
 
@@ -103,16 +104,42 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def prepare_pass(con: duckdb.DuckDBPyConnection, computed_periods: str) -> None:
-    """Make `periods` the periods of `computed_periods` that ended before the reform, and `scope_units` take the
-    tree of today for them (`run_params.tree_day`)."""
+    """Make `periods` the periods of `computed_periods` that ended before the reform, `scope_units` take the tree
+    of today for them (`run_params.tree_day`), and the national report's totals of old units count for their
+    successors (`national_report`, a temporary table of that name read before the stored one)."""
     con.execute(f"create or replace temp table periods as select * from {computed_periods} "
                 f"where {redrawn('last_day')}")
     con.execute("update run_params set tree_day = greatest(as_of::date, ?::date)", [REFORM_DAY])
+    stored = '"' + con.execute("select current_database()").fetchone()[0].replace('"', '""') + '".main'
+    con.execute(f"""
+        create or replace temp table national_report as
+        with
+        successors as (
+            select old_code, arg_max(new_code, is_default) as new_code from unit_mapping group by old_code
+        ),
+        provinces as (
+            select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all
+        ),
+        closed as (
+            -- the units closed by the tree day, with the unit of today that holds their data (sql/scope.sql)
+            select u.unit_code, u.valid_to,
+                   coalesce(case when u.kind in ('commune', 'district') then s.new_code end,
+                            p.new_province_code) as successor_code
+            from t_tree u
+            left join successors s on s.old_code = u.unit_code
+            left join provinces p on p.old_province_code = u.province_code
+            where u.valid_to < (select tree_day from run_params)
+        )
+        select r.* replace (coalesce(c.successor_code, r.unit_code) as unit_code)
+        from {stored}.national_report r
+        -- a report names the unit valid on its first day
+        left join closed c on c.unit_code = r.unit_code and r.period_start <= c.valid_to""")
 
 
 def end_pass(con: duckdb.DuckDBPyConnection) -> None:
-    """Give `scope_units` back the tree valid at each period's end."""
+    """Give `scope_units` back the tree valid at each period's end, and the national report its stored rows."""
     con.execute("update run_params set tree_day = null")
+    con.execute("drop table if exists temp.main.national_report")
 
 
 def divided_shares(con: duckdb.DuckDBPyConnection, column: str, into: str) -> None:

@@ -117,3 +117,18 @@ def test_a_refresh_since_a_day_keeps_the_redrawn_rows_as_a_full_one(world):
     engine.refresh(world, as_of=AS_OF, kinds=("quarter", "month"), since=date(2025, 8, 1))
     assert world.execute("select period, unit_code, total, divided_share from redrawn_scores order by all"
                          ).fetchall() == full
+
+
+def test_the_national_report_of_old_units_counts_for_their_successors(world):
+    """1.4's denominator is the larger of the dossiers received and the national report's total. Reports for
+    February 2024: old Bình Dương 10, old Hồ Chí Minh City 1. As was, Bình Dương 2/10 (1,2 points); on today's
+    boundaries new Hồ Chí Minh City holds both: 3 synced of max(5 received, 11 reported) = 3/11."""
+    for unit, total in (("74", 10), ("79", 1)):
+        world.execute("insert into national_report (unit_code, period_start, period_end, dossiers_received) "
+                      "values (?, '2024-02-01', '2024-02-29', ?)", [unit, total])
+    engine.refresh(world, as_of=AS_OF, kinds=("quarter",))
+    assert synced(world, "as_was", "2024-Q1", "74") == (2, 10, pytest.approx(1.2))
+    assert synced(world, "as_was", "2024-Q1", "79") == (0, 1, 0)
+    assert synced(world, "today", "2024-Q1", "79") == (3, 11, pytest.approx(6 * 3 / 11))
+    # the stored report is read again once the pass is over
+    assert world.execute("select count(*) from national_report").fetchone()[0] == 2
