@@ -98,7 +98,6 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     is that of the periods of `kinds` a refresh since that day recomputes (see `_changed`).
     """
     outputs.ensure(con)
-    boundaries.ensure(con)
     con.execute("set enable_progress_bar = false")
     calendar.install(con)
     # the unit tree is a recursive view: walk it once per run
