@@ -507,7 +507,8 @@ def layout(unit_code: str | None = None, period: str | None = None, indicator: s
         html.Div([
             html.Div([html.H1(unit["name"], id="unit-name"),
                       html.Div(f"{kind} · {i18n.pick('Mã', 'Code', language)} {unit_code}"
-                               f"{selectors.boundaries_label(shown, language)}", className="muted")]),
+                               f"{selectors.boundaries_label(shown, language)}", className="muted",
+                               id="unit-code-line")]),
             html.Div([html.Label(i18n.t("period", language), htmlFor="unit-period"),
                       dcc.Dropdown(id="unit-period", options=period_options, value=period, clearable=False)],
                      className="control unit-period"),
