@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from test_boundaries import build_world
 
+from access.scope import Scope
 from app import create_app
+from appserver import find
 from dashboard import exports
 from dashboard.components import selectors
-from dashboard.queries import lineage
-from dashboard.queries import scores
+from dashboard.queries import lineage, scores
 from dashboard.queries import unit as queries
-from access.scope import Scope
 
 create_app()  # pages register themselves with the app that loads them
 from dashboard.pages import rankings, unit as page  # noqa: E402
@@ -27,19 +27,6 @@ def world(con, db_path, monkeypatch):
     con.close()
     monkeypatch.setenv("KPI766_DB", str(db_path))
     return db_path
-
-
-def _find(component, component_id):
-    """Return the component with `component_id` inside `component`, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def _text(component) -> str:
@@ -72,6 +59,8 @@ def test_rankings_of_today_in_2024(world):
     assert was["formed_from"].isna().all() and was["divided_share"].isna().all()
     table = rankings.table({"period": "2024-Q1", "boundaries": "today"})
     assert "theo địa giới hiện nay" in table.subtitle[0]
+    assert exports.file_name(table, {"period": "2024-Q1"}, "xlsx", "vi") == "xep-hang-2024-q1-dia-gioi-hien-nay.xlsx"
+    assert b"T\xe1\xbb\xab x\xc3\xa3 b\xe1\xbb\x8b chia" in exports.to_csv(table, "vi")  # "Từ xã bị chia"
     assert [c.field for c in rankings.columns(None, today)][-2:] == ["divided_share", "formed_from"]
 
 
@@ -84,25 +73,25 @@ def test_the_history_of_a_unit_of_today_runs_from_2024(world):
 
 def test_the_page_of_new_thu_dau_mot_on_today_boundaries(world):
     layout = page.layout("25747", "2024-Q1", boundaries="today")
-    assert _text(_find(layout, "unit-name")) == "Phường Thủ Dầu Một"
-    made_of = _text(_find(layout, "unit-made-of"))
+    assert _text(find(layout, "unit-name")) == "Phường Thủ Dầu Một"
+    made_of = _text(find(layout, "unit-made-of"))
     assert "Phường Phú Cường" in made_of and "Phường Phú Thọ" in made_of and "Phường Chánh Nghĩa" in made_of
     assert "Hiệp Thành" not in made_of  # a divided commune whose dossiers follow Phú Lợi
-    assert _text(_find(layout, "unit-divided-share")).startswith("Không có hồ sơ nào đến từ xã bị chia")
+    assert _text(find(layout, "unit-divided-share")).startswith("Không có hồ sơ nào đến từ xã bị chia")
     city = page.layout("79", "2024-Q1", boundaries="today")
-    assert _text(_find(city, "unit-divided-share")).startswith("20,0 % hồ sơ của kỳ đến từ xã bị chia")
-    formed = _find(layout, "unit-formed-from")
+    assert _text(find(city, "unit-divided-share")).startswith("20,0 % hồ sơ của kỳ đến từ xã bị chia")
+    formed = find(layout, "unit-formed-from")
     links = {a.children: a.href for li in formed.children for a in li.children if getattr(a, "href", None)}
     assert links["Phường Phú Cường"] == "/don-vi/25747?period=2024-Q1"
-    assert _find(layout, "unit-drill-card").hidden
+    assert find(layout, "unit-drill-card").hidden
     # the same address on the boundaries of the time is old Phú Cường, with what it went into
     old = page.layout("25747", "2024-Q1")
-    assert _text(_find(old, "unit-name")) == "Phường Phú Cường"
-    merged = _find(old, "unit-merged-into")
+    assert _text(find(old, "unit-name")) == "Phường Phú Cường"
+    merged = find(old, "unit-merged-into")
     assert [a.href for li in merged.children for a in li.children if getattr(a, "href", None)] == [
         "/don-vi/25747?period=2024-Q1&boundaries=today"]
     assert "Thành phố Hồ Chí Minh" in _text(merged)
-    assert not _find(old, "unit-drill-card").hidden
+    assert not find(old, "unit-drill-card").hidden
 
 
 def test_a_divided_commune_names_where_its_dossiers_went(world):
@@ -111,8 +100,8 @@ def test_a_divided_commune_names_where_its_dossiers_went(world):
         ("25750", True), ("25747", False)]
     # an old unit asked for on today's boundaries points to what it went into
     missing = page.layout("25753", "2024-Q1", boundaries="today")
-    assert _find(missing, "unit-missing") is not None
-    assert "Phường Thủ Dầu Một" in _text(_find(missing, "unit-merged-into"))
+    assert find(missing, "unit-missing") is not None
+    assert "Phường Thủ Dầu Một" in _text(find(missing, "unit-merged-into"))
 
 
 def test_the_switch_goes_to_the_same_period_on_the_other_boundaries(world):
@@ -126,5 +115,6 @@ def test_the_unit_downloads_carry_the_boundaries(world):
     ledger = exports.fetch(Scope.country(), "unit-ledger",
                            {"unit_code": "25747", "period": "2024-Q1", "boundaries": "today"})
     assert ledger.subtitle[0].endswith("theo địa giới hiện nay")
+    assert exports.file_name(ledger, {"period": "2024-Q1"}, "csv", "vi").endswith("2024-q1-dia-gioi-hien-nay.csv")
     row = ledger.frame.set_index("indicator_id").loc["1.4"]
     assert (row["numerator"], row["denominator"]) == (1, 2)

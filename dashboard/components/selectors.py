@@ -248,6 +248,12 @@ def boundaries_switch(prefix: str, shown: str, language: str) -> html.Div:
         f"{prefix}-boundaries")
 
 
+def file_tag(period: str, shown: str) -> str | None:
+    """Return what ends a download's file name on today's boundaries ("2024-dia-gioi-hien-nay"); None (the period)
+    on those of the time."""
+    return f"{period}-dia-gioi-hien-nay" if shown == TODAY else None
+
+
 def boundaries_label(shown: str, language: str | None = None) -> str:
     """Return " · theo địa giới hiện nay" for today's boundaries, nothing for those of the time."""
     return f" · {i18n.pick(*LABELS['on_today'], language)}" if shown == TODAY else ""

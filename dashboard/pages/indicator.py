@@ -81,7 +81,8 @@ def table(params: dict) -> exports.Table:
     frame = scores.indicator_values(ind.id, scope.period, scope.peers, scope.district, boundaries=scope.boundaries)
     vi, en = selectors.subtitle(scope, choices)
     return exports.Table((f"Chỉ số {ind.id}", f"Indicator {ind.id}"), columns(ind.id), frame,
-                         (f"{ind.name_vi} · {vi}", f"{ind.name_en} · {en}"))
+                         (f"{ind.name_vi} · {vi}", f"{ind.name_en} · {en}"),
+                         selectors.file_tag(scope.period, scope.boundaries))
 
 
 def _percent(value: float | None, language: str) -> str:

@@ -85,7 +85,8 @@ def table(params: dict) -> exports.Table:
     scope, choices = selectors.resolve(params)
     frame = with_band_names(scores.league(scope.period, scope.peers, scope.district, boundaries=scope.boundaries),
                             i18n.lang())
-    return exports.Table(LABELS["title"], columns(scope, frame), frame, selectors.subtitle(scope, choices))
+    return exports.Table(LABELS["title"], columns(scope, frame), frame, selectors.subtitle(scope, choices),
+                         selectors.file_tag(scope.period, scope.boundaries))
 
 
 def columns(scope: selectors.Scope, frame: pd.DataFrame) -> list[Column]:

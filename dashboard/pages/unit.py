@@ -384,7 +384,8 @@ def ledger_table(params: dict) -> exports.Table:
     shown = selectors.boundaries(params.get("boundaries"))
     with queries.session():
         frame = ledger_rows(queries.ledger(params["unit_code"], params["period"], shown), language)
-    return exports.Table(LABELS["ledger"], LEDGER_COLUMNS, frame, _export_subtitle(params, shown))
+    return exports.Table(LABELS["ledger"], LEDGER_COLUMNS, frame, _export_subtitle(params, shown),
+                         selectors.file_tag(params["period"], shown))
 
 
 def _export_subtitle(params: dict, shown: str) -> tuple[str, str]:
@@ -401,7 +402,8 @@ def children_table(params: dict) -> exports.Table:
     with queries.session():
         frame = children_rows(queries.children(params["unit_code"], params["period"], shown), params["period"],
                               language, shown)
-    return exports.Table(LABELS["children"], CHILD_COLUMNS, frame, _export_subtitle(params, shown))
+    return exports.Table(LABELS["children"], CHILD_COLUMNS, frame, _export_subtitle(params, shown),
+                         selectors.file_tag(params["period"], shown))
 
 
 @exports.table("unit-procedures", needs="scoped")
