@@ -3,6 +3,7 @@
     python -m indicators score --period 2024 --level province
     python -m indicators score --period 2024-Q3 --level commune --unit 25747
     python -m indicators score --period 2024-07 --format xlsx --out scores.xlsx
+    python -m indicators score --period 2024 --boundaries today --level province
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from rich.table import Table
 import cells
 import db
 
-from . import GROUPS, REGISTRY, engine, periods, report, rulesets
+from . import GROUPS, REGISTRY, boundaries, engine, periods, report, rulesets
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -35,6 +36,9 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("--province", help="list only the units of this province")
     score.add_argument("--ruleset", help=f"rule set name or TOML file (default {rulesets.DEFAULT}; "
                                          f"shipped: {', '.join(rulesets.available())})")
+    score.add_argument("--boundaries", choices=boundaries.VIEWS, default=boundaries.AS_WAS,
+                       help="as_was: the units of the period (the official record); today: a period before the "
+                            "2025 reform redrawn on today's units")
     score.add_argument("--format", choices=FORMATS, default="table")
     score.add_argument("--out", help="write to this file instead of the terminal")
     score.add_argument("--as-of", type=datetime.fromisoformat, help="judge in-progress dossiers at this moment "
@@ -54,6 +58,7 @@ def _digest():
 
 def ensure_scores(con, period: periods.Period, ruleset: rulesets.RuleSet, as_of, recompute: bool) -> None:
     """Compute the period's kind (or the range) unless its scores are stored already for this rule set."""
+    # a database scored before the boundaries were stored has no redrawn rows yet: scored again
     stored = con.execute("select count(*) from unit_scores where ruleset = ? and period = ?",
                          [ruleset.name, period.label]).fetchone()[0] if _has_outputs(con) else 0
     if stored and not recompute and as_of is None:
@@ -65,8 +70,8 @@ def ensure_scores(con, period: periods.Period, ruleset: rulesets.RuleSet, as_of,
 
 
 def _has_outputs(con) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_name = 'unit_scores'"
-                            ).fetchone()[0])
+    return con.execute("select count(*) from information_schema.tables where table_name in "
+                       "('unit_scores', 'redrawn_scores')").fetchone()[0] == 2
 
 
 def _number(value, digits: int = 2) -> str:
@@ -129,20 +134,22 @@ def run(args: argparse.Namespace) -> int:
     with db.writing(args.db) as con:
         ensure_scores(con, period, ruleset, args.as_of, args.recompute)
         if args.unit:
-            summary = report.unit_summary(con, ruleset, period.label, args.unit)
+            summary = report.unit_summary(con, ruleset, period.label, args.unit, args.boundaries)
             if summary is None:
                 print(f"no score for unit {args.unit} in {period.label}", file=sys.stderr)
                 return 1
-            frame = report.unit_detail(con, ruleset, period.label, args.unit)
-            title = (f"{summary['unit_name']} ({args.unit}) · {period.label} · {_number(summary['total'])} điểm · "
+            frame = report.unit_detail(con, ruleset, period.label, args.unit, args.boundaries)
+            where = " · địa giới hiện nay" if args.boundaries == boundaries.TODAY else ""
+            title = (f"{summary['unit_name']} ({args.unit}) · {period.label}{where} · {_number(summary['total'])} điểm · "
                      f"hạng {summary['rank']}/{summary['n_peers']} · {ruleset.name}")
             table = detail_table(frame, summary, title)
         else:
-            frame = report.ranking(con, ruleset, period.label, args.level, args.province)
+            frame = report.ranking(con, ruleset, period.label, args.level, args.province, args.boundaries)
             if frame.empty:
                 print(f"no {args.level} scores for {period.label}", file=sys.stderr)
                 return 1
-            table = ranking_table(frame, f"Bộ chỉ số 766 · {period.label} · {args.level} · {ruleset.name}")
+            where = " · địa giới hiện nay" if args.boundaries == boundaries.TODAY else ""
+            table = ranking_table(frame, f"Bộ chỉ số 766 · {period.label}{where} · {args.level} · {ruleset.name}")
     if args.format == "table":
         if args.out:
             with open(args.out, "w", encoding="utf-8") as out:

@@ -118,7 +118,7 @@ def prepare(scope: Scope, con: duckdb.DuckDBPyConnection, unit_code: str, period
     # search path, so the view is worked out once (a tenth of a commune's judging time otherwise).
     con.execute("create or replace temp table unit_tree as select * from t_tree")
     con.execute("create or replace temp table run_params as select ?::timestamp as as_of, ?::int as announce_days, "
-                "?::int as publish_days, ?::boolean as deduct_supplement_from_due",
+                "?::int as publish_days, ?::boolean as deduct_supplement_from_due, null::date as tree_day",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"],
                  ruleset.deduct_supplement_from_due])
     bounds = {"unit": unit_code, "start": as_datetime(period.start), "end": as_datetime(period.end)}

@@ -17,7 +17,7 @@ import duckdb
 import db
 import settings
 
-from . import REGISTRY, bases, calendar, outputs, pages, scoring
+from . import REGISTRY, bases, boundaries, calendar, outputs, pages, scoring
 from .core import Measure
 from .periods import KINDS, LABEL_SQL, STEP, Period, as_datetime
 from .rulesets import RuleSet, load
@@ -105,7 +105,7 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     con.execute("""create or replace temp table run_params as
                    select r.*, wt(c.n_before, c.is_working, r.as_of) as wt_as_of
                    from (select ?::timestamp as as_of, ?::int as announce_days, ?::int as publish_days,
-                                ?::boolean as deduct_supplement_from_due) r
+                                ?::boolean as deduct_supplement_from_due, null::date as tree_day) r
                    left join work_calendar c on c.day = r.as_of::date""",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"],
                  ruleset.deduct_supplement_from_due])
@@ -239,24 +239,46 @@ def _compute(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthl
     con.execute(scoring.scores(ruleset))
 
 
-def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None) -> None:
-    """Delete the stored rows that the rows computed for `kind` (`computed_periods_<kind>`) replace.
+def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None,
+            view: str = boundaries.AS_WAS) -> None:
+    """Delete the stored rows of `view` that the rows computed for `kind` (`computed_periods_<kind>`, with `_today`
+    for the re-drawn ones) replace.
 
     A full refresh of a kind deletes all of that kind, so periods that no longer hold data go too; with `since`,
     the periods ending on or after it and those recomputed; a range, only itself.
     """
     step = STEP.get(kind)
-    for table in ("unit_indicators", "unit_scores", "unit_pages"):
+    computed = _computed(kind, view)
+    # a unit's page is stored with its as-was scores (indicators/pages.py)
+    for table in (*boundaries.STORED[view], *(("unit_pages",) if view == boundaries.AS_WAS else ())):
         if step is None:
             con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
-                        f"(select period, period_kind from computed_periods_{kind})", [ruleset.name])
+                        f"(select period, period_kind from computed_periods_{computed})", [ruleset.name])
         elif since is None:
             con.execute(f"delete from {table} where ruleset = ? and period_kind = ?", [ruleset.name, kind])
         else:
             con.execute(f"""delete from {table} where ruleset = ? and period_kind = ?
                             and (period_start + interval '{step}' > ? or period_start in (select period_start::date
-                                                                                           from computed_periods_{kind}))""",
+                                                                                           from computed_periods_{computed}))""",
                         [ruleset.name, kind, since])
+
+
+def _computed(kind: str, view: str) -> str:
+    """Return the suffix of the tables `_keep` makes for `kind` in `view`."""
+    return kind if view == boundaries.AS_WAS else f"{kind}_{view}"
+
+
+def _redraw(con: duckdb.DuckDBPyConnection, kind: str, ruleset: RuleSet, monthly: bool = False) -> None:
+    """Score once more on today's tree the periods just computed and kept for `kind` that ended before the reform
+    (`boundaries`), and keep them as `computed_<table>_<kind>_today` with their divided shares."""
+    boundaries.prepare_pass(con, f"computed_periods_{kind}")
+    try:
+        _compute(con, kind, ruleset, monthly)
+        every = measure_columns()[0][boundaries.EVERY_RECEIPT]
+        boundaries.divided_shares(con, every, f"computed_shares_{_computed(kind, boundaries.TODAY)}")
+    finally:
+        boundaries.end_pass(con)
+    _keep(con, _computed(kind, boundaries.TODAY))
 
 
 def _keep(con: duckdb.DuckDBPyConnection, kind: str) -> None:
@@ -267,35 +289,39 @@ def _keep(con: duckdb.DuckDBPyConnection, kind: str) -> None:
         con.execute(f"alter table {table} rename to computed_{kept}_{kind}")
 
 
-def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None = None) -> int:
-    """Replace the stored rows of the periods computed for `kind` and this rule set with the new ones, their unit
-    pages with them (indicators/pages.py); return the unit scores written. The caller holds the transaction.
+def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None = None,
+           view: str = boundaries.AS_WAS) -> int:
+    """Replace the stored rows of `view` of the periods computed for `kind` and this rule set with the new ones,
+    the as-was ones with their unit pages (indicators/pages.py); return the unit scores written. The caller holds
+    the transaction.
 
     Each unit's previous period of the same kind is read from the new rows or, when it was not recomputed, from
     the stored ones.
     """
     step = STEP.get(kind)
     previous = f"p.period_start = c.period_start - interval '{step}'" if step else "false"
-    _delete(con, ruleset, kind, since)
+    indicators_table, scores_table = boundaries.STORED[view]
+    _delete(con, ruleset, kind, since, view)
+    computed = _computed(kind, view)
     # the stored rows a previous period is read from, copied first: an insert into unit_scores that reads
     # unit_scores can see some of its own new rows (DuckDB), which doubled a period's rows after its previous one
-    con.execute("""create or replace temp table stored_previous as
-                   select period_start, unit_code, unit_valid_from, total, rank from unit_scores
+    con.execute(f"""create or replace temp table stored_previous as
+                   select period_start, unit_code, unit_valid_from, total, rank from {scores_table}
                    where ruleset = ? and period_kind = ?""", [ruleset.name, kind])
     con.execute(f"""
-        insert into unit_indicators by name
+        insert into {indicators_table} by name
         select ? as ruleset, p.period, p.period_kind, p.period_start::date as period_start, p.last_day as period_end,
                r.as_of, v.unit_code, v.unit_valid_from, v.unit_kind, now()::timestamp as computed_at,
                {scoring.stored(ruleset)}
-        from computed_points_{kind} v
-        join computed_periods_{kind} p using (period_start)
+        from computed_points_{computed} v
+        join computed_periods_{computed} p using (period_start)
         cross join run_params r""", [ruleset.name])
     con.execute(f"""
-        insert into unit_scores by name
+        insert into {scores_table} by name
         with current as (
             select $ruleset as ruleset, p.period, p.period_kind, p.period_start::date as period_start,
                    p.last_day as period_end, r.as_of, v.*  exclude (period_start), now()::timestamp as computed_at
-            from computed_scores_{kind} v join computed_periods_{kind} p using (period_start) cross join run_params r
+            from computed_scores_{computed} v join computed_periods_{computed} p using (period_start) cross join run_params r
         ),
         previous as (
             select period_start, unit_code, unit_valid_from, total, rank from current
@@ -310,8 +336,14 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
         )
         select * , total - previous_total as score_change, previous_rank - rank as rank_change from compared""",
                 {"ruleset": ruleset.name})
-    pages.store(con, ruleset.name, f"select period, period_kind from computed_periods_{kind}")
-    return con.execute(f"select count(*) from computed_scores_{kind}").fetchone()[0]
+    if view == boundaries.TODAY:
+        con.execute(f"""update {scores_table} s set divided_share = c.divided_share
+                        from computed_shares_{computed} c join computed_periods_{computed} p using (period_start)
+                        where s.ruleset = ? and s.period_kind = p.period_kind and s.period_start = p.period_start::date
+                          and s.period = p.period and s.unit_code = c.unit_code""", [ruleset.name])
+    else:
+        pages.store(con, ruleset.name, f"select period, period_kind from computed_periods_{computed}")
+    return con.execute(f"select count(*) from computed_scores_{computed}").fetchone()[0]
 
 
 def _changed_periods(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> None:
@@ -342,7 +374,7 @@ def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
 
 def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
     """Give the stored rows that were not recomputed this run's as_of, as a full refresh would."""
-    for table in ("unit_indicators", "unit_scores"):
+    for table in (*boundaries.STORED[boundaries.AS_WAS], *boundaries.STORED[boundaries.TODAY]):
         con.execute(f"""update {table} set as_of = (select as_of from run_params)
                         where ruleset = ? and list_contains(?, period_kind)
                           and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])
@@ -374,10 +406,12 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
                             "(select period_start from changed where period_kind = ?)", [kind])
             _compute(con, kind, rs, monthly=True)
             _keep(con, kind)
+            _redraw(con, kind, rs, monthly=True)
         # every kind in one transaction: one commit to write, and a reader sees all kinds of a run or none
         with db.transaction(con):
             for kind in kinds:
                 written[kind] = _store(con, rs, kind, since)
+                _store(con, rs, kind, since, boundaries.TODAY)
             if since is not None:
                 _restamp(con, rs, kinds)
             pages.store_trends(con, rs.name)
@@ -393,7 +427,9 @@ def score_range(con: duckdb.DuckDBPyConnection, period: Period, ruleset: RuleSet
         _periods(con, period.kind, period)
         _compute(con, "range", rs)
         _keep(con, "range")
+        _redraw(con, "range", rs)
         with db.transaction(con):
+            _store(con, rs, "range", view=boundaries.TODAY)
             written = _store(con, rs, "range")
             pages.store_trends(con, rs.name)
             return written

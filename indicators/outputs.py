@@ -101,6 +101,9 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     # one transaction: interrupted half-way (after a rename), the next open finds the old shape again
     with db.transaction(con):
         _ensure(con)
+        # the scores on today's boundaries, shaped after these (imported here: that module builds on this one)
+        from . import boundaries
+        boundaries.ensure(con)
 
 
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:

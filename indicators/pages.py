@@ -68,10 +68,11 @@ def _unit(alias: str) -> str:
     return f"{{'unit_code': {alias}.unit_code, 'name': {alias}.unit_name, 'kind': {alias}.unit_kind}}"
 
 
-def derive(where: str) -> str:
+def derive(where: str, source: str = "unit_scores") -> str:
     """Return the SQL of the unit_pages rows of the unit_scores rows `where` selects (a condition on unit_scores'
     columns, with the parameters of the caller): each with the rows of its own period, which `where` must keep
-    whole for a unit's province (its ancestors, the units below it).
+    whole for a unit's province (its ancestors, the units below it). `source` is the table or view of the scores
+    (`unit_scores_today` for today's boundaries, derived on the fly).
 
     Every join pairs a unit with the rows of its period by code: a code names one unit in one period."""
     period = ", ".join(PERIOD_KEYS)
@@ -112,7 +113,7 @@ def derive(where: str) -> str:
         with scored as materialized (
             select {", ".join(PAGE_KEYS)}, unit_name, unit_kind, province_code, district_code, total, band, rank,
                    n_peers, peer_list, score_change, rank_change
-            from unit_scores where {where}
+            from {source} where {where}
         ),
         {", ".join(parts)}
         select {_keys("s")},
@@ -128,13 +129,13 @@ def derive(where: str) -> str:
         order by s.period_start, s.unit_code"""
 
 
-def derive_trends(where: str) -> str:
-    """Return the SQL of the unit_trends rows of the unit codes whose unit_scores rows `where` selects (every row
-    of a code: a condition on the rule set and the unit code only)."""
+def derive_trends(where: str, source: str = "unit_scores") -> str:
+    """Return the SQL of the unit_trends rows of the unit codes whose `source` rows (unit_scores, or
+    unit_scores_today) `where` selects (every row of a code: a condition on the rule set and the unit code only)."""
     months = ", ".join(f"'{g}': {g}" for g in GROUP_KEYS)
     return f"""
         with scored as materialized (
-            select {", ".join(PAGE_KEYS)}, {", ".join(GROUP_KEYS)}, total, band from unit_scores
+            select {", ".join(PAGE_KEYS)}, {", ".join(GROUP_KEYS)}, total, band from {source}
             where ({where}) and period_kind in ('month', 'quarter', 'year')
         ),
         periods as (

@@ -5,19 +5,21 @@ import duckdb
 import pandas as pd
 
 from . import GROUPS, REGISTRY
+from .boundaries import AS_WAS, SCORES, VALUES
 from .rulesets import RuleSet
 
 LEVELS = ("province", "district", "commune", "department")
 
 
 def ranking(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, level: str,
-            within: str | None = None) -> pd.DataFrame:
-    """Return the scores of every unit of a level in a period, by peer list and rank; `within` keeps one province."""
+            within: str | None = None, boundaries: str = AS_WAS) -> pd.DataFrame:
+    """Return the scores of every unit of a level in a period, by peer list and rank; `within` keeps one province;
+    `boundaries`: as they were then, or redrawn on today's tree (indicators.boundaries)."""
     bands = {b.key: b.name_vi for b in ruleset.bands}
     frame = con.execute(f"""
         select peer_list, rank, n_peers, unit_code, unit_name, province_code, district_code,
-               {", ".join(g.key for g in GROUPS)}, total, band, score_change, rank_change
-        from unit_scores
+               {", ".join(g.key for g in GROUPS)}, total, band, score_change, rank_change, '{boundaries}' as boundaries
+        from {SCORES[boundaries]}
         where ruleset = ? and period = ? and unit_kind = ? and (?::varchar is null or province_code = ?)
         order by peer_list, rank, unit_code""", [ruleset.name, period, level, within, within]).df()
     frame["band"] = frame["band"].map(bands)
@@ -33,13 +35,14 @@ def excluded_note(indicator_id: str, count, language: str = "vi") -> str:
     return unknown.describe(int(count), language)
 
 
-def unit_detail(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, unit: str) -> pd.DataFrame:
+def unit_detail(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, unit: str,
+                boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return one unit's indicators in a period: numerator, denominator, ratio, points, max points, points lost, and
     the rows left out for an unknown value with the note that says so (`excluded_rows`, `excluded_note`)."""
-    frame = con.execute("""
+    frame = con.execute(f"""
         select indicator_id, group_key, numerator, denominator, ratio, points, max_points,
                max_points - coalesce(points, max_points) as points_lost, no_data, not_applicable, excluded_rows
-        from indicator_values where ruleset = ? and period = ? and unit_code = ?""", [ruleset.name, period, unit]).df()
+        from {VALUES[boundaries]} where ruleset = ? and period = ? and unit_code = ?""", [ruleset.name, period, unit]).df()
     order = {ind_id: n for n, ind_id in enumerate(REGISTRY)}
     frame["name"] = frame["indicator_id"].map(lambda i: REGISTRY[i].name_vi)
     frame["excluded_note"] = [excluded_note(i, n) for i, n in zip(frame["indicator_id"], frame["excluded_rows"])]
@@ -48,9 +51,10 @@ def unit_detail(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, u
                   "no_data", "not_applicable", "excluded_rows", "excluded_note", "group_key"]]
 
 
-def unit_summary(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, unit: str) -> dict | None:
+def unit_summary(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, period: str, unit: str,
+                 boundaries: str = AS_WAS) -> dict | None:
     """Return a unit's stored score row as a dict, or None when the unit has no score in that period."""
-    cur = con.execute("select * from unit_scores where ruleset = ? and period = ? and unit_code = ?",
+    cur = con.execute(f"select * from {SCORES[boundaries]} where ruleset = ? and period = ? and unit_code = ?",
                       [ruleset.name, period, unit])
     row = cur.fetchone()
     return dict(zip([d[0] for d in cur.description], row)) if row else None

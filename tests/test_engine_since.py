@@ -73,10 +73,10 @@ def test_a_refresh_that_fails_storing_one_kind_stores_none(scored, monkeypatch):
     change_recent_dossiers(scored)
     store = engine._store
 
-    def failing(con, ruleset, kind, since=None):
+    def failing(con, ruleset, kind, since=None, *view):
         if kind == "year":
             raise RuntimeError("disk full")
-        return store(con, ruleset, kind, since)
+        return store(con, ruleset, kind, since, *view)
 
     monkeypatch.setattr(engine, "_store", failing)
     with pytest.raises(RuntimeError, match="disk full"):

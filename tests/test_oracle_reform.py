@@ -30,6 +30,13 @@ catalogue, as the README says of them.
 
 The random worlds hold no publication decisions: the hand-over of a closed province's decisions (1.1, 1.2) to the
 new province is worked by hand in test_engine_reform_handover.
+
+Today's boundaries (indicators/boundaries.py): a period that ended before the reform is also scored on the tree
+valid on the tree day (the later of as_of's day and 1 July 2025), every data row moved onto the unit of that tree
+that holds it, by the same successor rule; a unit opened after the period's last day still holds nothing of it.
+The oracle is the same re-labelling with that tree (`project(..., tree_day)`); a period on or after the reform is
+the as-was one, and its change is against the previous period on today's boundaries (the same unit, code and
+validity, now that both periods are on one tree).
 """
 from __future__ import annotations
 
@@ -103,8 +110,9 @@ def successor(world: TWorld, holder: TUnit, last_day: date):
     return world.located(new_province.pop(), last_day)
 
 
-def holder_at(world: TWorld, row: dict, last_day: date, tree: set):
-    """The unit of the period's tree that a data row counts for, or None."""
+def holder_at(world: TWorld, row: dict, last_day: date, tree: set, tree_day: date | None = None):
+    """The unit of the period's tree (that of `tree_day`, default its last day) that a data row counts for, or
+    None."""
     u = world.located(row["unit"], row["received_at"].date())
     if u is None:
         return None       # received at no known unit
@@ -112,24 +120,25 @@ def holder_at(world: TWorld, row: dict, last_day: date, tree: set):
         return u
     if u.valid_from is not None and u.valid_from > last_day:
         return None       # opened after the period's last day
-    return successor(world, u, last_day)
+    return successor(world, u, tree_day or last_day)
 
 
 def last_day_of(end: datetime, as_of: datetime) -> date:
     return (min(end, as_of) - timedelta(microseconds=1)).date()
 
 
-def project(world: TWorld, start: datetime, end: datetime) -> tuple[World, dict]:
-    """The fixed-tree world of one period: its units and every data row on the unit that holds it then."""
+def project(world: TWorld, start: datetime, end: datetime, tree_day: date | None = None) -> tuple[World, dict]:
+    """The fixed-tree world of one period: its units (those of `tree_day`, default the period's last day) and every
+    data row on the unit that holds it then."""
     last = last_day_of(end, world.as_of)
-    units = tree_at(world, last)
+    units = tree_at(world, tree_day or last)
     tree = {id(u) for u in units}
     flat = [Unit(u.code, u.kind, u.parent, u.province, u.district, u.offers) for u in units]
     moved = []
     for rows in (world.dossiers, world.feedback):
         out = []
         for r in rows:
-            h = holder_at(world, r, last, tree)
+            h = holder_at(world, r, last, tree, tree_day)
             if h is not None:
                 out.append({**r, "unit": h.code})
         moved.append(out)
@@ -137,9 +146,15 @@ def project(world: TWorld, start: datetime, end: datetime) -> tuple[World, dict]
     return World(flat, cat, moved[0], moved[1], world.as_of), {u.code: u.valid_from for u in units}
 
 
-def oracle(world: TWorld, start: datetime, end: datetime, rules) -> tuple[dict, dict]:
-    flat, valid_from = project(world, start, end)
+def oracle(world: TWorld, start: datetime, end: datetime, rules, tree_day: date | None = None) -> tuple[dict, dict]:
+    flat, valid_from = project(world, start, end, tree_day)
     return fixed_tree_oracle(flat, start, end, rules), valid_from
+
+
+def today_tree_day(world: TWorld, end: datetime) -> date | None:
+    """The tree day of a period on today's boundaries: the later of as_of's day and the reform day for a period
+    that ended before the reform; None (its own last day) for one that did not."""
+    return max(world.as_of.date(), REFORM) if last_day_of(end, world.as_of) < REFORM else None
 
 
 def periods_up_to(world: TWorld) -> dict:
@@ -159,7 +174,7 @@ def periods_up_to(world: TWorld) -> dict:
 def install(con, world: TWorld) -> None:
     """Replace the oracle's units (codes 9x), the mapping rows of its old provinces and every input row."""
     for table in ("dossiers", "dossier_events", "feedback", "procedures", "procedure_decisions", "unit_scores",
-                  "unit_indicators", "national_report", "load_runs"):
+                  "unit_indicators", "redrawn_scores", "redrawn_indicators", "national_report", "load_runs"):
         con.execute(f"delete from {table}")
     con.execute("delete from units where unit_code like 'X%'")
     con.execute("delete from unit_mapping where old_province_code like 'X%'")
@@ -174,9 +189,9 @@ def install(con, world: TWorld) -> None:
     insert_inputs(con, world.dossiers, world.feedback)
 
 
-def stored_rows(con, ruleset: str = "portal-2025") -> tuple[dict, dict]:
+def stored_rows(con, ruleset: str = "portal-2025", tables=("unit_indicators", "unit_scores")) -> tuple[dict, dict]:
     out = []
-    for table in ("unit_indicators", "unit_scores"):
+    for table in tables:
         cur = con.execute(f"select * from {table} where ruleset = ?", [ruleset])
         names = [c[0] for c in cur.description]
         out.append({(r["period"], r["unit_code"]): r for r in (dict(zip(names, row)) for row in cur.fetchall())})
@@ -211,20 +226,23 @@ def check_unit(problems, label, code, row, sc, w, before):
                         f" {changes[1]}")
 
 
-def compare(con, world: TWorld, rules) -> list[str]:
-    """The differences between the engine's stored rows (a refresh) and the oracle's, one line each."""
+def compare(con, world: TWorld, rules, today: bool = False) -> list[str]:
+    """The differences between the engine's stored rows (a refresh) and the oracle's, one line each; `today`: on
+    today's boundaries (the views unit_indicators_today and unit_scores_today)."""
     problems = []
-    stored, scores = stored_rows(con, rules.name)
+    tables = ("unit_indicators_today", "unit_scores_today") if today else ("unit_indicators", "unit_scores")
+    stored, scores = stored_rows(con, rules.name, tables)
     expected = periods_up_to(world)
     # one row per period and unit (an insert reading its own rows once doubled some, see test_refresh_since_…)
-    dups = con.execute("select period, unit_code, count(*) from unit_scores where ruleset = ? group by all "
+    dups = con.execute(f"select period, unit_code, count(*) from {tables[1]} where ruleset = ? group by all "
                        "having count(*) > 1", [rules.name]).fetchall()
     if dups:
         problems.append(f"duplicate rows: {dups[:5]}")
     got_periods = {p for p, _ in scores}
     if got_periods != set(expected):
         problems.append(f"periods: engine {sorted(got_periods)} oracle {sorted(expected)}")
-    wants = {label: oracle(world, start, end, rules) for label, (start, end) in expected.items()}
+    wants = {label: oracle(world, start, end, rules, today_tree_day(world, end) if today else None)
+             for label, (start, end) in expected.items()}
     starts = {(kind_of(label), start): label for label, (start, _) in expected.items()}
     for label, (start, end) in sorted(expected.items()):
         want, valid_from = wants[label]
@@ -245,13 +263,16 @@ def compare(con, world: TWorld, rules) -> list[str]:
     return problems
 
 
-def compare_range(con, world: TWorld, period, rules) -> list[str]:
-    """score_range for one date range: the oracle's period [start, end), no comparison with a previous one."""
+def compare_range(con, world: TWorld, period, rules, today: bool = False) -> list[str]:
+    """score_range for one date range: the oracle's period [start, end), no comparison with a previous one;
+    `today`: on today's boundaries."""
     problems = []
-    stored, scores = stored_rows(con, rules.name)
+    tables = ("unit_indicators_today", "unit_scores_today") if today else ("unit_indicators", "unit_scores")
+    stored, scores = stored_rows(con, rules.name, tables)
     start, end = datetime.combine(period.start, datetime.min.time()), datetime.combine(period.end, datetime.min.time())
+    tree_day = today_tree_day(world, end) if today else None
     # a range that has not begun by as_of is not scored (as test_oracle_progress reads it)
-    want, valid_from = oracle(world, start, end, rules) if world.as_of > start else ({}, {})
+    want, valid_from = oracle(world, start, end, rules, tree_day) if world.as_of > start else ({}, {})
     units = {u for p, u in scores if p == period.label}
     if units != set(want):
         problems.append(f"{period.label}: units engine {sorted(units)} oracle {sorted(want)}")
@@ -370,6 +391,7 @@ def test_engine_agrees_with_the_reform_oracle(shared, world, name):
     install(con, world)
     engine.refresh(con, ruleset_of(name, folder), as_of=world.as_of)
     problems = compare(con, world, RULES[name])
+    problems += [f"today's boundaries: {p}" for p in compare(con, world, RULES[name], today=True)]
     event("as_of", str(world.as_of))
     straddling = sum(1 for d in world.dossiers if d["received_at"] < datetime(2025, 7, 1)
                      and (d["finished_at"] or d["returned_at"] or datetime.max) >= datetime(2025, 7, 1))
@@ -382,7 +404,7 @@ SINCE = [date(2025, 6, 1), date(2025, 6, 30), date(2025, 7, 1), date(2025, 8, 1)
 
 def snapshot(con) -> dict:
     out = {}
-    for table in ("unit_indicators", "unit_scores"):
+    for table in ("unit_indicators", "unit_scores", "redrawn_indicators", "redrawn_scores"):
         cur = con.execute(f"select * exclude (computed_at) from {table} order by all")
         out[table] = cur.fetchall()
     return out
@@ -429,6 +451,7 @@ def test_score_range_across_the_reform_agrees_with_the_oracle(shared, world, tex
     period = periods.parse(text)
     engine.score_range(con, period, as_of=world.as_of)
     problems = compare_range(con, world, period, RULES["portal-2025"])
+    problems += [f"today's boundaries: {p}" for p in compare_range(con, world, period, RULES["portal-2025"], today=True)]
     assert not problems, "\n".join(problems[:20])
 
 
@@ -480,7 +503,8 @@ def fb(code, unit, received, **columns) -> dict:
 def run_hand(con, world: TWorld) -> list[str]:
     install(con, world)
     engine.refresh(con, as_of=world.as_of)
-    return compare(con, world, RULES["portal-2025"])
+    return compare(con, world, RULES["portal-2025"]) + [
+        f"today's boundaries: {p}" for p in compare(con, world, RULES["portal-2025"], today=True)]
 
 
 def nd(con, period: str, unit: str, indicator: str):

@@ -1,5 +1,6 @@
 """The period and peer-list selectors shared by the rankings and the indicator pages, and the URL state behind
-them: `?period=2024&peers=74:commune&district=718` (or `?kind=month` for the latest month).
+them: `?period=2024&peers=74:commune&district=718` (or `?kind=month` for the latest month), with
+`&boundaries=today` for the scores on today's boundaries (the switch "Địa giới: khi đó / hiện nay").
 
 `resolve` turns a page's query string into a valid `Scope` against what the database holds (a period of the
 chosen kind, a province ranked in it, a peer list it has); `controls` draws the selectors for a scope; `query`
@@ -14,6 +15,7 @@ from dash import dcc, html
 
 from dashboard import i18n
 from dashboard.queries import scores
+from indicators.boundaries import AS_WAS, TODAY, VIEWS
 
 KINDS = ("year", "quarter", "month")
 DEFAULT_KIND = "year"
@@ -32,6 +34,10 @@ LABELS = {
     "national": ("Cả nước — các tỉnh, thành phố", "Whole country — provinces"),
     "level": ("Nhóm đơn vị", "Units"),
     "district": ("Huyện", "District"),
+    "boundaries": ("Địa giới", "Boundaries"),
+    AS_WAS: ("khi đó", "then"),
+    TODAY: ("hiện nay", "today"),
+    "on_today": ("theo địa giới hiện nay", "on today's boundaries"),
 }
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -64,6 +70,7 @@ class Scope:
     province: str | None = None
     level: str | None = None
     district: str | None = None
+    boundaries: str = AS_WAS
 
     @property
     def kind(self) -> str:
@@ -80,18 +87,26 @@ class Scope:
     def of(cls, query: dict) -> "Scope":
         """Return the scope a page's state names (period, peers, district), taken as it is."""
         peers = query.get("peers") or NATIONAL
+        shown = boundaries(query.get("boundaries"))
         if peers == NATIONAL:
-            return cls(query.get("period"))
+            return cls(query.get("period"), boundaries=shown)
         province, _, level = peers.partition(":")
         district = query.get("district") or None
-        return cls(query.get("period"), province, "district-communes" if district else level, district)
+        return cls(query.get("period"), province, "district-communes" if district else level, district, shown)
 
     def query(self) -> dict:
         """Return the scope as query-string parameters."""
         out = {"period": self.period, "peers": self.peers}
         if self.district:
             out["district"] = self.district
+        if self.boundaries != AS_WAS:
+            out["boundaries"] = self.boundaries
         return out
+
+
+def boundaries(value) -> str:
+    """Return the boundaries a query string asks for: `today`, else those of the time (`as_was`)."""
+    return value if value in VIEWS else AS_WAS
 
 
 @dataclass(frozen=True)
@@ -132,26 +147,27 @@ def resolve(query: dict) -> tuple[Scope, Choices]:
     not in the province its first district."""
     peers = query.get("peers") or NATIONAL
     province, _, level = peers.partition(":") if peers != NATIONAL else (None, "", "")
-    periods = scores.periods()
+    shown = boundaries(query.get("boundaries"))
+    periods = scores.periods(boundaries=shown)
     asked = query.get("period")
     period = shown_period(periods, asked, query.get("kind") or (period_kind(asked) if asked else DEFAULT_KIND))
     if period is None:
         empty = pd.DataFrame({"code": [], "name": []})
-        return Scope(None), Choices(periods, empty, (), empty)
-    found = scores.choices(period, province)
+        return Scope(None, boundaries=shown), Choices(periods, empty, (), empty)
+    found = scores.choices(period, province, boundaries=shown)
     provinces = _part(found, "province")
     peer_lists = tuple(_part(found, "peers")["code"])
     districts = _part(found, "district")
     choices = Choices(periods, provinces, peer_lists, districts)
     if not province or province not in set(provinces["code"]) or not peer_lists:
-        return Scope(period), choices
+        return Scope(period, boundaries=shown), choices
     district = query.get("district")
     if district and level == "commune" and not districts.empty:
         district = district if district in set(districts["code"]) else districts["code"].iloc[0]
-        return Scope(period, province, "district-communes", district), choices
+        return Scope(period, province, "district-communes", district, shown), choices
     if f"{province}:{level}" not in peer_lists:
         level = "commune" if f"{province}:commune" in peer_lists else peer_lists[0].split(":", 1)[1]
-    return Scope(period, province, level), choices
+    return Scope(period, province, level, boundaries=shown), choices
 
 
 def guess(query: dict) -> Scope | None:
@@ -168,12 +184,14 @@ def guess(query: dict) -> Scope | None:
 
 
 def query(trigger: str | None, kind: str | None, period: str | None, province: str | None, level: str | None,
-          district: str | None) -> dict:
+          district: str | None, shown: str | None = AS_WAS) -> dict:
     """Return the query string the selectors' values ask for; `trigger` names the selector just changed (kind,
     period, province, level, district). A new kind asks for its latest period in the year shown, a new province
     for its first
     district ("*": the first one, chosen when the page is drawn)."""
     out: dict = {"kind": kind, "period": period} if trigger == "kind" else {"period": period}
+    if boundaries(shown) != AS_WAS:
+        out["boundaries"] = boundaries(shown)
     if not province or province == NATIONAL:
         out["peers"] = NATIONAL
         return out
@@ -218,7 +236,27 @@ def controls(prefix: str, scope: Scope, choices: Choices, language: str) -> list
             id=f"{prefix}-district", clearable=False, value=scope.district,
             options=_options(choices.districts)),
             f"{prefix}-district", hidden=scope.level != "district-communes"),
+        boundaries_switch(prefix, scope.boundaries, language),
     ]
+
+
+def boundaries_switch(prefix: str, shown: str, language: str) -> html.Div:
+    """Return the switch "Địa giới: khi đó / hiện nay", id `<prefix>-boundaries`."""
+    return _control(i18n.pick(*LABELS["boundaries"], language), dcc.RadioItems(
+        id=f"{prefix}-boundaries", value=shown, inline=True, className="boundaries",
+        options=[{"label": i18n.pick(*LABELS[view], language), "value": view} for view in VIEWS]),
+        f"{prefix}-boundaries")
+
+
+def file_tag(period: str, shown: str) -> str | None:
+    """Return what ends a download's file name on today's boundaries ("2024-dia-gioi-hien-nay"); None (the period)
+    on those of the time."""
+    return f"{period}-dia-gioi-hien-nay" if shown == TODAY else None
+
+
+def boundaries_label(shown: str, language: str | None = None) -> str:
+    """Return " · theo địa giới hiện nay" for today's boundaries, nothing for those of the time."""
+    return f" · {i18n.pick(*LABELS['on_today'], language)}" if shown == TODAY else ""
 
 
 def scope_label(scope: Scope, choices: Choices, language: str) -> str:
@@ -235,4 +273,5 @@ def scope_label(scope: Scope, choices: Choices, language: str) -> str:
 
 def subtitle(scope: Scope, choices: Choices) -> tuple[str, str]:
     """Return the period and the peer list in words, in Vietnamese and in English, for a downloaded table."""
-    return tuple(f"{period_label(scope.period, lang)} · {scope_label(scope, choices, lang)}" for lang in ("vi", "en"))
+    return tuple(f"{period_label(scope.period, lang)}{boundaries_label(scope.boundaries, lang)} · "
+                 f"{scope_label(scope, choices, lang)}" for lang in ("vi", "en"))

@@ -78,10 +78,11 @@ def table(params: dict) -> exports.Table:
     """Return the indicator's values across `params` (indicator, period, peers, district), weakest first."""
     ind = REGISTRY[params["indicator"]]
     scope, choices = selectors.resolve(params)
-    frame = scores.indicator_values(ind.id, scope.period, scope.peers, scope.district)
+    frame = scores.indicator_values(ind.id, scope.period, scope.peers, scope.district, boundaries=scope.boundaries)
     vi, en = selectors.subtitle(scope, choices)
     return exports.Table((f"Chỉ số {ind.id}", f"Indicator {ind.id}"), columns(ind.id), frame,
-                         (f"{ind.name_vi} · {vi}", f"{ind.name_en} · {en}"))
+                         (f"{ind.name_vi} · {vi}", f"{ind.name_en} · {en}"),
+                         selectors.file_tag(scope.period, scope.boundaries))
 
 
 def _percent(value: float | None, language: str) -> str:
@@ -155,15 +156,15 @@ _PAGES = base.Kept(entries=128, copy=False)
 
 
 def layout(indicator_id: str | None = None, period: str | None = None, kind: str | None = None,
-           peers: str | None = None, district: str | None = None, **_) -> html.Div:
+           peers: str | None = None, district: str | None = None, boundaries: str | None = None, **_) -> html.Div:
     """Return the page for its path and query string, built once per version of the database and language."""
     language = i18n.lang()
-    return _PAGES.get(("indicator", indicator_id, period, kind, peers, district, language),
-                      lambda: _layout(indicator_id, period, kind, peers, district, language))
+    return _PAGES.get(("indicator", indicator_id, period, kind, peers, district, boundaries, language),
+                      lambda: _layout(indicator_id, period, kind, peers, district, boundaries, language))
 
 
 def _layout(indicator_id: str | None, period: str | None, kind: str | None, peers: str | None, district: str | None,
-            language: str) -> html.Div:
+            boundaries: str | None, language: str) -> html.Div:
     picker = html.Div([html.Label(_label("pick", language), htmlFor=f"{PREFIX}-id"), dcc.Dropdown(
         id=f"{PREFIX}-id", clearable=False, value=indicator_id if indicator_id in REGISTRY else None,
         options=[{"label": f"{i.id} · {i18n.pick(i.name_vi, i.name_en, language)}", "value": i.id}
@@ -172,19 +173,20 @@ def _layout(indicator_id: str | None, period: str | None, kind: str | None, peer
     if indicator_id not in REGISTRY:
         return html.Div([*head, html.H1(_label("pick", language)), html.Div(picker, className="controls"),
                          html.P(_label("unknown", language), className="card")])
-    query = {"period": period, "kind": kind, "peers": peers, "district": district}
+    query = {"period": period, "kind": kind, "peers": peers, "district": district, "boundaries": boundaries}
     # The values of the scope the address names are read while the scope is confirmed: each query opens the file
     # cold, and open together they share the opening.
     with ThreadPoolExecutor(2) as pool:
         guessed = selectors.guess(query)
         early = pool.submit(carry(scores.indicator_values), indicator_id, guessed.period, guessed.peers,
-                            guessed.district) if guessed else None
+                            guessed.district, None, guessed.boundaries) if guessed else None
         scope, choices = selectors.resolve(query)
         controls = html.Div([picker, *selectors.controls(PREFIX, scope, choices, language)], className="controls")
         if scope.period is None:
             return html.Div([*head, about(indicator_id, language), controls, html.P(i18n.t("no_data", language))])
         frame = (early.result() if scope == guessed
-                 else scores.indicator_values(indicator_id, scope.period, scope.peers, scope.district))
+                 else scores.indicator_values(indicator_id, scope.period, scope.peers, scope.district,
+                                              boundaries=scope.boundaries))
     rule = rulesets.load().rule(indicator_id)
     share = REGISTRY[indicator_id].unit != "days"
     target = rule.target if rule.max_points else None
@@ -193,7 +195,9 @@ def _layout(indicator_id: str | None, period: str | None, kind: str | None, peer
         *head,
         about(indicator_id, language),
         controls,
-        html.P(f"{selectors.period_label(scope.period, language)} · {selectors.scope_label(scope, choices, language)}",
+        html.P(f"{selectors.period_label(scope.period, language)}"
+               f"{selectors.boundaries_label(scope.boundaries, language)} · "
+               f"{selectors.scope_label(scope, choices, language)}",
                className="muted", id=f"{PREFIX}-subtitle"),
         _stats(frame, indicator_id, language),
         html.Div([
@@ -222,7 +226,8 @@ def trend(params):
         return no_update
     indicator_id = params["indicator"]
     rule = rulesets.load().rule(indicator_id)
-    frame = scores.indicator_trend(indicator_id, params["peers"], params.get("district"))
+    frame = scores.indicator_trend(indicator_id, params["peers"], params.get("district"),
+                                   boundaries=selectors.boundaries(params.get("boundaries")))
     return charts.trend(frame, rule.target if rule.max_points else None, REGISTRY[indicator_id].unit != "days",
                         i18n.lang())
 
@@ -231,14 +236,16 @@ def trend(params):
     Output(f"{PREFIX}-url", "href"),
     Input(f"{PREFIX}-id", "value"), Input(f"{PREFIX}-kind", "value"), Input(f"{PREFIX}-period", "value"),
     Input(f"{PREFIX}-province", "value"), Input(f"{PREFIX}-level", "value"), Input(f"{PREFIX}-district", "value"),
+    Input(f"{PREFIX}-boundaries", "value"),
     prevent_initial_call=True,
 )
-def navigate(indicator_id, kind, period, province, level, district):
+def navigate(indicator_id, kind, period, province, level, district, shown):
     """Return the address the selectors ask for; the page is drawn again from it."""
     if not ctx.triggered_id or indicator_id not in REGISTRY:
         return no_update
     trigger = ctx.triggered_id.removeprefix(f"{PREFIX}-")
-    return f"/chi-so/{indicator_id}?" + urlencode(selectors.query(trigger, kind, period, province, level, district))
+    return f"/chi-so/{indicator_id}?" + urlencode(selectors.query(trigger, kind, period, province, level, district,
+                                                                  shown))
 
 
 dash.clientside_callback(

@@ -2,7 +2,8 @@
 band; the totals as bars against the band cut-offs and a target; units per band and the share at the target;
 and, for a leader, what a unit needs to reach the next band, the target and the top 10.
 
-The page is drawn from its query string (`?period=2024&peers=74:commune&district=718&target=95&unit=25747`):
+The page is drawn from its query string (`?period=2024&peers=74:commune&district=718&target=95&unit=25747`, with
+`&boundaries=today` on today's boundaries):
 the selectors write it, and the page is drawn again from it, so every view is a link.
 """
 from __future__ import annotations
@@ -43,6 +44,10 @@ COLUMNS = [
     Column("score_change", "score_change", "change", width=115),
     Column("band", "band", "band", width=115),
 ]
+# On today's boundaries, the share of each unit's re-drawn dossiers that came from divided communes; for the units
+# of today's tree, the old units whose dossiers they hold (the search finds a unit by an old name).
+DIVIDED = Column("divided_share", ("Từ xã bị chia", "From divided communes"), "share", width=140)
+FORMED_FROM = Column("formed_from", ("Hình thành từ", "Formed from"), width=320)
 LABELS = {
     "title": ("Xếp hạng", "Rankings"),
     "units": ("Số đơn vị", "Units"),
@@ -78,8 +83,17 @@ def with_band_names(frame: pd.DataFrame, language: str) -> pd.DataFrame:
 def table(params: dict) -> exports.Table:
     """Return the league table of `params` (period, peers, district) as the page shows it."""
     scope, choices = selectors.resolve(params)
-    frame = with_band_names(scores.league(scope.period, scope.peers, scope.district), i18n.lang())
-    return exports.Table(LABELS["title"], COLUMNS, frame, selectors.subtitle(scope, choices))
+    frame = with_band_names(scores.league(scope.period, scope.peers, scope.district, boundaries=scope.boundaries),
+                            i18n.lang())
+    return exports.Table(LABELS["title"], columns(scope, frame), frame, selectors.subtitle(scope, choices),
+                         selectors.file_tag(scope.period, scope.boundaries))
+
+
+def columns(scope: selectors.Scope, frame: pd.DataFrame) -> list[Column]:
+    """Return the table's columns: with the share from divided communes for a period re-drawn on today's
+    boundaries, and what the units were formed from for the units of today's tree."""
+    extra = [column for column in (DIVIDED, FORMED_FROM) if frame[column.field].notna().any()]
+    return [*COLUMNS, *extra]
 
 
 def needs(total: float, rank: int, n_peers: int, top_total: float | None, target: float, top: int = TOP) -> dict:
@@ -133,8 +147,10 @@ def standing_of(unit_code: str | None, scope: selectors.Scope) -> tuple | None:
     """Return the arguments of the standing the leader's line shows: `unit_code` in the scope's peer list; by
     default, for a province's lists, the province among the provinces; None when there is no unit."""
     if not unit_code and scope.province:
-        return (scope.province, scope.period, selectors.NATIONAL, None, TOP)
-    return (unit_code, scope.period, scope.peers, scope.district, TOP) if unit_code and scope.period else None
+        return (scope.province, scope.period, selectors.NATIONAL, None, TOP, None, scope.boundaries)
+    if unit_code and scope.period:
+        return (unit_code, scope.period, scope.peers, scope.district, TOP, None, scope.boundaries)
+    return None
 
 
 def leader(found: pd.DataFrame | None, target: float, language: str) -> html.Div:
@@ -181,8 +197,9 @@ def _fetch(pool: ThreadPoolExecutor, scope: selectors.Scope, target: float, unit
     """Return the futures of the page's queries for `scope`: the league table, the band counts, the standing."""
     asked = standing_of(unit, scope)
     # carry: the pool's threads read the version this request holds
-    return (pool.submit(carry(scores.league), scope.period, scope.peers, scope.district),
-            pool.submit(carry(scores.band_counts), scope.period, scope.peers, target, scope.district),
+    return (pool.submit(carry(scores.league), scope.period, scope.peers, scope.district, None, scope.boundaries),
+            pool.submit(carry(scores.band_counts), scope.period, scope.peers, target, scope.district, None,
+                        scope.boundaries),
             pool.submit(carry(scores.standing), *asked) if asked else None)
 
 
@@ -191,16 +208,16 @@ _PAGES = base.Kept(entries=128, copy=False)
 
 
 def layout(period: str | None = None, kind: str | None = None, peers: str | None = None, district: str | None = None,
-           target: str | None = None, unit: str | None = None, **_) -> html.Div:
+           target: str | None = None, unit: str | None = None, boundaries: str | None = None, **_) -> html.Div:
     """Return the page for its query string, built once per version of the database and language."""
     language = i18n.lang()
-    return _PAGES.get(("rankings", period, kind, peers, district, target, unit, language),
-                      lambda: _layout(period, kind, peers, district, target, unit, language))
+    return _PAGES.get(("rankings", period, kind, peers, district, target, unit, boundaries, language),
+                      lambda: _layout(period, kind, peers, district, target, unit, boundaries, language))
 
 
 def _layout(period: str | None, kind: str | None, peers: str | None, district: str | None, target: str | None,
-            unit: str | None, language: str) -> html.Div:
-    query = {"period": period, "kind": kind, "peers": peers, "district": district}
+            unit: str | None, boundaries: str | None, language: str) -> html.Div:
+    query = {"period": period, "kind": kind, "peers": peers, "district": district, "boundaries": boundaries}
     chosen_target = _target(target)
     head = [dcc.Location(id=f"{PREFIX}-url", refresh="callback-nav"), html.H1(_label("title", language))]
     # The queries run at once, those of the scope the address names even before it is confirmed: each opens the
@@ -214,10 +231,12 @@ def _layout(period: str | None, kind: str | None, peers: str | None, district: s
         league, counts, found = [f and f.result() for f in
                                  (early if scope == guessed else _fetch(pool, scope, chosen_target, unit))]
     frame = with_band_names(league, language)
-    state = {**scope.query(), "target": chosen_target, "unit": unit}
+    state = {**scope.query(), "boundaries": scope.boundaries, "target": chosen_target, "unit": unit}
     return html.Div([
         *head,
-        html.P(f"{selectors.period_label(scope.period, language)} · {selectors.scope_label(scope, choices, language)}",
+        html.P(f"{selectors.period_label(scope.period, language)}"
+               f"{selectors.boundaries_label(scope.boundaries, language)} · "
+               f"{selectors.scope_label(scope, choices, language)}",
                className="muted", id=f"{PREFIX}-subtitle"),
         html.Div([*selectors.controls(PREFIX, scope, choices, language),
                   html.Div([html.Label(_label("target_points", language), htmlFor=f"{PREFIX}-target"),
@@ -235,7 +254,7 @@ def _layout(period: str | None, kind: str | None, peers: str | None, district: s
         html.Div([dcc.Input(id=f"{PREFIX}-search", type="search", placeholder=_label("search", language),
                             className="search", debounce=False, style={"width": "260px"}),
                   downloads.buttons("rankings", scope.query())], className="toolbar"),
-        grid(f"{PREFIX}-grid", COLUMNS, frame, height="560px", getRowId="params.data.unit_code",
+        grid(f"{PREFIX}-grid", columns(scope, frame), frame, height="560px", getRowId="params.data.unit_code",
              dashGridOptions={"quickFilterText": ""}),
         dcc.Store(id=f"{PREFIX}-state", data=state),
         html.Div(id=f"{PREFIX}-address", hidden=True),
@@ -246,14 +265,15 @@ def _layout(period: str | None, kind: str | None, peers: str | None, district: s
     Output(f"{PREFIX}-url", "href"),
     Input(f"{PREFIX}-kind", "value"), Input(f"{PREFIX}-period", "value"), Input(f"{PREFIX}-province", "value"),
     Input(f"{PREFIX}-level", "value"), Input(f"{PREFIX}-district", "value"), Input(f"{PREFIX}-target", "value"),
+    Input(f"{PREFIX}-boundaries", "value"),
     prevent_initial_call=True,
 )
-def navigate(kind, period, province, level, district, target):
+def navigate(kind, period, province, level, district, target, shown):
     """Return the query string the selectors ask for; the page is drawn again from it."""
     if not ctx.triggered_id:
         return no_update
     trigger = ctx.triggered_id.removeprefix(f"{PREFIX}-")
-    query = selectors.query(trigger, kind, period, province, level, district)
+    query = selectors.query(trigger, kind, period, province, level, district, shown)
     if _target(target) != DEFAULT_TARGET:
         query["target"] = f"{_target(target):g}"
     return "/?" + urlencode(query)
@@ -302,9 +322,10 @@ clientside_callback(
     """function (state) {
         if (!state) { return window.dash_clientside.no_update; }
         const query = new URLSearchParams();
-        for (const key of ["period", "peers", "district", "target", "unit"]) {
+        for (const key of ["period", "peers", "district", "boundaries", "target", "unit"]) {
             const value = state[key];
-            if (value !== null && value !== undefined && value !== "" && !(key === "target" && value === 90)) {
+            if (value !== null && value !== undefined && value !== "" && !(key === "target" && value === 90)
+                && !(key === "boundaries" && value === "as_was")) {
                 query.set(key, value);
             }
         }

@@ -1,10 +1,12 @@
 """Đơn vị: one unit in one period — where it stands, and where its points were lost.
 
-`/don-vi/<unit_code>?period=2024&indicator=2.1&procedure=1.004647`: breadcrumbs up the tree and links down to the
+`/don-vi/<unit_code>?period=2024&indicator=2.1&procedure=1.004647` (`&boundaries=today`: on today's boundaries, a
+period before the 2025 reform re-drawn on today's units): breadcrumbs up the tree and links down to the
 rankings below it; the total, band, rank, change and the points needed for the next band; the six columns against
 their maxima; the ledger of points lost per indicator; for the chosen indicator, the procedures ranked by the
 points fixing them would recover and the very dossiers (or feedback items, or procedures) that failed it, paged
-by the server; the monthly trend; the units below it. Every table can be downloaded as it is shown.
+by the server; the monthly trend; the units below it; what an old unit went into and what a unit of today was made
+of. Every table can be downloaded as it is shown.
 """
 from __future__ import annotations
 
@@ -28,11 +30,13 @@ from dash import (
 from access import audit
 from access.web import current_scope
 from dashboard import exports, i18n, limits, theme
-from dashboard.components import downloads, excluded, forecast, whatif
+from dashboard.components import downloads, excluded, forecast, lineage, selectors, whatif
 from dashboard.components.grid import Column, grid, records
 from dashboard.queries import base
+from dashboard.queries import lineage as lineage_queries
 from dashboard.queries import unit as queries
 from indicators import GROUPS, REGISTRY, drill
+from indicators.boundaries import AS_WAS
 
 PAGE_SIZE = 100
 # A table whose rows the reader picks by clicking them.
@@ -170,14 +174,15 @@ def period_name(period: str, language: str | None = None) -> str:
     return i18n.pick(f"Tháng {rest}/{year}", f"{rest}/{year}", language)
 
 
-def unit_href(unit_code: str, period: str) -> str:
-    """Return the address of a unit's page in a period."""
-    return f"/don-vi/{unit_code}?{urlencode({'period': period})}"
+def unit_href(unit_code: str, period: str, shown: str = AS_WAS) -> str:
+    """Return the address of a unit's page in a period (on the boundaries `shown`)."""
+    return lineage.page_href(unit_code, period, shown)
 
 
-def rankings_href(period: str, peer_list: str, district: str | None = None) -> str:
+def rankings_href(period: str, peer_list: str, district: str | None = None, shown: str = AS_WAS) -> str:
     """Return the address of the rankings of a peer list (of one district's communes with `district`)."""
-    query = {"period": period, "peers": peer_list, **({"district": district} if district else {})}
+    query = {"period": period, "peers": peer_list, **({"district": district} if district else {}),
+             **({"boundaries": shown} if shown != AS_WAS else {})}
     return f"/?{urlencode(query)}"
 
 
@@ -206,24 +211,25 @@ def _band_name(key: str | None, language: str) -> str | None:
     return i18n.pick(found.name_vi, found.name_en, language) if found else None
 
 
-def _breadcrumbs(chain: pd.DataFrame, period: str, language: str) -> html.Nav:
-    items: list = [html.A(L("country", language), href=rankings_href(period, "national"))]
+def _breadcrumbs(chain: pd.DataFrame, period: str, language: str, shown: str = AS_WAS) -> html.Nav:
+    items: list = [html.A(L("country", language), href=rankings_href(period, "national", shown=shown))]
     for n, row in enumerate(chain.itertuples()):
         items.append(html.Span(className="sep"))
         last = n == len(chain) - 1
         items.append(html.Span(row.name, className="current") if last
-                     else html.A(row.name, href=unit_href(row.unit_code, period)))
+                     else html.A(row.name, href=unit_href(row.unit_code, period, shown)))
     return html.Nav(items, className="breadcrumbs", id="unit-breadcrumbs")
 
 
-def _peer_links(lists: pd.DataFrame, period: str, language: str) -> html.Div:
+def _peer_links(lists: pd.DataFrame, period: str, language: str, shown: str = AS_WAS) -> html.Div:
     links = []
     for row in lists.itertuples():
         kind = row.peer_list.rsplit(":", 1)[-1]
         vi, en = PEER_NAMES[kind]
         text = i18n.pick(f"Xếp hạng {i18n.number(row.n_units, 0, language)} {vi}",
                          f"Ranking of {i18n.number(row.n_units, 0, language)} {en}", language)
-        links.append(html.A(text, href=rankings_href(period, row.peer_list, row.district_code), className="button"))
+        links.append(html.A(text, href=rankings_href(period, row.peer_list, row.district_code, shown),
+                            className="button"))
     return html.Div(links, className="toolbar", id="unit-peer-links")
 
 
@@ -359,10 +365,10 @@ def dossier_rows(frame: pd.DataFrame, indicator_id: str, language: str) -> pd.Da
     return shown
 
 
-def children_rows(frame: pd.DataFrame, period: str, language: str) -> pd.DataFrame:
+def children_rows(frame: pd.DataFrame, period: str, language: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the units below as shown: a link to each one's page, its level and band in words, rank of peers."""
     shown = frame.copy()
-    shown["href"] = [unit_href(code, period) for code in shown["unit_code"]]
+    shown["href"] = [unit_href(code, period, boundaries) for code in shown["unit_code"]]
     shown["kind_name"] = shown["kind"].map(_names(KIND_NAMES, language))
     shown["band_name"] = shown["band"].map({key: _band_name(key, language) for key in _bands()})
     shown["rank_text"] = shown["rank"].astype(str) + "/" + shown["n_peers"].astype(str)
@@ -375,22 +381,29 @@ def children_rows(frame: pd.DataFrame, period: str, language: str) -> pd.DataFra
 def ledger_table(params: dict) -> exports.Table:
     """Return the ledger of `unit_code` in `period` as shown, for the downloads."""
     language = i18n.lang()
+    shown = selectors.boundaries(params.get("boundaries"))
     with queries.session():
-        frame = ledger_rows(queries.ledger(params["unit_code"], params["period"]), language)
-    return exports.Table(LABELS["ledger"], LEDGER_COLUMNS, frame,
-                         (f"{params['unit_code']} — {period_name(params['period'], 'vi')}",
-                          f"{params['unit_code']} — {period_name(params['period'], 'en')}"))
+        frame = ledger_rows(queries.ledger(params["unit_code"], params["period"], shown), language)
+    return exports.Table(LABELS["ledger"], LEDGER_COLUMNS, frame, _export_subtitle(params, shown),
+                         selectors.file_tag(params["period"], shown))
+
+
+def _export_subtitle(params: dict, shown: str) -> tuple[str, str]:
+    """Return a unit table's subtitle for the downloads: the unit, the period and the boundaries."""
+    return tuple(f"{params['unit_code']} — {period_name(params['period'], lang)}"
+                 f"{selectors.boundaries_label(shown, lang)}" for lang in ("vi", "en"))
 
 
 @exports.table("unit-children", needs="scores")
 def children_table(params: dict) -> exports.Table:
     """Return the units below `unit_code` in `period` with their totals and bands, as shown, for the downloads."""
     language = i18n.lang()
+    shown = selectors.boundaries(params.get("boundaries"))
     with queries.session():
-        frame = children_rows(queries.children(params["unit_code"], params["period"]), params["period"], language)
-    return exports.Table(LABELS["children"], CHILD_COLUMNS, frame,
-                         (f"{params['unit_code']} — {period_name(params['period'], 'vi')}",
-                          f"{params['unit_code']} — {period_name(params['period'], 'en')}"))
+        frame = children_rows(queries.children(params["unit_code"], params["period"], shown), params["period"],
+                              language, shown)
+    return exports.Table(LABELS["children"], CHILD_COLUMNS, frame, _export_subtitle(params, shown),
+                         selectors.file_tag(params["period"], shown))
 
 
 @exports.table("unit-procedures", needs="scoped")
@@ -433,6 +446,12 @@ def _shown(frame: pd.DataFrame, columns: list[Column], *extra: str) -> pd.DataFr
     return frame[[c.field for c in columns] + [e for e in extra if e in frame]]
 
 
+def _hidden(hidden: bool, section: html.Section) -> html.Section:
+    """Return `section`, hidden when `hidden` (its callbacks keep their components)."""
+    section.hidden = hidden
+    return section
+
+
 def _section(title: str, children: list, section_id: str, extra=None) -> html.Section:
     head = [html.H2(title)] + ([extra] if extra is not None else [])
     return html.Section([html.Div(head, className="section-head"), *children], className="card section", id=section_id)
@@ -444,59 +463,75 @@ _PAGES = base.Kept(entries=256, copy=False)
 
 
 def layout(unit_code: str | None = None, period: str | None = None, indicator: str | None = None,
-           procedure: str | None = None, **_) -> html.Div:
-    """Return the page of `unit_code` in `period` (default: its latest year), the drill open on `indicator` (default:
-    the listable one that lost the most points), its dossiers filtered to `procedure`.
+           procedure: str | None = None, boundaries: str | None = None, **_) -> html.Div:
+    """Return the page of `unit_code` in `period` (default: its latest year) on `boundaries` (as they were, or
+    `today`), the drill open on `indicator` (default: the listable one that lost the most points), its dossiers
+    filtered to `procedure`.
 
-    Everything here is read from the unit's stored rows (indicators/pages.py), and the page built is kept for the
-    version of the database; its dossiers are judged when the drill asks for them (`show_drill`, which the browser
-    sends as soon as the page is shown), in the bounded pool."""
+    Everything here is read from the unit's stored rows (indicators/pages.py; on today's boundaries derived from
+    the view), and the page built is kept for the version of the database; its dossiers are judged when the drill
+    asks for them (`show_drill`, which the browser sends as soon as the page is shown), in the bounded pool."""
     language = i18n.lang()
+    shown = selectors.boundaries(boundaries)
     allowed = queries.allows(current_scope(), unit_code or "")
-    return _PAGES.get(("unit", unit_code, period, indicator, procedure, language, allowed),
-                      lambda: _layout(unit_code, period, indicator, procedure, language, allowed))
+    return _PAGES.get(("unit", unit_code, period, indicator, procedure, shown, language, allowed),
+                      lambda: _layout(unit_code, period, indicator, procedure, shown, language, allowed))
 
 
-def _layout(unit_code: str | None, period: str | None, indicator: str | None, procedure: str | None, language: str,
-            allowed: bool) -> html.Div:
+def _layout(unit_code: str | None, period: str | None, indicator: str | None, procedure: str | None, shown: str,
+            language: str, allowed: bool) -> html.Div:
     with queries.session():
-        available = queries.unit_periods(unit_code or "")
+        available = queries.unit_periods(unit_code or "", shown)
         if period is None and not available.empty:
             years = available[available["period_kind"] == "year"]
             period = (years if not years.empty else available)["period"].iloc[0]
-        unit = queries.summary(unit_code or "", period or "")
+        unit = queries.summary(unit_code or "", period or "", shown)
         if unit is None:
+            # an old unit asked for on today's boundaries: the units it went into
+            gone = lineage_queries.successors(unit_code or "", None) if shown != AS_WAS and period else None
             return html.Div([html.H1(L("title", language)),
-                             html.P(L("not_found", language, code=unit_code), className="muted", id="unit-missing")])
-        chain = queries.breadcrumbs(unit_code, period)
-        lists = queries.peer_lists(unit_code, period)
-        needs = queries.next_band(unit_code, period)
-        ledger = queries.ledger(unit_code, period)
-        history = queries.trend(unit_code, unit["unit_valid_from"])
-        below = queries.children(unit_code, period)
+                             html.P(L("not_found", language, code=unit_code), className="muted", id="unit-missing"),
+                             lineage.merged_into(gone, period, language) if gone is not None else None])
+        chain = queries.breadcrumbs(unit_code, period, shown)
+        lists = queries.peer_lists(unit_code, period, shown)
+        needs = queries.next_band(unit_code, period, shown)
+        ledger = queries.ledger(unit_code, period, shown)
+        history = queries.trend(unit_code, unit["unit_valid_from"], shown)
+        below = queries.children(unit_code, period, shown)
+        across = lineage.section(unit, shown, lineage_queries.successors(unit_code, unit["unit_valid_from"]),
+                                 lineage_queries.predecessors(unit_code, unit["unit_valid_from"]),
+                                 period_name(period, language), language)
+    # a period before the reform on today's boundaries: its figures are the sum of old units, whose dossiers,
+    # forecast and report are on their own pages
+    redrawn = lineage.redrawn(unit, shown)
     if indicator not in REGISTRY:
         indicator = default_indicator(ledger)
     params = {"unit_code": unit_code, "period": period}
     drill_params = {**params, "indicator": indicator, "procedure": procedure}
+    tables = {**params, **({"boundaries": shown} if shown != AS_WAS else {})}
     options = [{"label": f"{r.indicator_id} {r.name_vi if language == 'vi' else r.name_en}", "value": r.indicator_id}
                for r in ledger.sort_values("order").itertuples()]
     period_options = [{"label": period_name(p, language), "value": p} for p in available["period"]]
     kind = i18n.pick(*KIND_NAMES[unit["kind"]], language)
     return html.Div([
         dcc.Location(id="unit-nav", refresh="callback-nav"),
-        dcc.Store(id="unit-drill", data=drill_params),
+        dcc.Store(id="unit-drill", data=drill_params if not redrawn else {**params, "indicator": None}),
         dcc.Store(id="unit-address"),
-        _breadcrumbs(chain, period, language),
+        _breadcrumbs(chain, period, language, shown),
         html.Div([
             html.Div([html.H1(unit["name"], id="unit-name"),
-                      html.Div(f"{kind} · {i18n.pick('Mã', 'Code', language)} {unit_code}", className="muted")]),
+                      html.Div(f"{kind} · {i18n.pick('Mã', 'Code', language)} {unit_code}"
+                               f"{selectors.boundaries_label(shown, language)}", className="muted",
+                               id="unit-code-line")]),
             html.Div([html.Label(i18n.t("period", language), htmlFor="unit-period"),
                       dcc.Dropdown(id="unit-period", options=period_options, value=period, clearable=False)],
                      className="control unit-period"),
-            downloads.pdf_button(unit_code, period) if allowed else None,
+            lineage.switch(shown, language),
+            downloads.pdf_button(unit_code, period) if allowed and not redrawn else None,
         ], className="unit-head"),
         _cards(unit, needs, language),
-        _peer_links(lists, period, language),
+        _peer_links(lists, period, language, shown),
+        across,
         html.Div([
             _section(L("columns", language), [column_bars(unit, language)], "unit-columns-card"),
             _section(i18n.t("trend", language), [
@@ -504,18 +539,19 @@ def _layout(unit_code: str | None, period: str | None, indicator: str | None, pr
                 dcc.Graph(id="unit-trend", figure=trend_figure(history, language), config={"displayModeBar": False}),
             ], "unit-trend-card"),
         ], className="two-columns"),
-        forecast.section(unit, period, language),
-        whatif.section(unit, period, language),
+        forecast.section(unit, period, language) if not redrawn else None,
+        whatif.section(unit, period, language) if not redrawn else None,
         _section(L("ledger", language), [
             html.P(climb_line(ledger, needs, language), className="climb", id="unit-climb"),
             html.P(L("ledger_hint", language), className="muted"),
             grid("unit-ledger", LEDGER_COLUMNS, _shown(ledger_rows(ledger, language), LEDGER_COLUMNS, "indicator_id"),
                  height="420px",
                  getRowId="params.data.indicator_id",
-                 dashGridOptions=SINGLE_ROW),
+                 # a re-drawn period has no drill: its rows are not picked
+                 dashGridOptions=SINGLE_ROW if not redrawn else {}),
             excluded.listing(ledger, language),
-        ], "unit-ledger-card", downloads.buttons("unit-ledger", params)),
-        _section(L("drill", language), [
+        ], "unit-ledger-card", downloads.buttons("unit-ledger", tables)),
+        _hidden(redrawn, _section(L("drill", language), [
             html.Div([
                 html.Div([html.Label(L("choose_indicator", language), htmlFor="unit-indicator"),
                           dcc.Dropdown(id="unit-indicator", options=options, value=indicator, clearable=False)],
@@ -528,11 +564,12 @@ def _layout(unit_code: str | None, period: str | None, indicator: str | None, pr
             html.P(id="unit-indicator-explain", className="muted"),
             html.Div(id="unit-drill-body"),
             dcc.Interval(id="unit-wait", interval=400, disabled=True),
-        ], "unit-drill-card"),
+        ], "unit-drill-card")),
         _section(L("children", language), [
             grid("unit-children", CHILD_COLUMNS,
-                 _shown(children_rows(below, period, language), CHILD_COLUMNS, "href", "band_name"), height="360px"),
-        ], "unit-children-card", downloads.buttons("unit-children", params)) if not below.empty else None,
+                 _shown(children_rows(below, period, language, shown), CHILD_COLUMNS, "href", "band_name"),
+                 height="360px"),
+        ], "unit-children-card", downloads.buttons("unit-children", tables)) if not below.empty else None,
     ], className="unit-page")
 
 
@@ -581,14 +618,29 @@ def _drill_body(scope, params: dict, language: str) -> list:
     Output("unit-nav", "href"),
     Input("unit-period", "value"),
     State("unit-drill", "data"),
+    State("unit-boundaries", "value"),
     prevent_initial_call=True,
 )
-def choose_period(period, params):
-    """Go to the unit in the chosen period, keeping the chosen indicator."""
+def choose_period(period, params, shown=AS_WAS):
+    """Go to the unit in the chosen period, keeping the chosen indicator and the boundaries shown."""
     if not period or not params or period == params.get("period"):
         return no_update
-    query = {"period": period, **({"indicator": params["indicator"]} if params.get("indicator") else {})}
+    query = {"period": period, **({"indicator": params["indicator"]} if params.get("indicator") else {}),
+             **({"boundaries": shown} if selectors.boundaries(shown) != AS_WAS else {})}
     return f"/don-vi/{params['unit_code']}?{urlencode(query)}"
+
+
+@callback(
+    Output("unit-nav", "href", allow_duplicate=True),
+    Input("unit-boundaries", "value"),
+    State("unit-drill", "data"),
+    prevent_initial_call=True,
+)
+def choose_boundaries(shown, params):
+    """Go to the unit in the same period on the chosen boundaries."""
+    if not params:
+        return no_update
+    return unit_href(params["unit_code"], params["period"], selectors.boundaries(shown))
 
 
 @callback(

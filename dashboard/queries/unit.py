@@ -2,7 +2,8 @@
 its children, and the procedures, dossiers and feedback items behind the points it lost.
 
 Every function reads the stored scores of the default rule set by (period, unit_code), or a unit's own rows, on
-its own read-only connection or on the one of an open `session()`. The drill-down functions read the unit's
+its own read-only connection or on the one of an open `session()`; those of the scores take the boundaries to read
+them on (`indicators.boundaries`: `as_was`, the default, or `today`). The drill-down functions read the unit's
 dossiers, feedback items and procedures as the engine judged them (indicators/drill.py): judged once per unit and
 period, in the background when its page opens (`prepare_drill`), and kept.
 """
@@ -24,6 +25,7 @@ import settings
 from access.scope import Scope
 from indicators import GROUPS, REGISTRY, drill, outputs, pages, rulesets
 from indicators import periods as _periods
+from indicators.boundaries import AS_WAS, INDICATORS, SCORES
 
 from . import base, pool
 
@@ -96,14 +98,15 @@ def _at(period: str, **params) -> dict:
     return {"ruleset": RULESET, "period": period, "kind": kind, "start": start, **params}
 
 
-def summary(unit_code: str, period: str) -> dict | None:
+def summary(unit_code: str, period: str, boundaries: str = AS_WAS) -> dict | None:
     """Return the unit's scores in the period as a dict: unit_code, unit_valid_from, name, kind, province_code,
     district_code, period, period_kind, period_start, period_end, as_of, the six columns, total, band, peer_list,
     rank, n_peers, rank_in_district, previous_total, score_change, previous_rank, rank_change; None when the unit
     was not scored in the period."""
+    divided = "divided_share" if boundaries != AS_WAS else "null::double as divided_share"
     found = _frame(f"""
-        select {", ".join(SUMMARY_COLUMNS)}
-        from unit_scores where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
+        select {", ".join(SUMMARY_COLUMNS)}, {divided}
+        from {SCORES[boundaries]} where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
               and unit_code = $unit""",
                    _at(period, unit=unit_code))
     if found.empty:
@@ -125,39 +128,40 @@ def periods(kind: str | None = None) -> list[str]:
     return found["period"].tolist()
 
 
-def _stored(stored: str, derived: str, params: dict) -> pd.DataFrame:
+def _stored(stored: str, derived: str, params: dict, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the rows of `stored` (a query of unit_pages or unit_trends, indicators/pages.py); on a database
-    scored before those tables existed, the same rows derived on the fly by `derived` (their store step's SQL)."""
-    def answer() -> pd.DataFrame:
-        try:
-            return _frame(stored, params)
-        except duckdb.CatalogException:
-            return _frame(derived, params)
+    scored before those tables existed, and on today's boundaries (whose pages are not stored: the view is read
+    less, and its pages are kept per version with the page built), the same rows derived on the fly by `derived`
+    (their store step's SQL)."""
+    if boundaries != AS_WAS:
+        return _frame(derived, params)
+    try:
+        return _frame(stored, params)
+    except duckdb.CatalogException:
+        return _frame(derived, params)
 
-    return answer()
 
-
-def _trends(unit_code: str) -> dict | None:
+def _trends(unit_code: str, boundaries: str = AS_WAS) -> dict | None:
     """Return the unit code's stored trend row: periods (latest first) and months (oldest first), lists of dicts;
     None when the code was never scored."""
     found = _stored(
         "select periods, months from unit_trends where ruleset = $ruleset and unit_code = $unit",
-        f"select periods, months from ({pages.derive_trends('ruleset = $ruleset and unit_code = $unit')})",
-        {"ruleset": RULESET, "unit": unit_code})
+        f"select periods, months from ({pages.derive_trends('ruleset = $ruleset and unit_code = $unit', SCORES[boundaries])})",
+        {"ruleset": RULESET, "unit": unit_code}, boundaries)
     return None if found.empty else found.iloc[0].to_dict()
 
 
-def unit_periods(unit_code: str) -> pd.DataFrame:
+def unit_periods(unit_code: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the periods in which the unit was scored, latest first (a year before its quarter and month):
     period, period_kind."""
-    found = _trends(unit_code)
+    found = _trends(unit_code, boundaries)
     return pd.DataFrame(list(found["periods"]) if found else [], columns=["period", "period_kind"])
 
 
-def _page(unit_code: str, period: str) -> dict:
+def _page(unit_code: str, period: str, boundaries: str = AS_WAS) -> dict:
     """Return the unit's stored page in the period (indicators/pages.py): chain, peer_links and children, lists of
     dicts (empty when the unit was not scored)."""
-    province = """(select province_code from unit_scores where ruleset = $ruleset and period_kind = $kind
+    province = f"""(select province_code from {SCORES[boundaries]} where ruleset = $ruleset and period_kind = $kind
                    and period_start = $start and period = $period and unit_code = $unit)"""
     found = _stored(
         """select chain, peer_links, children from unit_pages
@@ -165,48 +169,49 @@ def _page(unit_code: str, period: str) -> dict:
              and unit_code = $unit""",
         f"""select chain, peer_links, children from ({pages.derive(
             "ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period "
-            f"and province_code = {province}")}) where unit_code = $unit""",
-        _at(period, unit=unit_code))
+            f"and province_code = {province}", SCORES[boundaries])}) where unit_code = $unit""",
+        _at(period, unit=unit_code), boundaries)
     if found.empty:
         return {"chain": [], "peer_links": [], "children": []}
     return {name: list(value) for name, value in found.iloc[0].items()}
 
 
-def breadcrumbs(unit_code: str, period: str) -> pd.DataFrame:
+def breadcrumbs(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the chain from the unit's province down to the unit in the period, top first: unit_code, name, kind.
 
     A department sits under its province; a commune of the new tree directly under its province.
     """
-    return pd.DataFrame(_page(unit_code, period)["chain"], columns=["unit_code", "name", "kind"])
+    return pd.DataFrame(_page(unit_code, period, boundaries)["chain"], columns=["unit_code", "name", "kind"])
 
 
 CHILD_COLUMNS = ["unit_code", "name", "kind", "total", "band", "rank", "n_peers", "peer_list", "score_change",
                  "rank_change"]
 
 
-def children(unit_code: str, period: str) -> pd.DataFrame:
+def children(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the units directly under the unit in the period, best first: unit_code, name, kind, total, band,
     rank, n_peers, peer_list, score_change, rank_change. A province's districts and departments (and its
     communes when it has no districts); a district's communes; nothing under a commune or a department."""
-    return pd.DataFrame(_page(unit_code, period)["children"], columns=CHILD_COLUMNS).astype(
+    return pd.DataFrame(_page(unit_code, period, boundaries)["children"], columns=CHILD_COLUMNS).astype(
         {"total": "float64", "score_change": "float64", "rank_change": "float64"})
 
 
-def peer_lists(unit_code: str, period: str) -> pd.DataFrame:
+def peer_lists(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the rankings below the unit in the period: peer_list, kind, district_code (set for the communes of
     a district), n_units. A province: its departments, districts and communes; a district: its communes."""
-    return pd.DataFrame(_page(unit_code, period)["peer_links"],
+    return pd.DataFrame(_page(unit_code, period, boundaries)["peer_links"],
                         columns=["peer_list", "kind", "district_code", "n_units"])
 
 
-def ledger(unit_code: str, period: str) -> pd.DataFrame:
+def ledger(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return one row per indicator, the most points lost first: indicator_id, group_key, group_number, name_vi,
     name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
     display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
     excluded_rows (left out of both for an unknown value), order (the declarations' order)."""
     # The unit's one stored row (its indicators as columns), unfolded here: the indicator_values view would unfold
     # every unit of the period before picking this one. Kept unfolded: the page, its download and its drill ask.
-    return _ANSWERS.get(("ledger", RULESET, unit_code, period), lambda: _ledger(unit_code, period))
+    return _ANSWERS.get(("ledger", RULESET, unit_code, period, boundaries),
+                        lambda: _ledger(unit_code, period, boundaries))
 
 
 LEDGER_COLUMNS = ["indicator_id", "group_key", "group_number", "name_vi", "name_en", "unit", "display_only",
@@ -214,10 +219,10 @@ LEDGER_COLUMNS = ["indicator_id", "group_key", "group_number", "name_vi", "name_
                   "not_applicable", "excluded_rows", "order"]
 
 
-def _ledger(unit_code: str, period: str) -> pd.DataFrame:
+def _ledger(unit_code: str, period: str, boundaries: str) -> pd.DataFrame:
     stored = _frame(f"""
         select {", ".join(outputs.indicator_columns())}
-        from unit_indicators
+        from {INDICATORS[boundaries]}
         where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
           and unit_code = $unit""", _at(period, unit=unit_code))
     if stored.empty:
@@ -245,13 +250,13 @@ def _ledger(unit_code: str, period: str) -> pd.DataFrame:
          "numerator": "float64", "denominator": "float64"})
 
 
-def next_band(unit_code: str, period: str) -> dict | None:
+def next_band(unit_code: str, period: str, boundaries: str = AS_WAS) -> dict | None:
     """Return what the unit needs to climb, as a dict: total, band, next_band (key, or None at the top),
     next_band_min, points_to_next_band, target (90), points_to_target (0 when reached); None when not scored.
 
     Totals are compared rounded to 2 decimals, as the engine assigns bands.
     """
-    unit = summary(unit_code, period)
+    unit = summary(unit_code, period, boundaries)
     if unit is None:
         return None
     total = round(unit["total"], 2) if unit["total"] is not None else None
@@ -272,11 +277,12 @@ ANY = "any"
 allows = base.allows
 
 
-def trend(unit_code: str, valid_from: date | None | str = ANY) -> pd.DataFrame:
+def trend(unit_code: str, valid_from: date | None | str = ANY, boundaries: str = AS_WAS) -> pd.DataFrame:
     """Return the unit's monthly scores over the whole data range, oldest first: period, period_start, the six
     columns, total, band. With `valid_from` (a date, or None for a unit valid from the start), only that unit: a
-    code reused by the 2025 reform names two."""
-    found = _trends(unit_code)
+    code reused by the 2025 reform names two. On today's boundaries a unit of today's tree runs from the first
+    month of the data."""
+    found = _trends(unit_code, boundaries)
     months = pd.DataFrame(list(found["months"]) if found else [],
                           columns=["period", "period_start", "unit_valid_from", *GROUP_KEYS, "total", "band"])
     if not isinstance(valid_from, str):

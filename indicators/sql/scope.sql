@@ -2,8 +2,9 @@
 -- per period and unit scored in it; scope_map, one row per period, unit holding data and scoring unit whose scope
 -- holds it; scope_provinces, one row per period and province code with the province scored in it that holds that
 -- code's publication decisions.
--- A period is scored with the units valid on its last day; a unit that had closed by then (the 2025 reform)
--- hands its data to its successor: a commune to its default new commune, any other unit to its new province.
+-- A period is scored with the units valid on its last day (or, re-drawn on today's boundaries, on the tree day
+-- run_params.tree_day); a unit that had closed by then (the 2025 reform) hands its data to its successor: a commune
+-- to its default new commune, any other unit to its new province.
 create or replace temp table province_successors as
 select old_province_code, any_value(new_province_code) as new_province_code from unit_mapping group by all;
 
@@ -19,8 +20,10 @@ valid as (
     select p.period_start, u.unit_code, u.valid_from as unit_valid_from, u.kind, u.name, u.province_code,
            u.district_code
     from periods p
+    cross join (select tree_day from run_params) r
     join tree u
-      on (u.valid_from is null or u.valid_from <= p.last_day) and (u.valid_to is null or u.valid_to >= p.last_day)
+      on (u.valid_from is null or u.valid_from <= coalesce(r.tree_day, p.last_day))
+     and (u.valid_to is null or u.valid_to >= coalesce(r.tree_day, p.last_day))
 ),
 provinces as (
     select period_start, unit_code as province_code from valid where kind = 'province'
