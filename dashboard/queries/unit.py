@@ -103,15 +103,29 @@ def summary(unit_code: str, period: str, boundaries: str = AS_WAS) -> dict | Non
     district_code, period, period_kind, period_start, period_end, as_of, the six columns, total, band, peer_list,
     rank, n_peers, rank_in_district, previous_total, score_change, previous_rank, rank_change; None when the unit
     was not scored in the period."""
-    divided = "divided_share" if boundaries != AS_WAS else "null::double as divided_share"
+    row = stored(unit_code, period, boundaries)
+    return None if row is None else {name: row[name] for name in (*SUMMARY_NAMES, "divided_share")}
+
+
+SUMMARY_NAMES = [c.split(" as ")[-1] for c in SUMMARY_COLUMNS]
+
+
+def stored(unit_code: str, period: str, boundaries: str = AS_WAS) -> dict | None:
+    """Return the unit's stored row in the period on `boundaries`, read in one lookup and kept: its scores (as
+    `summary` names them, with `divided_share`, null as the units were), `valued` (whether it has indicator values)
+    and its unit_indicators columns (outputs.indicator_columns(), null without values); None when the unit was not
+    scored in the period. The page, its ledger and its what-if card read it."""
+    divided = "s.divided_share" if boundaries != AS_WAS else "null::double as divided_share"
     found = _frame(f"""
-        select {", ".join(SUMMARY_COLUMNS)}, {divided}
-        from {SCORES[boundaries]} where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-              and unit_code = $unit""",
-                   _at(period, unit=unit_code))
-    if found.empty:
-        return None
-    return _first_row(found)
+        select {", ".join(f"s.{c}" for c in SUMMARY_COLUMNS)}, {divided}, i.unit_code is not null as valued,
+               {", ".join(f"i.{c}" for c in outputs.indicator_columns())}
+        from {SCORES[boundaries]} s
+        left join {INDICATORS[boundaries]} i
+          on i.ruleset = $ruleset and i.period_kind = $kind and i.period_start = $start and i.period = $period
+         and i.unit_code = $unit
+        where s.ruleset = $ruleset and s.period_kind = $kind and s.period_start = $start and s.period = $period
+          and s.unit_code = $unit""", _at(period, unit=unit_code))
+    return None if found.empty else _first_row(found)
 
 
 def _first_row(frame: pd.DataFrame) -> dict:
@@ -208,8 +222,8 @@ def ledger(unit_code: str, period: str, boundaries: str = AS_WAS) -> pd.DataFram
     name_en, unit ('share' or 'days'), display_only, max_points, points, points_lost (max − points; null for a
     display-only or not applicable indicator), ratio, numerator, denominator, target, no_data, not_applicable,
     excluded_rows (left out of both for an unknown value), order (the declarations' order)."""
-    # The unit's one stored row (its indicators as columns), unfolded here: the indicator_values view would unfold
-    # every unit of the period before picking this one. Kept unfolded: the page, its download and its drill ask.
+    # The unit's one stored row (`stored`: its indicators as columns), unfolded here: the indicator_values view would
+    # unfold every unit of the period before picking this one. Kept unfolded: the page, its download and its drill ask.
     return _ANSWERS.get(("ledger", RULESET, unit_code, period, boundaries),
                         lambda: _ledger(unit_code, period, boundaries))
 
@@ -220,14 +234,9 @@ LEDGER_COLUMNS = ["indicator_id", "group_key", "group_number", "name_vi", "name_
 
 
 def _ledger(unit_code: str, period: str, boundaries: str) -> pd.DataFrame:
-    stored = _frame(f"""
-        select {", ".join(outputs.indicator_columns())}
-        from {INDICATORS[boundaries]}
-        where ruleset = $ruleset and period_kind = $kind and period_start = $start and period = $period
-          and unit_code = $unit""", _at(period, unit=unit_code))
-    if stored.empty:
+    row = stored(unit_code, period, boundaries)
+    if row is None or not row["valued"]:
         return pd.DataFrame(columns=LEDGER_COLUMNS)
-    row = _first_row(stored)
     rules = _rules()
     numbers = {g.key: g.number for g in GROUPS}
     rows = []

@@ -17,8 +17,6 @@ from . import base
 from . import unit as unit_queries
 
 RULESET = unit_queries.RULESET
-# The stored values asked for on every unit page view (its what-if card), kept per version of the database.
-_KEPT = base.Kept()
 
 
 def _at(unit_code: str, period: str) -> dict:
@@ -38,15 +36,18 @@ def values(period: str, codes: list[str], con: duckdb.DuckDBPyConnection | None 
         where i.ruleset = $ruleset and i.period_kind = $kind and i.period_start = $start and i.period = $period
           and i.unit_code in (select unnest($codes))"""
     params = {"ruleset": RULESET, "period": period, "kind": chosen.kind, "start": chosen.start, "codes": codes}
-    frame = (con.execute(sql, params).df() if con is not None
-             else _KEPT.get(("values", period, tuple(codes)), lambda: base.frame(sql, params)))
+    frame = con.execute(sql, params).df() if con is not None else base.frame(sql, params)
     return frame.drop_duplicates("unit_code").set_index("unit_code")
 
 
 def stored(unit_code: str, period: str) -> pd.Series | None:
-    """Return the unit's stored numerators and denominators in the period with its kind (`unit_kind`), or None."""
-    found = values(period, [unit_code])
-    return None if found.empty else found.iloc[0]
+    """Return the unit's stored numerators and denominators in the period with its kind (`unit_kind`), or None: read
+    from the unit's stored row as its page reads it (unit_queries.stored)."""
+    row = unit_queries.stored(unit_code, period)
+    if row is None or not row["valued"]:
+        return None
+    return pd.Series({"unit_kind": row["kind"], "unit_name": row["name"], "total": row["total"], "band": row["band"],
+                      **{c: row[c] for c in whatif.VALUE_COLUMNS}}, name=unit_code)
 
 
 def peer_totals(unit_code: str, period: str) -> pd.Series:
