@@ -118,11 +118,16 @@ def score(lake: str | Path, out: str | Path, master: str | None = None, ruleset:
           spark=None) -> dict[str, int]:
     """Compute every unit and period of the lake on Spark and write the outputs to `out`; return the unit scores
     per kind. `spark`: a session to use (else one is started with `session`)."""
+    started = spark is None
     spark = spark or session(master, partitions, memory)
-    runner = SparkRunner(spark)
-    read_lake(runner, lake)
-    written = refresh(runner, ruleset, as_of)
-    write(runner, out)
+    try:
+        runner = SparkRunner(spark)
+        read_lake(runner, lake)
+        written = refresh(runner, ruleset, as_of)
+        write(runner, out)
+    finally:
+        if started:
+            spark.stop()
     return written
 
 
