@@ -15,6 +15,7 @@ what Spark has no statement for is done on its catalogue of temporary views:
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, datetime
 from typing import Any
 
@@ -69,6 +70,8 @@ class SparkRunner:
         self.spark = spark
         self._rows: list[tuple] = []
         self.statements = 0
+        # (seconds, what): every statement run, for the benchmark's heaviest stages
+        self.timings: list[tuple[float, str]] = []
 
     # the connection's interface the engine uses
     def execute(self, sql: str, params: Any = None) -> "SparkRunner":
@@ -78,7 +81,11 @@ class SparkRunner:
             return self
         for statement in sqlglot.parse(sql, read="duckdb"):
             if statement is not None:
+                start = time.perf_counter()
                 self._run(statement)
+                what = statement.this.sql("duckdb") if isinstance(statement, (exp.Create, exp.Insert, exp.Delete)) \
+                    else statement.sql("duckdb")[:60]
+                self.timings.append((time.perf_counter() - start, f"{statement.key} {what}"))
         return self
 
     def fetchone(self) -> tuple | None:
