@@ -64,7 +64,11 @@ def session(master: str | None = None, partitions: int | None = None, memory: st
 
 
 def read_lake(runner: SparkRunner, lake: str | Path) -> None:
-    """Name every model table of the lake as a temporary view, without the lake's partition columns."""
+    """Name every model table of the lake as a temporary view, without the lake's partition columns; the session's
+    other views (of an earlier run in it) are dropped, so that a run starts from the lake alone."""
+    for view in runner.spark.catalog.listTables():
+        if view.isTemporary:
+            runner.spark.catalog.dropTempView(view.name)
     lake = str(lake).rstrip("/")
     for table in TABLES:
         path = f"{lake}/{table}"
