@@ -9,6 +9,8 @@ COMMANDS = {
     "demo": ("etl.demo", "build a realistic demo database"),
     "load": ("etl.load", "load input files or folders"),
     "sync": ("etl.sync", "pull the changed rows from a source database, once or at an interval"),
+    "export": ("etl.export", "write the model tables as a Parquet lake partitioned by province and month"),
+    "import-scores": ("etl.import_scores", "bring scores computed on Spark into the database"),
 }
 
 

@@ -29,7 +29,7 @@ from rich.table import Table
 
 import db
 import settings
-from etl import scores
+from etl import lake, scores
 from model.entities import BY_NAME, ENTITIES, Entity
 from etl.sources import files
 from etl.sources.files import FileError
@@ -276,6 +276,8 @@ def summary(result: LoadResult, console: Console) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to load")
     parser.add_argument("--entity", choices=list(BY_NAME), help="the entity every file holds (default: from the file name)")
+    parser.add_argument("--lake", help="also write the loaded rows to this Parquet lake (python -m etl export): "
+                                       "the partitions the load touched are rewritten")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -289,6 +291,10 @@ def run(args: argparse.Namespace) -> int:
             summary(result, Console(width=None if sys.stdout.isatty() else 160))
             if result.load_id is not None:
                 scores.refresh(con)
+                if args.lake:
+                    written = lake.export(con, args.lake, load_id=result.load_id)
+                    print(f"lake {args.lake}: {sum(written[t] for t in lake.PARTITIONED):,} rows rewritten "
+                          f"in the partitions the load touched")
     except FileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

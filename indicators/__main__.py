@@ -4,6 +4,7 @@
     python -m indicators score --period 2024-Q3 --level commune --unit 25747
     python -m indicators score --period 2024-07 --format xlsx --out scores.xlsx
     python -m indicators score --period 2024 --boundaries today --level province
+    python -m indicators score-spark --input /lake/kpi766 --output /lake/scores --master spark://host:7077
 """
 from __future__ import annotations
 
@@ -45,6 +46,20 @@ def parser() -> argparse.ArgumentParser:
                                                                     "(default: the end of the last load)")
     score.add_argument("--recompute", action="store_true", help="recompute even when scores are stored")
     score.add_argument("--db", help="database file (default: $KPI766_DB or data/kpi766.duckdb)")
+    on_spark = sub.add_parser("score-spark", help="compute every unit and period of a Parquet lake on Spark",
+                              description="Read the model tables of a lake (python -m etl export --format parquet), "
+                                          "recompute every unit's scores for every month, quarter and year on Spark, "
+                                          "write unit_indicators and unit_scores as Parquet under --output "
+                                          "(python -m etl import-scores brings them into the database).")
+    on_spark.add_argument("--input", required=True, help="the lake's folder (or URL the cluster reads)")
+    on_spark.add_argument("--output", required=True, help="the folder to write the scores to")
+    on_spark.add_argument("--master", help="Spark master URL: spark://host:7077, yarn, k8s://… (default: local on "
+                                           "every core)")
+    on_spark.add_argument("--ruleset", help=f"rule set name or TOML file (default {rulesets.DEFAULT})")
+    on_spark.add_argument("--as-of", type=datetime.fromisoformat, help="judge in-progress dossiers at this moment "
+                                                                       "(default: the end of the last load)")
+    on_spark.add_argument("--partitions", type=int, help="shuffle partitions (default: Spark's)")
+    on_spark.add_argument("--driver-memory", default="2g", help="the driver's memory (local mode: the whole run's)")
     digest = sub.add_parser("digest", help="write (and e-mail) each unit's to-do list: the morning digest")
     _digest().add_arguments(digest)
     return p
@@ -162,9 +177,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_spark(args: argparse.Namespace) -> int:
+    from . import spark
+    written, seconds = spark.timed(args.input, args.output, master=args.master, ruleset=args.ruleset,
+                                   as_of=args.as_of, partitions=args.partitions, memory=args.driver_memory)
+    counts = ", ".join(f"{n:,} {kind}" for kind, n in written.items())
+    print(f"scores computed on Spark: {counts} unit scores in {seconds:.1f} s, written to {args.output}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return _digest().run(args) if args.command == "digest" else run(args)
+    commands = {"digest": _digest().run, "score-spark": run_spark}
+    return commands.get(args.command, run)(args)
 
 
 if __name__ == "__main__":

@@ -282,7 +282,8 @@ def processed_months(measures: dict[Measure, str]) -> str:
             where ended is null or opened < ended
         ),
         turned as (
-            select l.*, least(l.ended, case when late is not null then greatest(l.opened, late) end) as turn
+            select l.*, least(l.ended, case when late is not null then greatest(l.opened, late) end) as turn,
+                   case when due_at is null and max_processing_days is null then null else true end as known
             from (
                 select l.*,
                        least(l.late_by_request,
@@ -299,9 +300,8 @@ def processed_months(measures: dict[Measure, str]) -> str:
             ) l
         ),
         steps as (
-            -- until it turns late, on time, or unknown (null) without a due time or a time limit
+            -- until it turns late, on time, or unknown (null: `known`) without a due time or a time limit
             select t.* exclude (turn, opened, ended),
-                   case when due_at is null and max_processing_days is null then null else true end as known,
                    unnest(list_concat(
                        case when turn is null or opened < turn
                             then [{{'month': opened, 'sign': 1, 'on_time': known}},

@@ -21,17 +21,21 @@ FIRST_DAY, LAST_DAY = f"{workdays.FIRST_YEAR}-01-01", f"{workdays.LAST_YEAR + 1}
 DAY = 86_400_000_000
 
 
-def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) the temporary table work_calendar and the macros wt(n_before, is_working, moment),
-    wdays(days), month_no(moment) and month_start(number)."""
+def frame() -> pd.DataFrame:
+    """Return work_calendar's rows: every day of the span, whether it is a working day, the working days before it."""
     days = np.arange(np.datetime64(FIRST_DAY), np.datetime64(LAST_DAY))
     working = workdays.is_working_day(days)
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "day": days.astype("datetime64[s]"),
         "is_working": working,
         "n_before": np.concatenate([[0], np.cumsum(working)[:-1]]).astype(np.int64),
     })
-    con.register("work_calendar_df", frame)
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) the temporary table work_calendar and the macros wt(n_before, is_working, moment),
+    wdays(days), month_no(moment) and month_start(number) (dialect.MACROS writes them for Spark)."""
+    con.register("work_calendar_df", frame())
     con.execute("create or replace temp table work_calendar as "
                 "select day::date as day, is_working, n_before from work_calendar_df")
     con.unregister("work_calendar_df")

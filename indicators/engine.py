@@ -100,6 +100,13 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
     outputs.ensure(con)
     con.execute("set enable_progress_bar = false")
     calendar.install(con)
+    prepare_facts(con, ruleset, as_of, window, since, kinds)
+
+
+def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None,
+                  since: date | None = None, kinds: tuple[str, ...] = KINDS) -> None:
+    """`prepare` once the calendar is installed: the run parameters, facts and per-run tables (Spark runs this part
+    alone, see spark.py)."""
     # the unit tree is a recursive view: walk it once per run
     con.execute("create or replace temp table t_tree as select * from unit_tree")
     con.execute("""create or replace temp table run_params as

@@ -1,0 +1,154 @@
+"""The engine's statements run on Spark: a stand-in for the DuckDB connection the engine writes to.
+
+`SparkRunner.execute(sql, params)` takes what the engine sends DuckDB and does the same on a Spark session:
+the parameters (`?` and `$name`) become literals, the statement is printed as Spark SQL (`dialect.spark`), and
+what Spark has no statement for is done on its catalogue of temporary views:
+
+- `create or replace temp table t as q`: q is computed once (`localCheckpoint`) and named t, so that a table read
+  several times is not recomputed at every read (a Spark view is);
+- `drop table`, `alter table … rename to`: the names of those views;
+- `delete from t where c`: t is built again without those rows (`where not coalesce(c, false)`);
+- `insert into t by name q`: t is built again as t and q by column name;
+- `create table if not exists t (columns)`: an empty t of those columns;
+- `begin`, `commit`, `rollback`, `set`, `checkpoint`: nothing (a run writes its outputs once, at its end).
+"""
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, datetime
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from . import dialect
+
+NOTHING = re.compile(r"^\s*(begin|commit|rollback|set|checkpoint)\b", re.IGNORECASE)
+
+
+def literal(value: Any) -> str:
+    """Return a Python value as a DuckDB SQL literal."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, datetime):
+        return f"timestamp '{value.isoformat(sep=' ')}'"
+    if isinstance(value, date):
+        return f"date '{value.isoformat()}'"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    raise TypeError(f"no SQL literal for {value!r}")
+
+
+def bind(sql: str, params: Any = None) -> str:
+    """Return `sql` with its parameters (a list for `?`, a dict for `$name`) written in as literals."""
+    if params is None:
+        return sql
+    if isinstance(params, dict):
+        def named(m: re.Match) -> str:
+            if m[1] not in params:
+                raise KeyError(f"no value for ${m[1]}")
+            return literal(params[m[1]])
+        return re.sub(r"\$([A-Za-z_]\w*)", named, sql)
+    values = iter(params)
+    bound = re.sub(r"\?", lambda _: literal(next(values)), sql)
+    if next(values, StopIteration) is not StopIteration:
+        raise ValueError("more parameters than ? in the statement")
+    return bound
+
+
+class SparkRunner:
+    """Run the engine's DuckDB statements on a Spark session (see the module's text)."""
+
+    def __init__(self, spark) -> None:
+        self.spark = spark
+        self._rows: list[tuple] = []
+        self.statements = 0
+        # (seconds, what): every statement run, for the benchmark's heaviest stages
+        self.timings: list[tuple[float, str]] = []
+
+    # the connection's interface the engine uses
+    def execute(self, sql: str, params: Any = None) -> "SparkRunner":
+        sql = bind(sql, params)
+        self._rows = []
+        if NOTHING.match(sql):
+            return self
+        for statement in sqlglot.parse(sql, read="duckdb"):
+            if statement is not None:
+                start = time.perf_counter()
+                what = statement.this.sql("duckdb") if isinstance(statement, (exp.Create, exp.Insert, exp.Delete)) \
+                    else statement.sql("duckdb")[:60]
+                # Spark's jobs carry the statement's name (the event log's stages, benchmarks/bench_spark.py)
+                self.spark.sparkContext.setJobDescription(f"{statement.key} {what}")
+                self._run(statement)
+                self.timings.append((time.perf_counter() - start, f"{statement.key} {what}"))
+        return self
+
+    def fetchone(self) -> tuple | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[tuple]:
+        return list(self._rows)
+
+    # views
+    def exists(self, name: str) -> bool:
+        return self.spark.catalog.tableExists(name)
+
+    def keep(self, name: str, frame) -> None:
+        """Compute `frame` once and name it: the Spark form of a temporary table."""
+        frame.localCheckpoint().createOrReplaceTempView(name)
+
+    def sql(self, duckdb_sql: str):
+        """Return the Spark DataFrame of one DuckDB query."""
+        self.statements += 1
+        return self.spark.sql(dialect.spark(duckdb_sql))
+
+    def _run(self, statement: exp.Expression) -> None:
+        if isinstance(statement, exp.Create):
+            name = statement.this.this.name if isinstance(statement.this, exp.Schema) else statement.this.name
+            query = statement.expression
+            if query is None:
+                if statement.args.get("exists") and self.exists(name):
+                    return
+                columns = statement.this.expressions
+                empty = "select " + ", ".join(f"cast(null as {c.args['kind'].sql('duckdb')}) as {c.name}"
+                                              for c in columns) + " where false"
+                self.keep(name, self.sql(empty))
+                return
+            self.keep(name, self.sql(query.sql("duckdb")))
+        elif isinstance(statement, exp.Drop):
+            for table in statement.args.get("tables") or [statement.this]:
+                if not self.exists(table.name) and not statement.args.get("exists"):
+                    raise ValueError(f"no table {table.name}")
+                self.spark.catalog.dropTempView(table.name)
+        elif isinstance(statement, exp.Alter):
+            (action,) = statement.actions
+            if not isinstance(action, exp.AlterRename):
+                raise ValueError(f"only a rename carries over to Spark: {statement.sql('duckdb')}")
+            old, new = statement.this.name, action.this.name
+            self.spark.table(old).createOrReplaceTempView(new)
+            self.spark.catalog.dropTempView(old)
+        elif isinstance(statement, exp.Delete):
+            name = statement.this.name
+            if not self.exists(name):
+                return
+            where = statement.args["where"].this.sql("duckdb")
+            self.keep(name, self.sql(f"select * from {name} where not coalesce({where}, false)"))
+        elif isinstance(statement, exp.Insert):
+            target = statement.this
+            name = target.name
+            if not statement.args.get("by_name"):
+                raise ValueError(f"only insert … by name carries over to Spark: {statement.sql('duckdb')}")
+            added = self.sql(statement.expression.sql("duckdb"))
+            kept = self.spark.table(name)
+            self.keep(name, kept.unionByName(added.select(*kept.columns)))
+        elif isinstance(statement, (exp.Select, exp.Union, exp.With)) or statement.find(exp.Select):
+            self._rows = [tuple(r) for r in self.sql(statement.sql("duckdb")).collect()]
+        else:
+            raise ValueError(f"no Spark form of: {statement.sql('duckdb')}")
