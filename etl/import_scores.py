@@ -4,7 +4,8 @@
 
 The folder holds `unit_indicators/` and `unit_scores/` as Parquet, in the columns of the stored outputs. For each
 rule set and kind of period in them, the stored rows of that rule set and kind are replaced by them, as a full
-refresh replaces them; the rest is kept. Files with other columns are refused and nothing is written.
+refresh replaces them; the rest is kept, and the unit pages are derived again from the scores. Files with other
+columns are refused and nothing is written.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 import db
-from indicators import outputs
+from indicators import outputs, pages
 
 TABLES = ("unit_indicators", "unit_scores")
 
@@ -50,6 +51,7 @@ def import_scores(con: duckdb.DuckDBPyConnection, folder: str | Path) -> dict[st
                             (select distinct ruleset, period_kind from {source})""")
             con.execute(f"insert into {table} by name select * from {source}")
             written[table] = con.execute(f"select count(*) from {source}").fetchone()[0]
+        pages.rebuild(con)  # what the unit pages show, derived from the scores as the engine stores them
     return written
 
 

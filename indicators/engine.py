@@ -256,8 +256,7 @@ def _delete(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: 
     """
     step = STEP.get(kind)
     computed = _computed(kind, view)
-    # a unit's page is stored with its as-was scores (indicators/pages.py)
-    for table in (*boundaries.STORED[view], *(("unit_pages",) if view == boundaries.AS_WAS else ())):
+    for table in boundaries.STORED[view]:
         if step is None:
             con.execute(f"delete from {table} where ruleset = ? and (period, period_kind) in "
                         f"(select period, period_kind from computed_periods_{computed})", [ruleset.name])
@@ -298,9 +297,8 @@ def _keep(con: duckdb.DuckDBPyConnection, kind: str) -> None:
 
 def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: date | None = None,
            view: str = boundaries.AS_WAS) -> int:
-    """Replace the stored rows of `view` of the periods computed for `kind` and this rule set with the new ones,
-    the as-was ones with their unit pages (indicators/pages.py); return the unit scores written. The caller holds
-    the transaction.
+    """Replace the stored rows of `view` of the periods computed for `kind` and this rule set with the new ones;
+    return the unit scores written. The caller holds the transaction.
 
     Each unit's previous period of the same kind is read from the new rows or, when it was not recomputed, from
     the stored ones.
@@ -348,9 +346,15 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
                         from computed_shares_{computed} c join computed_periods_{computed} p using (period_start)
                         where s.ruleset = ? and s.period_kind = p.period_kind and s.period_start = p.period_start::date
                           and s.period = p.period and s.unit_code = c.unit_code""", [ruleset.name])
-    else:
-        pages.store(con, ruleset.name, f"select period, period_kind from computed_periods_{computed}")
     return con.execute(f"select count(*) from computed_scores_{computed}").fetchone()[0]
+
+
+def _store_pages(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
+    """Write the unit pages of the periods just stored for `kinds` and the rule set's trends (indicators/pages.py),
+    from the as-was scores. The caller holds the transaction."""
+    for kind in kinds:
+        pages.store(con, ruleset.name, f"select period, period_kind from computed_periods_{kind}")
+    pages.store_trends(con, ruleset.name)
 
 
 def _changed_periods(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> None:
@@ -421,7 +425,7 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
                 _store(con, rs, kind, since, boundaries.TODAY)
             if since is not None:
                 _restamp(con, rs, kinds)
-            pages.store_trends(con, rs.name)
+            _store_pages(con, rs, kinds)
     return written
 
 
@@ -438,5 +442,5 @@ def score_range(con: duckdb.DuckDBPyConnection, period: Period, ruleset: RuleSet
         with db.transaction(con):
             _store(con, rs, "range", view=boundaries.TODAY)
             written = _store(con, rs, "range")
-            pages.store_trends(con, rs.name)
+            _store_pages(con, rs, ("range",))
             return written

@@ -38,6 +38,9 @@ KIND_ORDER = "case {0} when 'district' then 0 when 'commune' then 1 when 'depart
 # The order of a unit's periods starting on the same day.
 KIND_RANK = "case {0} when 'year' then 0 when 'quarter' then 1 when 'month' then 2 end"
 
+# The tables derived here, for the dashboard on the DuckDB file it serves (never on Spark).
+TABLES = ("unit_pages", "unit_trends")
+
 CHAIN = "struct(unit_code varchar, name varchar, kind varchar)[]"
 PEER_LINKS = "struct(peer_list varchar, kind varchar, district_code varchar, n_units bigint)[]"
 CHILDREN = ("struct(unit_code varchar, name varchar, kind varchar, total double, band varchar, rank bigint, "
@@ -181,8 +184,13 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
 
 def store(con: duckdb.DuckDBPyConnection, ruleset: str, periods: str) -> None:
     """Write the pages of the rule set's periods that `periods` (a query of period, period_kind) names, from their
-    unit_scores rows just stored; the rows they replace were deleted with those scores. The caller holds the
-    transaction."""
+    unit_scores rows just stored, in place of those stored before, and drop the pages of periods no longer scored.
+    The caller holds the transaction."""
+    keys = ", ".join(PERIOD_KEYS)
+    con.execute(f"""delete from unit_pages where ruleset = $ruleset
+                    and ((period, period_kind) in ({periods})
+                         or ({keys}) not in (select distinct {keys} from unit_scores where ruleset = $ruleset))""",
+                {"ruleset": ruleset})
     con.execute(f"""insert into unit_pages by name
                     {derive(f"ruleset = $ruleset and (period, period_kind) in ({periods})")}""",
                 {"ruleset": ruleset})
