@@ -9,6 +9,8 @@ port of 127.0.0.1, then runs benchmarks/load_users.py with Locust against it:
 
 - units: 20 users in a closed loop, each opening its own unit's page (a commune of the latest year) for
   `--seconds`; the aim is ≥ 20 page views a second with p95 ≤ 1 s and no error;
+- first views: the same 20 users, each view a unit page not opened before (the communes in turn): what the pages
+  cost before they are kept;
 - visitors: 200 users with 5–15 s between pages, across the rankings, unit, drill, indicator pages and a download;
   the aim is p95 ≤ 1 s;
 - overload: 500 users with 1–3 s between pages, the same mix: the server must stay up with its memory bounded,
@@ -55,6 +57,7 @@ USERS = Path(__file__).resolve().parent / "load_users.py"
 # name: (Locust user class, users, seconds between pages "min,max")
 SCENARIOS = {
     "units": ("UnitPages", 20, "0,0"),
+    "first views": ("UnitRounds", 20, "0,0"),
     "visitors": ("Visitors", 200, "5,15"),
     "overload": ("Visitors", 500, "1,3"),
 }
@@ -79,11 +82,11 @@ def demo_database() -> Path:
 
 
 def units_and_period(path: Path) -> tuple[list[str], str]:
-    """Return 500 communes scored in the latest year, in a fixed shuffled order, and that year."""
+    """Return the communes scored in the latest year (up to 5,000), in a fixed shuffled order, and that year."""
     with duckdb.connect(str(path), read_only=True) as con:
         period = con.execute("select max(period) from unit_scores where period_kind = 'year'").fetchone()[0]
         codes = [c for c, in con.execute("""select unit_code from unit_scores where period = ? and unit_kind = 'commune'
-                                             order by hash(unit_code) limit 500""", [period]).fetchall()]
+                                             order by hash(unit_code) limit 5000""", [period]).fetchall()]
     return codes, period
 
 

@@ -27,6 +27,7 @@ THINK = tuple(float(x) for x in os.environ.get("KPI766_BENCH_THINK", "0,0").spli
 PAGES = ".._pages_content.children..._pages_store.data.."
 DRILL = "..unit-drill-body.children...unit-indicator-explain.children...unit-procedure.options...unit-wait.disabled.."
 _turns = itertools.count()
+_views = itertools.count()
 
 
 def _page_body(path: str, search: str = "") -> dict:
@@ -80,6 +81,16 @@ class UnitPages(Reader):
 
     @task
     def unit(self) -> None:
+        self.unit_page()
+
+
+class UnitRounds(Reader):
+    """Opens a unit page never opened before on each view (the communes in turn across every user): what a page
+    costs the first time, before it is kept."""
+
+    @task
+    def unit(self) -> None:
+        self.unit = UNITS[next(_views) % len(UNITS)]
         self.unit_page()
 
 
