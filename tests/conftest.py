@@ -59,3 +59,20 @@ def as_admin():
 
     with reading_as("admin") as scope:
         yield scope
+
+
+# Debian's Chromium, driven by the browser tests through playwright (browsers cannot be downloaded here).
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for every browser test of the run: playwright's sync API allows one instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()

@@ -16,11 +16,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from appserver import PASSWORD, access_path, add_account, serving
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PROVINCE = "95"  # Bạc Liêu: seven districts, small enough to build in seconds
 BAD_LINES = 2
@@ -92,16 +89,6 @@ def readers(server, browser_db) -> dict[str, str]:
     add_account(access_path(browser_db), "test-leader", "leader", "96")
     add_account(access_path(browser_db), "test-leaving", "leader", "96")
     return {"new_commune": new, "old_commune": old, "outside": outside}
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Tab:

@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from test_browser import ARGS, CHROMIUM, Tab
+from test_browser import Tab
 
 from appserver import serving
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="no /usr/bin/chromium: install Debian's chromium to run the browser tests")
@@ -30,16 +30,12 @@ def server(tmp_path_factory, template_db):
 
 
 @pytest.fixture
-def tab(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-        opened = Tab(context.new_page(), server)
-        opened.sign_in("test-admin")
-        yield opened
-        browser.close()
+def tab(chromium, server):
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    opened = Tab(context.new_page(), server)
+    opened.sign_in("test-admin")
+    yield opened
+    context.close()
     assert opened.errors == []
 
 
