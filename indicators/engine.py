@@ -349,6 +349,15 @@ def _store(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kind: str, since: d
     return con.execute(f"select count(*) from computed_scores_{computed}").fetchone()[0]
 
 
+def _release(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the run's temporary tables that storing does not read (all but `computed_*`, `run_params` and
+    `changed`), so that storing has the memory they held."""
+    kept = ("run_params", "changed")
+    for (name,) in con.execute("select table_name from duckdb_tables() where temporary").fetchall():
+        if not name.startswith("computed_") and name not in kept:
+            con.execute(f'drop table "{name}"')
+
+
 def _store_pages(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
     """Write the unit pages of the periods just stored for `kinds` and the rule set's trends (indicators/pages.py),
     from the as-was scores. The caller holds the transaction."""
@@ -418,6 +427,7 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
             _compute(con, kind, rs, monthly=True)
             _keep(con, kind)
             _redraw(con, kind, rs, monthly=True)
+        _release(con)
         # every kind in one transaction: one commit to write, and a reader sees all kinds of a run or none
         with db.transaction(con):
             for kind in kinds:
@@ -425,6 +435,10 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
                 _store(con, rs, kind, since, boundaries.TODAY)
             if since is not None:
                 _restamp(con, rs, kinds)
+        # the unit pages in a transaction of their own: the scores' rows written above no longer hold memory (at
+        # 10 M dossiers the trends ran out of the 3 GB limit inside the scores' transaction); a reader of the
+        # published file sees both, as publishing follows the refresh
+        with db.transaction(con):
             _store_pages(con, rs, kinds)
     return written
 
