@@ -82,12 +82,26 @@ def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"set preserve_insertion_order = {bool(kept)}")
 
 
-def number_procedures(con: duckdb.DuckDBPyConnection) -> None:
+def number_procedures(con: duckdb.DuckDBPyConnection, kept: str | None = None) -> None:
     """Create `procedure_ids`: every procedure code of the catalogue and the dossiers numbered from 0, so that a
-    unit's set of procedures is a few 64-bit words (the dossier facts carry the number)."""
-    con.execute("""create or replace temp table procedure_ids as
-                   select procedure_code, row_number() over (order by procedure_code) - 1 as procedure_id
-                   from (select procedure_code from procedures union select procedure_code from dossiers)""")
+    unit's set of procedures is a few 64-bit words (the dossier facts carry the number).
+
+    `kept`: a table of an earlier run's numbers, which are kept, the codes new since numbered after them (the
+    month tables an earlier run kept hold sets by those numbers; a count of procedures does not depend on them).
+    """
+    codes = "select procedure_code from procedures union select procedure_code from dossiers"
+    if kept is None:
+        con.execute(f"""create or replace temp table procedure_ids as
+                        select procedure_code, row_number() over (order by procedure_code) - 1 as procedure_id
+                        from ({codes})""")
+        return
+    con.execute(f"""create or replace temp table procedure_ids as
+                    select procedure_code, procedure_id from {kept}
+                    union all
+                    select procedure_code,
+                           (select coalesce(max(procedure_id), -1) from {kept})
+                           + row_number() over (order by procedure_code) as procedure_id
+                    from (({codes}) except (select procedure_code from {kept}))""")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None,
@@ -104,9 +118,14 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
 
 
 def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None,
-                  since: date | None = None, kinds: tuple[str, ...] = KINDS) -> None:
+                  since: date | None = None, kinds: tuple[str, ...] = KINDS, kept: bool = False) -> None:
     """`prepare` once the calendar is installed: the run parameters, facts and per-run tables (Spark runs this part
-    alone, see spark.py)."""
+    alone, see spark.py).
+
+    `kept` (with `since`): the months before the first changed month are an earlier run's (`kept_procedure_ids`,
+    `kept_month_<table>`, see `_month_leaves`), so the dossier facts are those that can count in the changed months
+    only; the feedback's window stays that of every changed period (feedback is counted per period, not by month).
+    """
     # the unit tree is a recursive view: walk it once per run
     con.execute("create or replace temp table t_tree as select * from unit_tree")
     con.execute("""create or replace temp table run_params as
@@ -116,18 +135,20 @@ def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datet
                    left join work_calendar c on c.day = r.as_of::date""",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"],
                  ruleset.deduct_supplement_from_due])
-    number_procedures(con)
+    number_procedures(con, "kept_procedure_ids" if kept else None)
+    dossier_window = window
     if since is not None:
-        window = _since_window(con, ruleset, kinds, since)
+        window = dossier_window = _since_window(con, ruleset, kinds, since)
+        if kept:
+            dossier_window = _since_window(con, ruleset, kinds, since, "month")
     if window is None:
         con.execute(f"create or replace temp table f_dossiers as {facts_sql(False)}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
     else:
-        bounds = {"start": as_datetime(window.start), "end": as_datetime(window.end)}
-        con.execute(f"create or replace temp table f_dossiers as {facts_sql(True)}", bounds)
+        con.execute(f"create or replace temp table f_dossiers as {facts_sql(True)}", _bounds(dossier_window))
         con.execute(f"""create or replace temp table f_feedback as
                         select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
-                    bounds)
+                    _bounds(window))
     holders(con)
     grouped = by_basis(measure_columns()[0])
     con.execute(bases.authority(grouped.get("authority", {})))
@@ -146,18 +167,26 @@ def holders(con: duckdb.DuckDBPyConnection) -> None:
                    union select distinct unit_code, unit_valid_from from f_feedback""")
 
 
-def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> Period:
-    """Return the window holding every period a refresh since `since` recomputes, before the facts are known.
+def _bounds(window: Period) -> dict[str, datetime]:
+    return {"start": as_datetime(window.start), "end": as_datetime(window.end)}
+
+
+def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date,
+                  kind: str | None = None) -> Period:
+    """Return the window holding every period a refresh since `since` recomputes (or every one of `kind`, from
+    the `changed` found before), before the facts are known.
 
     The periods are found as `_changed` finds them, from every month in which the input tables record a receipt:
     more months than the facts will hold (some at no known unit), so the window holds every period they give.
     """
-    con.execute("""create or replace temp table data_months as
-                   select distinct date_trunc('month', received_at) as month from dossiers where received_at is not null
-                   union select date_trunc('month', "at") from dossier_events where event = 'received'
-                   union select date_trunc('month', received_at) from feedback where received_at is not null""")
-    _changed_periods(con, ruleset, kinds, since)
-    start, end = con.execute("select min(period_start), max(end_at) from changed").fetchone()
+    if kind is None:
+        con.execute("""create or replace temp table data_months as
+                       select distinct date_trunc('month', received_at) as month from dossiers where received_at is not null
+                       union select date_trunc('month', "at") from dossier_events where event = 'received'
+                       union select date_trunc('month', received_at) from feedback where received_at is not null""")
+        _changed_periods(con, ruleset, kinds, since)
+    start, end = con.execute("select min(period_start), max(end_at) from changed where period_kind = ? or ?",
+                             [kind, kind is None]).fetchone()
     if start is None:
         # nothing to recompute: a window that holds nothing
         return Period("since", "range", date.min, date.min)
@@ -199,22 +228,46 @@ def by_basis(columns: dict[Measure, str]) -> dict[str, dict[Measure, str]]:
     return grouped
 
 
-def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None) -> None:
-    """Create `month_<table>` for every additive leaf table (`bases.MONTHLY`) and `month_l_processed`: every month
-    from the first holding data to as_of's (with `since`, from the start of the first changed period), from which
-    every kind adds up its own."""
-    _periods(con, "month", None, every=True)
-    if since is not None:
-        con.execute("delete from periods where period_start < (select coalesce(min(period_start), 'infinity') from changed)")
+MONTH_TABLES = tuple(f"month_{table}" for table in (*bases.MONTHLY, "l_processed"))
+
+
+def month_statements() -> tuple[str, ...]:
+    """Return the statements that build the month tables (`MONTH_TABLES`, before their renaming)."""
     columns, havings = measure_columns()
     grouped = by_basis(columns)
     cube, procedures, _ = bases.received("month", grouped.get("received", {}), havings)
-    for statement in (cube, procedures, bases.finished("month", grouped.get("finished", {})),
-                      bases.processed_months(grouped.get("processed", {}))):
+    return (cube, procedures, bases.finished("month", grouped.get("finished", {})),
+            bases.processed_months(grouped.get("processed", {})))
+
+
+def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None, kept: bool = False) -> None:
+    """Create `month_<table>` for every additive leaf table (`bases.MONTHLY`) and `month_l_processed`: every month
+    from the first holding data to as_of's (with `since`, from the start of the first changed period), from which
+    every kind adds up its own.
+
+    `kept` (with `since`): only the changed months are computed, from the first of them on; the months before it
+    are taken from an earlier run's tables (`kept_month_<table>`: a month ended before that run's as_of and received
+    nothing since does not change).
+    """
+    _periods(con, "month", None, every=True)
+    if since is not None:
+        # no changed period: no month (a far day rather than 'infinity', which Spark has not)
+        first = "select coalesce(min(period_start), timestamp '9999-12-31 00:00:00') from changed" \
+                + (" where period_kind = 'month'" if kept else "")
+        con.execute(f"delete from periods where period_start < ({first})")
+    for statement in month_statements():
         con.execute(statement)
     for table in bases.MONTHLY:
         con.execute(f"drop table if exists month_{table}")
         con.execute(f"alter table {table} rename to month_{table}")
+    if kept:
+        for table in MONTH_TABLES:
+            con.execute(f"insert into {table} by name select * from kept_{table} "
+                        f"where period_start < (select coalesce(min(period_start), timestamp '9999-12-31 00:00:00') from periods)")
+        # the units holding the kept months' dossiers hold data too (the facts are the changed months' only)
+        kept_holders = " union ".join(f"select unit_code, unit_valid_from from {table}" for table in MONTH_TABLES)
+        con.execute(f"create or replace temp table t_holders as "
+                    f"select unit_code, unit_valid_from from t_holders union {kept_holders}")
     # every kind adds up the months: the dossier facts, most of the run's memory, are of no more use
     con.execute("drop table f_dossiers")
 
@@ -372,8 +425,8 @@ def _changed_periods(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tu
     con.execute("create or replace temp table changed (period_kind varchar, period_start timestamp, end_at timestamp)")
     for kind in kinds:
         con.execute(f"""
-            insert into changed
-            select $kind, p.period_start, p.end_at
+            insert into changed by name
+            select $kind as period_kind, p.period_start, p.end_at
             from ({_sql('periods.sql')}) p
             left join (select period_start, min(as_of) as as_of from unit_scores
                        where ruleset = $ruleset and period_kind = $kind group by all) s
@@ -392,9 +445,10 @@ def _changed(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str,
                                              or received_at < (select min(period_start) from changed)""")
 
 
-def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...]) -> None:
-    """Give the stored rows that were not recomputed this run's as_of, as a full refresh would."""
-    for table in (*boundaries.STORED[boundaries.AS_WAS], *boundaries.STORED[boundaries.TODAY]):
+def _restamp(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...],
+             views: tuple[str, ...] = (boundaries.AS_WAS, boundaries.TODAY)) -> None:
+    """Give the stored rows (of `views`) that were not recomputed this run's as_of, as a full refresh would."""
+    for table in (table for view in views for table in boundaries.STORED[view]):
         con.execute(f"""update {table} set as_of = (select as_of from run_params)
                         where ruleset = ? and list_contains(?, period_kind)
                           and as_of is distinct from (select as_of from run_params)""", [ruleset.name, list(kinds)])

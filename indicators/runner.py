@@ -9,6 +9,7 @@ what Spark has no statement for is done on its catalogue of temporary views:
 - `drop table`, `alter table … rename to`: the names of those views;
 - `delete from t where c`: t is built again without those rows (`where not coalesce(c, false)`);
 - `insert into t by name q`: t is built again as t and q by column name;
+- `update t set c = e, … where w`: t is built again with `case when w then e else c end` for each c set;
 - `create table if not exists t (columns)`: an empty t of those columns;
 - `begin`, `commit`, `rollback`, `set`, `checkpoint`: nothing (a run writes its outputs once, at its end).
 """
@@ -148,7 +149,25 @@ class SparkRunner:
             added = self.sql(statement.expression.sql("duckdb"))
             kept = self.spark.table(name)
             self.keep(name, kept.unionByName(added.select(*kept.columns)))
+        elif isinstance(statement, exp.Update):
+            self._update(statement)
         elif isinstance(statement, (exp.Select, exp.Union, exp.With)) or statement.find(exp.Select):
             self._rows = [tuple(r) for r in self.sql(statement.sql("duckdb")).collect()]
         else:
             raise ValueError(f"no Spark form of: {statement.sql('duckdb')}")
+
+    def _update(self, statement: exp.Update) -> None:
+        """`update t set c = e, … [where w]` (no `from`): t built again, each c set taken where w holds."""
+        name = statement.this.name
+        if statement.args.get("from_") is not None or statement.args.get("with_") is not None:
+            raise ValueError(f"only an update without from carries over to Spark: {statement.sql('duckdb')}")
+        where = statement.args.get("where")
+        condition = f"coalesce({where.this.sql('duckdb')}, false)" if where is not None else "true"
+        values = {e.this.name: e.expression.sql("duckdb") for e in statement.expressions}
+        columns = self.spark.table(name).columns
+        unknown = set(values) - set(columns)
+        if unknown:
+            raise ValueError(f"no column {', '.join(sorted(unknown))} in {name}")
+        select = ", ".join(f"case when {condition} then {values[c]} else {c} end as {c}" if c in values else c
+                           for c in columns)
+        self.keep(name, self.sql(f"select {select} from {name}"))

@@ -5,22 +5,30 @@ engine's full recompute (`engine.prepare_facts`, `_month_leaves`, `_compute`, `_
 through `runner.SparkRunner`, and writes `unit_indicators` (the stored form of indicator_values) and `unit_scores`
 as Parquet, in the columns and types of the DuckDB outputs (`outputs`), for `python -m etl import-scores`.
 
+It also keeps, under `out/_engine`, what the next run needs to recompute only what changed: the month tables
+every kind adds up (`engine.MONTH_TABLES`), the procedures' numbers, and the run itself (rule set, as_of and the
+signature of the month tables' SQL), written last. `score(lake, out, since=day)` then computes, as
+`engine.refresh(since=day)` does, the periods ending on or after that day (and those new or stored before they
+ended), but builds only the changed months from the dossiers: the months before the first of them are the kept
+ones, so a day's changes read a month's dossiers, not a year's. The result equals a full run's (a test holds this).
+
 The session is local (`local[N]`) unless given a master URL (spark://…, yarn, k8s://…). Its settings are those
 the numbers depend on: timestamps without time zone, the project's time zone, ANSI mode as on a cluster.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlglot
 
 import settings
 
-from . import engine, outputs
+from . import boundaries, engine, outputs
 from .calendar import frame as calendar_frame
 from .periods import KINDS
 from .rulesets import RuleSet, load
@@ -33,6 +41,13 @@ TABLES = (*PARTITIONED, "units", "unit_tree", "procedures", "procedure_decisions
 # The lake's partition columns (etl/lake.py), not columns of the model.
 PARTITION_COLUMNS = ("province", "month")
 OUTPUTS = {"unit_indicators": outputs.UNIT_INDICATORS, "unit_scores": outputs.UNIT_SCORES}
+# What a run keeps for the next one (under out/_engine): the month tables and the procedures' numbers, then `run`.
+ENGINE = "_engine"
+KEPT = (*engine.MONTH_TABLES, "procedure_ids")
+
+
+class SinceError(ValueError):
+    """An output folder a run with `since` cannot build on (no finished earlier run, another rule set or engine)."""
 
 
 def session(master: str | None = None, partitions: int | None = None, memory: str = "2g", app: str = "kpi766"):
@@ -42,7 +57,8 @@ def session(master: str | None = None, partitions: int | None = None, memory: st
 
     master = master or f"local[{os.cpu_count()}]"
     scratch = Path(tempfile.gettempdir()) / f"kpi766-spark-{os.getuid()}"
-    java = f"-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dderby.system.home={scratch}"
+    # C1 only (a run is many short statements), with room for its code: a full code cache stops the compiler
+    java = f"-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=512m -Dderby.system.home={scratch}"
     builder = (SparkSession.builder.master(master).appName(app)
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
@@ -87,21 +103,40 @@ def install_calendar(runner: SparkRunner) -> None:
                    "select cast(day as date) as day, is_working, n_before from work_calendar_rows")
 
 
+def signature(ruleset: RuleSet) -> str:
+    """Return what the kept month tables depend on besides the data: the SQL that builds them and the rule set."""
+    text = "\n".join((*engine.month_statements(), repr(ruleset)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def refresh(runner: SparkRunner, ruleset: RuleSet | str | None = None, as_of: datetime | None = None,
-            kinds: tuple[str, ...] = KINDS) -> dict[str, int]:
-    """Recompute every unit's scores for every period of each kind, as `engine.refresh` does without `since`, into
-    the runner's views unit_indicators and unit_scores; return the unit scores per kind."""
+            kinds: tuple[str, ...] = KINDS, since: date | None = None) -> dict[str, int]:
+    """Recompute every unit's scores for every period of each kind, as `engine.refresh` does, into the runner's
+    views unit_indicators and unit_scores; return the unit scores per kind.
+
+    `since`: as `engine.refresh(since=…)`, on the views an earlier run left (`read_kept`): its outputs and its
+    month tables (`kept_<table>`), of which only the changed months are computed again."""
     rs = ruleset if isinstance(ruleset, RuleSet) else load(ruleset)
-    for statement in OUTPUTS.values():
-        runner.execute(statement)
+    if since is None:
+        for statement in OUTPUTS.values():
+            runner.execute(statement)
+    elif set(kinds) != set(KINDS):
+        raise ValueError("a run since a day recomputes every kind of period")
     install_calendar(runner)
-    engine.prepare_facts(runner, rs, engine.resolve_as_of(runner, as_of))
-    engine._month_leaves(runner, None)
+    engine.prepare_facts(runner, rs, engine.resolve_as_of(runner, as_of), since=since, kinds=kinds,
+                         kept=since is not None)
+    engine._month_leaves(runner, since, kept=since is not None)
     for kind in kinds:
         engine._periods(runner, kind, None)
+        if since is not None:
+            runner.execute("delete from periods where period_start not in "
+                           "(select period_start from changed where period_kind = ?)", [kind])
         engine._compute(runner, kind, rs, monthly=True)
         engine._keep(runner, kind)
-    return {kind: engine._store(runner, rs, kind) for kind in kinds}
+    written = {kind: engine._store(runner, rs, kind, since) for kind in kinds}
+    if since is not None:
+        engine._restamp(runner, rs, kinds, (boundaries.AS_WAS,))
+    return written
 
 
 def columns(ddl: str) -> list[tuple[str, str]]:
@@ -110,25 +145,69 @@ def columns(ddl: str) -> list[tuple[str, str]]:
     return [(c.name, c.args["kind"].sql("duckdb")) for c in schema.expressions]
 
 
-def write(runner: SparkRunner, out: str | Path) -> None:
-    """Write unit_indicators and unit_scores as Parquet under `out`, in the outputs' column order and types."""
+def _path(folder: str | Path, *names: str) -> str:
+    return "/".join((str(folder).rstrip("/"), *names))
+
+
+def _files(spark, path: str):
+    """Return the Hadoop file system of `path` (local, HDFS, S3 …) and the path, through the session's JVM."""
+    jvm_path = spark._jvm.org.apache.hadoop.fs.Path(path)
+    return jvm_path.getFileSystem(spark._jsc.hadoopConfiguration()), jvm_path
+
+
+def read_kept(runner: SparkRunner, out: str | Path, ruleset: RuleSet, as_of: datetime) -> None:
+    """Name the earlier run's outputs (unit_indicators, unit_scores) and kept tables (`kept_<table>`) of `out` as
+    views, each computed once (the run writes over them); refuse an earlier run that is missing or unfinished,
+    of another rule set or engine, or judged at a later as_of."""
+    spark = runner.spark
+    fs, run = _files(spark, _path(out, ENGINE, "run"))
+    if not fs.exists(run):
+        raise SinceError(f"{out} holds no finished run of score-spark to build on: run it once without --since")
+    (kept,) = spark.read.parquet(_path(out, ENGINE, "run")).collect()
+    if kept["signature"] != signature(ruleset):
+        raise SinceError(f"{out} was computed with another rule set or engine (month tables of other columns or "
+                         f"rules): run score-spark without --since")
+    if kept["as_of"] > as_of:
+        raise SinceError(f"{out} was judged at {kept['as_of']:%Y-%m-%d %H:%M}, after as_of {as_of:%Y-%m-%d %H:%M}:"
+                         f" run score-spark without --since")
+    for table in OUTPUTS:
+        runner.keep(table, spark.read.parquet(_path(out, table)))
+    for table in KEPT:
+        runner.keep(f"kept_{table}", spark.read.parquet(_path(out, ENGINE, table)))
+
+
+def write(runner: SparkRunner, out: str | Path, ruleset: RuleSet) -> None:
+    """Write unit_indicators and unit_scores as Parquet under `out`, in the outputs' column order and types, then
+    what the next run keeps (`KEPT`, under `_engine`) and, last, the run: a run stopped on the way leaves no `run`,
+    so that none builds on it."""
+    spark = runner.spark
+    fs, run = _files(spark, _path(out, ENGINE, "run"))
+    fs.delete(run, True)
     for table, ddl in OUTPUTS.items():
         select = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in columns(ddl))
-        runner.sql(f"select {select} from {table}").write.mode("overwrite").parquet(f"{str(out).rstrip('/')}/{table}")
+        runner.sql(f"select {select} from {table}").write.mode("overwrite").parquet(_path(out, table))
+    for table in KEPT:
+        spark.table(table).write.mode("overwrite").parquet(_path(out, ENGINE, table))
+    runner.sql(f"select as_of, '{signature(ruleset)}' as signature, now()::timestamp as written_at from run_params") \
+        .write.mode("overwrite").parquet(_path(out, ENGINE, "run"))
 
 
 def score(lake: str | Path, out: str | Path, master: str | None = None, ruleset: str | None = None,
           as_of: datetime | None = None, partitions: int | None = None, memory: str = "2g",
-          spark=None) -> dict[str, int]:
+          spark=None, since: date | None = None) -> dict[str, int]:
     """Compute every unit and period of the lake on Spark and write the outputs to `out`; return the unit scores
-    per kind. `spark`: a session to use (else one is started with `session`)."""
+    per kind. `spark`: a session to use (else one is started with `session`). `since`: recompute only what a
+    change to the dossiers and feedback received on or after that day changes, on the earlier run kept in `out`."""
     started = spark is None
     spark = spark or session(master, partitions, memory)
+    rs = load(ruleset)
     try:
         runner = SparkRunner(spark)
         read_lake(runner, lake)
-        written = refresh(runner, ruleset, as_of)
-        write(runner, out)
+        if since is not None:
+            read_kept(runner, out, rs, engine.resolve_as_of(runner, as_of))
+        written = refresh(runner, rs, as_of, since=since)
+        write(runner, out, rs)
     finally:
         if started:
             spark.stop()

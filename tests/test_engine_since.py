@@ -20,23 +20,23 @@ def scored(con):
     return con
 
 
-def change_recent_dossiers(con) -> None:
-    """Change, add and remove dossiers and feedback received from SINCE on, one new dossier in January 2026, and
+def change_recent_dossiers(con, since: date = SINCE) -> None:
+    """Change, add and remove dossiers and feedback received from `since` on, one new dossier in January 2026, and
     record the load (a later as_of)."""
     con.execute("""update dossiers set channel = 'online', finished_at = null, status = 'processing'
-                   where received_at >= ? and hash(dossier_code) % 3 = 0""", [SINCE])
-    con.execute("delete from dossiers where received_at >= ? and hash(dossier_code) % 7 = 0", [SINCE])
+                   where received_at >= ? and hash(dossier_code) % 3 = 0""", [since])
+    con.execute("delete from dossiers where received_at >= ? and hash(dossier_code) % 7 = 0", [since])
     con.execute("""insert into dossiers by name
                    select * replace ('N' || dossier_code as dossier_code, received_at + interval 2 day as received_at,
                                      population_data_used = false as population_data_used)
-                   from dossiers where received_at >= ? and hash(dossier_code) % 5 = 0""", [SINCE])
+                   from dossiers where received_at >= ? and hash(dossier_code) % 5 = 0""", [since])
     con.execute("""insert into dossiers by name
                    select * replace ('NEW-2026' as dossier_code, timestamp '2026-01-05 09:00' as received_at,
                                      timestamp '2026-01-05 09:00' as updated_at, null as finished_at)
-                   from dossiers where received_at >= ? order by dossier_code limit 1""", [SINCE])
+                   from dossiers where received_at >= ? order by dossier_code limit 1""", [since])
     con.execute("""insert into feedback by name
                    select * replace ('N' || feedback_id as feedback_id, received_at + interval 1 day as received_at)
-                   from feedback where received_at >= ?""", [SINCE])
+                   from feedback where received_at >= ?""", [since])
     con.execute("""insert into load_runs (load_id, started_at, finished_at, source, status)
                    select max(load_id) + 1, max(finished_at) + interval 1 hour, max(finished_at) + interval 2 hour,
                           'sync', 'ok' from load_runs""")

@@ -16,7 +16,7 @@ import dataclasses
 import shutil
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import db
 from etl import import_scores, lake
 from indicators import agreement, calendar, dialect, engine, pages, runner
+from test_engine_since import change_recent_dossiers
 from test_oracle_progress import COMMUNE, Dossier, examples, hand, write
 from test_oracle_reform import install, two_tree_worlds
 from test_oracle_services import ruleset_of
@@ -113,6 +114,10 @@ def test_every_statement_of_a_refresh_carries_over_to_spark(con):
                                ("supplement_requested", datetime(2024, 3, 8, 8))])])
     checked = Transpiling(con)
     engine.refresh(checked, as_of=datetime(2024, 5, 1))
+    assert checked.printed > 100
+    # and those of a refresh since a day: the deletes of the periods recomputed, the as_of of the others restamped
+    checked.printed = 0
+    engine.refresh(checked, as_of=datetime(2024, 5, 2), since=date(2024, 4, 1))
     assert checked.printed > 100
 
 
@@ -202,9 +207,11 @@ def test_a_reform_oracle_world_agrees_with_indicators_not_applicable(spark, con,
 
 
 @pytest.mark.spark
-def test_a_demo_province_across_the_reform_agrees_and_imports(spark, tmp_path):
+def test_a_demo_province_across_the_reform_agrees_imports_and_is_kept_up_since_a_day(spark, tmp_path):
     # a demo province from May to August 2025, scored by the demo's own refresh; then the Spark scores imported
-    # into a copy of the database, as an operator serves them: the same rows as DuckDB's
+    # into a copy of the database, as an operator serves them: the same rows as DuckDB's; then a day's changes
+    # recomputed on Spark from the run kept in the scores' folder equal a full refresh on DuckDB
+    from indicators import spark as on_spark
     path = tmp_path / "demo.duckdb"
     subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(path), "--province", "01", "--from",
                     "2025-05-01", "--to", "2025-08-31", "--scale", "0.05"], cwd=ROOT, check=True,
@@ -223,8 +230,47 @@ def test_a_demo_province_across_the_reform_agrees_and_imports(spark, tmp_path):
         con.execute(f"attach '{tmp_path / 'served.duckdb'}' as served (read_only)")
         for table in agreement.TABLES:
             assert set(agreement.differences(con, table, f"served.{table}").values()) == {0}
+        con.execute("detach served")
+        # dossiers and feedback received from 10 August on changed, added and removed, one new in January 2026,
+        # a later load: Spark builds only August onwards from the dossiers and takes the months before from the run
+        # it kept; its scores are a full refresh's
+        since = date(2025, 8, 10)
+
+        def kept_months() -> list[str]:
+            return [m for (m,) in duckdb.connect().execute(
+                f"""select distinct strftime(period_start, '%Y-%m') as m
+                    from '{scores}/_engine/month_l_processed/*.parquet' order by m""").fetchall()]
+        assert kept_months() == ["2025-05", "2025-06", "2025-07", "2025-08"]
+        change_recent_dossiers(con, since)
+        engine.refresh(con)
+        lake.export(con, tmp_path / "lake-next")
+        on_spark.score(tmp_path / "lake-next", scores, spark=spark, since=since)
+        assert_agree(con, scores)
+        # the load's as_of is in September: the months kept for the next run go on to it
+        assert kept_months() == ["2025-05", "2025-06", "2025-07", "2025-08", "2025-09"]
     finally:
         con.close()
+
+
+@pytest.mark.spark
+def test_a_run_since_a_day_builds_only_on_a_finished_run_of_the_same_rules_judged_before(spark, con, tmp_path):
+    from indicators import spark as on_spark
+    hand(con, [Dossier("D", COMMUNE, "P1", datetime(2024, 3, 4, 8), due=datetime(2024, 3, 20, 17),
+                       events=[("received", datetime(2024, 3, 4, 8))])])
+    lake.export(con, tmp_path / "lake")
+    out = tmp_path / "scores"
+    with pytest.raises(on_spark.SinceError, match="no finished run"):
+        on_spark.score(tmp_path / "lake", out, spark=spark, since=date(2024, 3, 1), as_of=datetime(2024, 5, 1))
+    run = out / "_engine" / "run"
+    run.mkdir(parents=True)
+    signature = on_spark.signature(on_spark.load(None))
+    for written_signature, written_as_of, refused in (("0" * 64, "2024-04-01", "another rule set or engine"),
+                                                      (signature, "2024-06-01", "after as_of 2024-05-01")):
+        duckdb.connect().execute(f"""copy (select timestamp '{written_as_of}' as as_of, '{written_signature}' as signature,
+                                                  timestamp '2024-06-02' as written_at)
+                                     to '{run}/part.parquet' (format parquet)""")
+        with pytest.raises(on_spark.SinceError, match=refused):
+            on_spark.score(tmp_path / "lake", out, spark=spark, since=date(2024, 3, 1), as_of=datetime(2024, 5, 1))
 
 
 def test_scores_with_other_columns_are_refused_and_nothing_is_written(con, tmp_path):
