@@ -1,6 +1,6 @@
 """The engine on Spark (local mode) beside DuckDB on the same machine: N synthetic dossiers (bench_engine's database).
 
-    python benchmarks/bench_spark.py [--dossiers 10000000] [--scaling 1,2,4] [--no-record]
+    python benchmarks/bench_spark.py [--dossiers 10000000] [--scaling 1,2,4] [--no-since] [--no-record]
 
 Measures, each in its own process, time and peak resident memory of the process and its children (the JVM's too):
   export   python -m etl export: the database as a Parquet lake partitioned by province and month
@@ -8,6 +8,9 @@ Measures, each in its own process, time and peak resident memory of the process 
   spark    python -m indicators score-spark over the lake, local mode on every core, for each number of shuffle
            partitions per core in --scaling; the first run's scores are compared with DuckDB's on every row
            (indicators/agreement.py), or the benchmark stops
+  since    a day's changes: bench_engine's sync (10,000 dossiers received from 1 December 2024 changed, a load
+           recorded), then DuckDB's refresh since that day and `score-spark --since` on the run the first Spark run
+           kept; Spark's scores are compared with DuckDB's again
 
 For the sizing in indicators/README.md, the heaviest statements of the first Spark run are listed with their time
 and the bytes their stages shuffled (written), from Spark's event log. Recorded in RESULTS.md under
@@ -23,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,27 +94,28 @@ def run(command: list[str], env: dict | None = None) -> tuple[float, float, str]
     return elapsed, peak[0] / 1024 ** 3, output
 
 
-def measure_spark(lake: Path, out: Path, partitions: int, memory: str) -> None:
-    """In the child: score the lake on Spark, print the run's statements with their times (JSON, last line)."""
+def measure_spark(lake: Path, out: Path, partitions: int, memory: str, since: date | None) -> None:
+    """In the child: score the lake on Spark (with `since`, on the run kept in `out`), print the run's statements
+    with their times (JSON, last line)."""
     from indicators import spark
     from indicators.runner import SparkRunner
 
     session = spark.session(None, partitions, memory)
     session.conf.set("spark.sql.adaptive.enabled", "true")
     runner = SparkRunner(session)
-    spark.read_lake(runner, lake)
     started = time.perf_counter()
-    written = spark.refresh(runner)
-    spark.write(runner, out)
+    written = spark.score(lake, out, runner=runner, since=since)
     print(f"scored in {time.perf_counter() - started:.1f} s: {written}", flush=True)
     session.stop()
     print(json.dumps(runner.timings))
 
 
-def shuffled(events: Path) -> dict[str, int]:
-    """Return the bytes each job description (a statement, see SparkRunner) wrote to shuffles, from an event log."""
+def shuffled(events: Path) -> tuple[dict[str, int], int]:
+    """Return the bytes each job description (a statement, see SparkRunner) wrote to shuffles, and the number of
+    stages run, from an event log."""
     stage_job: dict[int, str] = {}
     written: dict[str, int] = {}
+    stages = 0
     for log in sorted(f for f in events.rglob("*") if f.is_file() and not f.name.startswith(".")):
         for line in log.open(encoding="utf-8"):
             event = json.loads(line)
@@ -119,11 +124,41 @@ def shuffled(events: Path) -> dict[str, int]:
                 what = (event.get("Properties") or {}).get("spark.job.description", "?")
                 for stage in event.get("Stage IDs", []):
                     stage_job[stage] = what
+            elif kind == "SparkListenerStageCompleted":
+                stages += 1
             elif kind == "SparkListenerTaskEnd":
                 metrics = (event.get("Task Metrics") or {}).get("Shuffle Write Metrics") or {}
                 what = stage_job.get(event.get("Stage ID"), "?")
                 written[what] = written.get(what, 0) + metrics.get("Shuffle Bytes Written", 0)
-    return written
+    return written, stages
+
+
+def spark_run(lake: Path, out: Path, events: Path, partitions: int, memory: str,
+              since: date | None = None) -> tuple[float, float, list, dict[str, int], int]:
+    """Run `measure_spark` in a child with an event log in `events`; return its time, peak memory, statements'
+    times, shuffle bytes per statement and stages."""
+    shutil.rmtree(events, ignore_errors=True)
+    events.mkdir(parents=True)
+    env = dict(os.environ, PYSPARK_SUBMIT_ARGS=f"--conf spark.eventLog.enabled=true "
+                                               f"--conf spark.eventLog.compress=false "
+                                               f"--conf spark.eventLog.dir=file://{events} pyspark-shell")
+    elapsed, peak, output = run([sys.executable, str(Path(__file__)), "--driver-memory", memory,
+                                 "--measure-spark", str(lake), str(out), str(partitions),
+                                 *(["--since", since.isoformat()] if since else [])], env)
+    return (elapsed, peak, json.loads(output.strip().splitlines()[-1]), *shuffled(events))
+
+
+def agree(database: Path, scores: Path) -> dict[str, int]:
+    """Return the rows of Spark's scores, or stop the benchmark when they differ from the database's."""
+    from indicators import agreement
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        disagree = agreement.disagreements(con, str(scores))
+        if any(disagree.values()):
+            raise SystemExit(f"Spark's scores differ from DuckDB's: {disagree}")
+        return agreement.rows(con, str(scores))
+    finally:
+        con.close()
 
 
 def main() -> int:
@@ -132,12 +167,15 @@ def main() -> int:
     parser.add_argument("--scaling", default="1,2,4", help="shuffle partitions per core, one Spark run each")
     parser.add_argument("--driver-memory", default="8g", help="Spark's memory in local mode (the driver's)")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--no-since", action="store_true", help="leave out the day's changes (a sync, then the "
+                                                                   "refresh since its day on both engines)")
     parser.add_argument("--measure-spark", nargs=3, metavar=("LAKE", "OUT", "PARTITIONS"),
                         help=argparse.SUPPRESS)
+    parser.add_argument("--since", type=date.fromisoformat, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_spark:
         lake, out, partitions = args.measure_spark
-        measure_spark(Path(lake), Path(out), int(partitions), args.driver_memory)
+        measure_spark(Path(lake), Path(out), int(partitions), args.driver_memory, args.since)
         return 0
     cores = os.cpu_count()
     load = os.getloadavg()[0]
@@ -152,31 +190,44 @@ def main() -> int:
     on_duckdb = run([python, str(ROOT / "benchmarks" / "bench_engine.py"), "--measure", "full", "--db", str(scratch)],
                     env)
     print(f"duckdb: {on_duckdb[0]:.1f} s, {on_duckdb[1]:.2f} GB", flush=True)
-    spark_runs, heaviest = {}, []
+    spark_runs, heaviest, first = {}, [], None
     for per_core in [int(n) for n in args.scaling.split(",")]:
-        out, events = WORK / f"spark-scores-{per_core}", WORK / f"spark-events-{per_core}"
+        out = WORK / f"spark-scores-{per_core}"
         shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(events, ignore_errors=True)
-        events.mkdir(parents=True)
-        env = dict(os.environ, PYSPARK_SUBMIT_ARGS=f"--conf spark.eventLog.enabled=true "
-                                                   f"--conf spark.eventLog.compress=false "
-                                                   f"--conf spark.eventLog.dir=file://{events} pyspark-shell")
-        elapsed, peak, output = run([python, str(Path(__file__)), "--driver-memory", args.driver_memory,
-                                     "--measure-spark", str(lake), str(out), str(per_core * cores)], env)
-        spark_runs[per_core] = (elapsed, peak)
+        elapsed, peak, timings, written, stages = spark_run(lake, out, WORK / f"spark-events-{per_core}",
+                                                            per_core * cores, args.driver_memory)
+        spark_runs[per_core] = (elapsed, peak, len(timings), stages)
         print(f"spark, {per_core} partitions per core: {elapsed:.1f} s, {peak:.2f} GB", flush=True)
-        if not heaviest:
-            timings = json.loads(output.strip().splitlines()[-1])
-            written = shuffled(events)
+        if first is None:
+            first = (per_core, out)
             heaviest = sorted(((t, what, written.get(what, 0)) for t, what in timings), reverse=True)[:8]
-            con = duckdb.connect(str(scratch), read_only=True)
-            from indicators import agreement
-            disagree = agreement.disagreements(con, str(out))
-            rows = agreement.rows(con, str(out))
-            con.close()
-            if any(disagree.values()):
-                raise SystemExit(f"Spark's scores differ from DuckDB's: {disagree}")
+            rows = agree(scratch, out)
             total_shuffle = sum(written.values())
+    since_lines = []
+    if not args.no_since:
+        # a day's changes: the sync of bench_engine (10,000 dossiers received from 1 December 2024 changed, a load
+        # recorded), then on DuckDB its refresh since that day and on Spark the same from the run kept by the first
+        run([python, str(ROOT / "benchmarks" / "bench_engine.py"), "--measure", "sync", "--db", str(scratch)])
+        lake_next = WORK / f"lake-{args.dossiers}-next"
+        run([python, "-m", "etl", "export", "--db", str(scratch), "--format", "parquet", "--out", str(lake_next)])
+        day = bench_engine.SYNC_SINCE
+        duck_since = run([python, str(ROOT / "benchmarks" / "bench_engine.py"), "--measure", "since", "--db",
+                          str(scratch)], env)
+        per_core, out = first
+        elapsed, peak, timings, written, stages = spark_run(lake_next, out, WORK / "spark-events-since",
+                                                            per_core * cores, args.driver_memory, since=day)
+        agree(scratch, out)
+        print(f"since: duckdb {duck_since[0]:.1f} s, spark {elapsed:.1f} s", flush=True)
+        since_lines = [
+            f"| a day's changes, DuckDB: refresh since {day:%d %B %Y} after a sync of {bench_engine.SYNC_DOSSIERS:,} "
+            f"dossiers received from that day | {duck_since[0]:.1f} s | {duck_since[1]:.2f} GB |",
+            f"| a day's changes, Spark: `score-spark --since {day}` on the run kept by the first, {per_core} "
+            f"partition(s) per core ({len(timings)} statements, {stages:,} stages, "
+            f"{sum(written.values()) / 1024 ** 2:,.0f} MB shuffled) | {elapsed:.1f} s "
+            f"({elapsed / duck_since[0]:.1f}× DuckDB's since, {elapsed / spark_runs[per_core][0]:.2f}× its full run) "
+            f"| {peak:.2f} GB |",
+        ]
+        shutil.rmtree(lake_next, ignore_errors=True)
     lake_bytes = sum(f.stat().st_size for f in lake.rglob("*.parquet"))
     db_bytes = path.stat().st_size
     lines = [
@@ -194,9 +245,11 @@ def main() -> int:
         f"| export to the lake (`python -m etl export`) | {export[0]:.1f} s | {export[1]:.2f} GB |",
         f"| full recompute, DuckDB (3 GB limit) | {on_duckdb[0]:.1f} s | {on_duckdb[1]:.2f} GB |",
     ]
-    for per_core, (elapsed, peak) in spark_runs.items():
+    for per_core, (elapsed, peak, statements, stages) in spark_runs.items():
         lines.append(f"| full recompute, Spark, {per_core} partition(s) per core ({per_core * cores} shuffle "
-                     f"partitions) | {elapsed:.1f} s ({elapsed / on_duckdb[0]:.1f}× DuckDB) | {peak:.2f} GB |")
+                     f"partitions; {statements} statements, {stages:,} stages) | {elapsed:.1f} s "
+                     f"({elapsed / on_duckdb[0]:.1f}× DuckDB) | {peak:.2f} GB |")
+    lines += since_lines
     lines += [
         "",
         f"Spark's scores equal DuckDB's on every row and column ({rows['unit_scores']:,} unit_scores, "

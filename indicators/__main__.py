@@ -5,6 +5,7 @@
     python -m indicators score --period 2024-07 --format xlsx --out scores.xlsx
     python -m indicators score --period 2024 --boundaries today --level province
     python -m indicators score-spark --input /lake/kpi766 --output /lake/scores --master spark://host:7077
+    python -m indicators score-spark --input /lake/kpi766 --output /lake/scores --since 2025-11-03
 """
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def parser() -> argparse.ArgumentParser:
                               description="Read the model tables of a lake (python -m etl export --format parquet), "
                                           "recompute every unit's scores for every month, quarter and year on Spark, "
                                           "write unit_indicators and unit_scores as Parquet under --output "
-                                          "(python -m etl import-scores brings them into the database).")
+                                          "(python -m etl import-scores brings them into the database), with "
+                                          "what a run --since a day needs in --output/_engine.")
     on_spark.add_argument("--input", required=True, help="the lake's folder (or URL the cluster reads)")
     on_spark.add_argument("--output", required=True, help="the folder to write the scores to")
     on_spark.add_argument("--master", help="Spark master URL: spark://host:7077, yarn, k8s://… (default: local on "
@@ -58,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
     on_spark.add_argument("--ruleset", help=f"rule set name or TOML file (default {rulesets.DEFAULT})")
     on_spark.add_argument("--as-of", type=datetime.fromisoformat, help="judge in-progress dossiers at this moment "
                                                                        "(default: the end of the last load)")
+    on_spark.add_argument("--since", type=lambda text: datetime.strptime(text, "%Y-%m-%d").date(),
+                          help="only dossiers and feedback received on or after this day (YYYY-MM-DD) changed: "
+                               "recompute the periods ending from it on, building on the run kept in --output")
     on_spark.add_argument("--partitions", type=int, help="shuffle partitions (default: Spark's)")
     on_spark.add_argument("--driver-memory", default="2g", help="the driver's memory (local mode: the whole run's)")
     digest = sub.add_parser("digest", help="write (and e-mail) each unit's to-do list: the morning digest")
@@ -179,8 +184,13 @@ def run(args: argparse.Namespace) -> int:
 
 def run_spark(args: argparse.Namespace) -> int:
     from . import spark
-    written, seconds = spark.timed(args.input, args.output, master=args.master, ruleset=args.ruleset,
-                                   as_of=args.as_of, partitions=args.partitions, memory=args.driver_memory)
+    try:
+        written, seconds = spark.timed(args.input, args.output, master=args.master, ruleset=args.ruleset,
+                                       as_of=args.as_of, partitions=args.partitions, memory=args.driver_memory,
+                                       since=args.since)
+    except spark.SinceError as e:
+        print(f"error: {e}")
+        return 2
     counts = ", ".join(f"{n:,} {kind}" for kind, n in written.items())
     print(f"scores computed on Spark: {counts} unit scores in {seconds:.1f} s, written to {args.output}")
     return 0

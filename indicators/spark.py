@@ -194,15 +194,17 @@ def write(runner: SparkRunner, out: str | Path, ruleset: RuleSet) -> None:
 
 def score(lake: str | Path, out: str | Path, master: str | None = None, ruleset: str | None = None,
           as_of: datetime | None = None, partitions: int | None = None, memory: str = "2g",
-          spark=None, since: date | None = None) -> dict[str, int]:
+          spark=None, since: date | None = None, runner: SparkRunner | None = None) -> dict[str, int]:
     """Compute every unit and period of the lake on Spark and write the outputs to `out`; return the unit scores
-    per kind. `spark`: a session to use (else one is started with `session`). `since`: recompute only what a
-    change to the dossiers and feedback received on or after that day changes, on the earlier run kept in `out`."""
+    per kind. `spark`: a session to use (else one is started with `session`), or `runner` one on a session (its
+    statements' times are kept). `since`: recompute only what a change to the dossiers and feedback received on or
+    after that day changes, on the earlier run kept in `out`."""
+    spark = runner.spark if runner is not None else spark
     started = spark is None
     spark = spark or session(master, partitions, memory)
     rs = load(ruleset)
     try:
-        runner = SparkRunner(spark)
+        runner = runner or SparkRunner(spark)
         read_lake(runner, lake)
         if since is not None:
             read_kept(runner, out, rs, engine.resolve_as_of(runner, as_of))
