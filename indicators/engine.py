@@ -7,7 +7,7 @@ or date range on request. Everything is aggregated in DuckDB, one pass per perio
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -30,16 +30,17 @@ def _sql(name: str) -> str:
     return (SQL / name).read_text(encoding="utf-8")
 
 
-def facts_sql(window: bool) -> str:
+def facts_sql(window: bool, codes: bool = False) -> str:
     """Return the dossier facts SQL (sql/dossier_facts.sql), with `window` only for the dossiers that can count in
-    [$start, $end): the bounds are then its parameters. Without, every dossier received at a known unit."""
+    [$start, $end): the bounds are then its parameters. Without, every dossier received at a known unit.
+    `codes`: with the dossier's code (not needed by the scores, and memory at millions of dossiers)."""
     # a dossier ends at or after its receipt (sql/dossier_facts.sql, `timed`): one received inside the window is kept
     # without working out its end
     conditions = {"window_received": "received_at is null or received_at < $end",
                   "window_kept": "received_at < $end and (received_at >= $start or end_at is null or end_at >= $start)"}
     if not window:
         conditions = {"window_received": "true", "window_kept": "received_at is not null"}
-    return _sql("dossier_facts.sql").format(**conditions)
+    return _sql("dossier_facts.sql").format(**conditions, codes="dossier_code, " if codes else "")
 
 
 def measure_columns() -> tuple[dict[Measure, str], dict[str, str]]:
@@ -118,13 +119,16 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
 
 
 def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None,
-                  since: date | None = None, kinds: tuple[str, ...] = KINDS, kept: bool = False) -> None:
+                  since: date | None = None, kinds: tuple[str, ...] = KINDS, kept: bool = False,
+                  narrow: Callable[[Period], None] | None = None, codes: bool = False) -> None:
     """`prepare` once the calendar is installed: the run parameters, facts and per-run tables (Spark runs this part
     alone, see spark.py).
 
     `kept` (with `since`): the months before the first changed month are an earlier run's (`kept_procedure_ids`,
     `kept_month_<table>`, see `_month_leaves`), so the dossier facts are those that can count in the changed months
     only; the feedback's window stays that of every changed period (feedback is counted per period, not by month).
+    `narrow`: called with the dossiers' window before their facts are built (Spark reads only the lake's
+    partitions that can hold them). `codes`: the dossier facts carry the dossiers' codes.
     """
     # the unit tree is a recursive view: walk it once per run
     con.execute("create or replace temp table t_tree as select * from unit_tree")
@@ -141,11 +145,13 @@ def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datet
         window = dossier_window = _since_window(con, ruleset, kinds, since)
         if kept:
             dossier_window = _since_window(con, ruleset, kinds, since, "month")
+    if narrow is not None and dossier_window is not None:
+        narrow(dossier_window)
     if window is None:
-        con.execute(f"create or replace temp table f_dossiers as {facts_sql(False)}")
+        con.execute(f"create or replace temp table f_dossiers as {facts_sql(False, codes)}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
     else:
-        con.execute(f"create or replace temp table f_dossiers as {facts_sql(True)}", _bounds(dossier_window))
+        con.execute(f"create or replace temp table f_dossiers as {facts_sql(True, codes)}", _bounds(dossier_window))
         con.execute(f"""create or replace temp table f_feedback as
                         select * from ({_sql('feedback_facts.sql')}) where received_at >= $start and received_at < $end""",
                     _bounds(window))

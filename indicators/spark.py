@@ -41,9 +41,10 @@ TABLES = (*PARTITIONED, "units", "unit_tree", "procedures", "procedure_decisions
 # The lake's partition columns (etl/lake.py), not columns of the model.
 PARTITION_COLUMNS = ("province", "month")
 OUTPUTS = {"unit_indicators": outputs.UNIT_INDICATORS, "unit_scores": outputs.UNIT_SCORES}
-# What a run keeps for the next one (under out/_engine): the month tables and the procedures' numbers, then `run`.
+# What a run keeps for the next one (under out/_engine): the month tables, the procedures' numbers and the dossiers
+# open (or ended) in as_of's month or later, then `run`.
 ENGINE = "_engine"
-KEPT = (*engine.MONTH_TABLES, "procedure_ids")
+KEPT = (*engine.MONTH_TABLES, "procedure_ids", "open_dossiers")
 
 
 class SinceError(ValueError):
@@ -66,6 +67,8 @@ def session(master: str | None = None, partitions: int | None = None, memory: st
                .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
                .config("spark.sql.ansi.enabled", "true")
                .config("spark.sql.adaptive.enabled", "true")
+               # the lake's partition values are text (province "01", month "2024-07" or "none"), as written
+               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
                .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
                .config("spark.local.dir", str(scratch / "local"))
                .config("spark.driver.memory", memory)
@@ -88,10 +91,44 @@ def read_lake(runner: SparkRunner, lake: str | Path) -> None:
     lake = str(lake).rstrip("/")
     for table in TABLES:
         path = f"{lake}/{table}"
-        frame = runner.spark.read.option("basePath", path).parquet(path) if table in PARTITIONED \
-            else runner.spark.read.parquet(path)
-        frame.drop(*[c for c in PARTITION_COLUMNS if c in frame.columns and table in PARTITIONED]) \
-             .createOrReplaceTempView(table)
+        if table in PARTITIONED:
+            frame = runner.spark.read.option("basePath", path).parquet(path)
+            frame.createOrReplaceTempView(f"lake_{table}")
+            frame = frame.drop(*[c for c in PARTITION_COLUMNS if c in frame.columns])
+        else:
+            frame = runner.spark.read.parquet(path)
+        frame.createOrReplaceTempView(table)
+
+
+def narrow(runner: SparkRunner, window) -> None:
+    """Name as `dossiers` and `dossier_events` only the lake's rows that can count from the window's first month
+    on: the partitions of that month and later (a partition's month is that of receipt, else submission), and in
+    the earlier ones the dossiers the kept run left open or ended in its as_of's month or later
+    (`kept_open_dossiers`), those not received by their own record, and their records. Exact only when the first
+    month is not before the kept run's as_of's month (else nothing is narrowed): a dossier received before it
+    that was not open then has ended before the window and does not change."""
+    first = window.start.replace(day=1)
+    (kept_as_of,) = runner.execute("select max(as_of) from kept_run").fetchone()
+    if kept_as_of is None or first < kept_as_of.date().replace(day=1):
+        return
+    month = first.strftime("%Y-%m")
+    columns = ", ".join(c for c in runner.spark.table("dossiers").columns)
+    runner.execute(f"""create or replace temp table narrowed_codes as
+                       select d.dossier_code from lake_dossiers d
+                       where d.month < '{month}' and d.month <> 'none'
+                         and (d.received_at is null
+                              or d.dossier_code in (select dossier_code from kept_open_dossiers))""")
+    runner.spark.sql(f"""select {columns} from lake_dossiers where month >= '{month}' or month = 'none'
+                         union all
+                         select /*+ BROADCAST(n) */ {columns} from lake_dossiers d left semi join narrowed_codes n
+                           on d.dossier_code = n.dossier_code
+                         where d.month < '{month}' and d.month <> 'none'""").createOrReplaceTempView("dossiers")
+    events = ", ".join(c for c in runner.spark.table("dossier_events").columns)
+    runner.spark.sql(f"""select {events} from lake_dossier_events where month >= '{month}' or month = 'none'
+                         union all
+                         select /*+ BROADCAST(n) */ {events} from lake_dossier_events e left semi join narrowed_codes n
+                           on e.dossier_code = n.dossier_code
+                         where e.month < '{month}' and e.month <> 'none'""").createOrReplaceTempView("dossier_events")
 
 
 def install_calendar(runner: SparkRunner) -> None:
@@ -124,7 +161,12 @@ def refresh(runner: SparkRunner, ruleset: RuleSet | str | None = None, as_of: da
         raise ValueError("a run since a day recomputes every kind of period")
     install_calendar(runner)
     engine.prepare_facts(runner, rs, engine.resolve_as_of(runner, as_of), since=since, kinds=kinds,
-                         kept=since is not None)
+                         kept=since is not None, narrow=(lambda window: narrow(runner, window)) if since else None,
+                         codes=True)
+    # for the next run's `narrow`: the dossiers open or ended from as_of's month on
+    runner.execute("""create or replace temp table open_dossiers as
+                      select dossier_code from f_dossiers
+                      where end_at is null or end_at >= (select date_trunc('month', as_of) from run_params)""")
     engine._month_leaves(runner, since, kept=since is not None)
     for kind in kinds:
         engine._periods(runner, kind, None)
@@ -172,7 +214,7 @@ def read_kept(runner: SparkRunner, out: str | Path, ruleset: RuleSet, as_of: dat
                          f" run score-spark without --since")
     for table in OUTPUTS:
         runner.keep(table, spark.read.parquet(_path(out, table)))
-    for table in KEPT:
+    for table in (*KEPT, "run"):
         runner.keep(f"kept_{table}", spark.read.parquet(_path(out, ENGINE, table)))
 
 

@@ -244,8 +244,13 @@ def test_a_demo_province_across_the_reform_agrees_imports_and_is_kept_up_since_a
         change_recent_dossiers(con, since)
         engine.refresh(con)
         lake.export(con, tmp_path / "lake-next")
-        on_spark.score(tmp_path / "lake-next", scores, spark=spark, since=since)
+        day = runner.SparkRunner(spark)
+        on_spark.score(tmp_path / "lake-next", scores, runner=day, since=since)
         assert_agree(con, scores)
+        # it read the dossiers of August on and, of the earlier ones, only those still open in August
+        read = day.execute("select count(*), min(received_at) from dossiers").fetchone()
+        assert 0 < read[0] < con.execute("select count(*) from dossiers").fetchone()[0]
+        assert read[1] < datetime(2025, 8, 1)
         # the load's as_of is in September: the months kept for the next run go on to it
         assert kept_months() == ["2025-05", "2025-06", "2025-07", "2025-08", "2025-09"]
     finally:

@@ -132,7 +132,7 @@ final as (
     left join calendar cq on cq.day = t.supplement_requested_at::date
     left join calendar cc on cc.day = t.supplement_completed_at::date
 )
-select unit_code, unit_valid_from, procedure_id, channel, received_at, due_at, end_at, end_kind,
+select {codes}unit_code, unit_valid_from, procedure_id, channel, received_at, due_at, end_at, end_kind,
        is_withdrawn_unreceived, max_processing_days, supplement_requested_at, second_request_at,
        supplement_completed_at, wt_received, wt_requested, wt_completed,
        -- a decimal, so that sums of it are exact whatever order the rows are added up in
