@@ -102,9 +102,12 @@ def measure_spark(lake: Path, out: Path, partitions: int, memory: str, since: da
 
     session = spark.session(None, partitions, memory)
     session.conf.set("spark.sql.adaptive.enabled", "true")
-    runner = SparkRunner(session)
+    runner = SparkRunner(session, spark.CONCURRENCY)
     started = time.perf_counter()
-    written = spark.score(lake, out, runner=runner, since=since)
+    try:
+        written = spark.score(lake, out, runner=runner, since=since)
+    finally:
+        runner.close()
     print(f"scored in {time.perf_counter() - started:.1f} s: {written}", flush=True)
     session.stop()
     print(json.dumps(runner.timings))

@@ -64,6 +64,9 @@ def parser() -> argparse.ArgumentParser:
                           help="only dossiers and feedback received on or after this day (YYYY-MM-DD) changed: "
                                "recompute the periods ending from it on, building on the run kept in --output")
     on_spark.add_argument("--partitions", type=int, help="shuffle partitions (default: Spark's)")
+    on_spark.add_argument("--concurrency", type=int, default=4,
+                          help="statements that do not depend on each other run at the same time, up to this many "
+                               "(default 4; 1 runs them one by one)")
     on_spark.add_argument("--driver-memory", default="2g", help="the driver's memory (local mode: the whole run's)")
     digest = sub.add_parser("digest", help="write (and e-mail) each unit's to-do list: the morning digest")
     _digest().add_arguments(digest)
@@ -187,7 +190,7 @@ def run_spark(args: argparse.Namespace) -> int:
     try:
         written, seconds = spark.timed(args.input, args.output, master=args.master, ruleset=args.ruleset,
                                        as_of=args.as_of, partitions=args.partitions, memory=args.driver_memory,
-                                       since=args.since)
+                                       since=args.since, concurrency=args.concurrency)
     except spark.SinceError as e:
         print(f"error: {e}")
         return 2

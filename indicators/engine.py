@@ -60,11 +60,13 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None)
     """Return as_of: the explicit value, else the end of the last load, else the latest moment in the data, else now."""
     if as_of is not None:
         return as_of
-    found = con.execute("""
-        select coalesce((select max(finished_at) from load_runs),
-                        greatest((select max(greatest(received_at, finished_at, updated_at)) from dossiers),
-                                 (select max("at") from dossier_events),
-                                 (select max(greatest(received_at, handled_at)) from feedback)))""").fetchone()[0]
+    # the data is read only without a load (on Spark, a scan of the whole lake)
+    (found,) = con.execute("select max(finished_at) from load_runs").fetchone()
+    if found is None:
+        (found,) = con.execute("""
+            select greatest((select max(greatest(received_at, finished_at, updated_at)) from dossiers),
+                            (select max("at") from dossier_events),
+                            (select max(greatest(received_at, handled_at)) from feedback))""").fetchone()
     return found or settings.local_now()
 
 
@@ -124,9 +126,10 @@ def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datet
     """`prepare` once the calendar is installed: the run parameters, facts and per-run tables (Spark runs this part
     alone, see spark.py).
 
-    `kept` (with `since`): the months before the first changed month are an earlier run's (`kept_procedure_ids`,
-    `kept_month_<table>`, see `_month_leaves`), so the dossier facts are those that can count in the changed months
-    only; the feedback's window stays that of every changed period (feedback is counted per period, not by month).
+    `kept` (with `since`): the months before `kept_from` (`_kept_from`) are an earlier run's (`kept_run`,
+    `kept_procedure_ids`, `kept_month_<table>`, see `_month_leaves`), so the dossier facts are those that can count
+    from that month on; the feedback's window stays that of every changed period (feedback is counted per period,
+    not by month).
     `narrow`: called with the dossiers' window before their facts are built (Spark reads only the lake's
     partitions that can hold them). `codes`: the dossier facts carry the dossiers' codes.
     """
@@ -144,7 +147,7 @@ def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datet
     if since is not None:
         window = dossier_window = _since_window(con, ruleset, kinds, since)
         if kept:
-            dossier_window = _since_window(con, ruleset, kinds, since, "month")
+            dossier_window = _kept_from(con)
     if narrow is not None and dossier_window is not None:
         narrow(dossier_window)
     if window is None:
@@ -163,6 +166,24 @@ def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datet
     con.execute("""create or replace temp table data_months as
                    select distinct date_trunc('month', received_at) as month from f_dossiers
                    union select date_trunc('month', received_at) from f_feedback""")
+    if kept:
+        # and the kept months with dossiers: a quarter or year may hold only those
+        con.execute("""create or replace temp table data_months as
+                       select month from data_months
+                       union select distinct period_start::timestamp from kept_month_c_received
+                       where period_start < (select month from kept_from)""")
+
+
+def _kept_from(con: duckdb.DuckDBPyConnection) -> Period:
+    """Create `kept_from` (one row, `month`): the first month a run on kept months builds again from the dossiers,
+    the first changed month or the month of the kept run's as_of, whichever is earlier (that run judged its own
+    month before it ended); return the dossiers' window from it on, without end, as a full run's."""
+    con.execute("""create or replace temp table kept_from as
+                   select least(coalesce((select min(period_start) from changed where period_kind = 'month'),
+                                         timestamp '9999-12-31 00:00:00'),
+                                (select date_trunc('month', max(as_of)) from kept_run)) as month""")
+    (start,) = con.execute("select month from kept_from").fetchone()
+    return Period("since", "range", start.date(), date(9999, 12, 31))
 
 
 def holders(con: duckdb.DuckDBPyConnection) -> None:
@@ -177,22 +198,18 @@ def _bounds(window: Period) -> dict[str, datetime]:
     return {"start": as_datetime(window.start), "end": as_datetime(window.end)}
 
 
-def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date,
-                  kind: str | None = None) -> Period:
-    """Return the window holding every period a refresh since `since` recomputes (or every one of `kind`, from
-    the `changed` found before), before the facts are known.
+def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> Period:
+    """Return the window holding every period a refresh since `since` recomputes, before the facts are known.
 
     The periods are found as `_changed` finds them, from every month in which the input tables record a receipt:
     more months than the facts will hold (some at no known unit), so the window holds every period they give.
     """
-    if kind is None:
-        con.execute("""create or replace temp table data_months as
-                       select distinct date_trunc('month', received_at) as month from dossiers where received_at is not null
-                       union select date_trunc('month', "at") from dossier_events where event = 'received'
-                       union select date_trunc('month', received_at) from feedback where received_at is not null""")
-        _changed_periods(con, ruleset, kinds, since)
-    start, end = con.execute("select min(period_start), max(end_at) from changed where period_kind = ? or ?",
-                             [kind, kind is None]).fetchone()
+    con.execute("""create or replace temp table data_months as
+                   select distinct date_trunc('month', received_at) as month from dossiers where received_at is not null
+                   union select date_trunc('month', "at") from dossier_events where event = 'received'
+                   union select date_trunc('month', received_at) from feedback where received_at is not null""")
+    _changed_periods(con, ruleset, kinds, since)
+    start, end = con.execute("select min(period_start), max(end_at) from changed").fetchone()
     if start is None:
         # nothing to recompute: a window that holds nothing
         return Period("since", "range", date.min, date.min)
@@ -251,15 +268,15 @@ def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None, kept: bool
     from the first holding data to as_of's (with `since`, from the start of the first changed period), from which
     every kind adds up its own.
 
-    `kept` (with `since`): only the changed months are computed, from the first of them on; the months before it
-    are taken from an earlier run's tables (`kept_month_<table>`: a month ended before that run's as_of and received
-    nothing since does not change).
+    `kept` (with `since`): only the months from `kept_from` on are computed; the months before it are taken from
+    an earlier run's tables (`kept_month_<table>`: a month ended before that run's as_of and received nothing
+    since does not change).
     """
     _periods(con, "month", None, every=True)
     if since is not None:
         # no changed period: no month (a far day rather than 'infinity', which Spark has not)
-        first = "select coalesce(min(period_start), timestamp '9999-12-31 00:00:00') from changed" \
-                + (" where period_kind = 'month'" if kept else "")
+        first = "select month from kept_from" if kept else \
+            "select coalesce(min(period_start), timestamp '9999-12-31 00:00:00') from changed"
         con.execute(f"delete from periods where period_start < ({first})")
     for statement in month_statements():
         con.execute(statement)
@@ -269,7 +286,7 @@ def _month_leaves(con: duckdb.DuckDBPyConnection, since: date | None, kept: bool
     if kept:
         for table in MONTH_TABLES:
             con.execute(f"insert into {table} by name select * from kept_{table} "
-                        f"where period_start < (select coalesce(min(period_start), timestamp '9999-12-31 00:00:00') from periods)")
+                        f"where period_start < (select month from kept_from)")
         # the units holding the kept months' dossiers hold data too (the facts are the changed months' only)
         kept_holders = " union ".join(f"select unit_code, unit_valid_from from {table}" for table in MONTH_TABLES)
         con.execute(f"create or replace temp table t_holders as "

@@ -12,11 +12,18 @@ what Spark has no statement for is done on its catalogue of temporary views:
 - `update t set c = e, … where w`: t is built again with `case when w then e else c end` for each c set;
 - `create table if not exists t (columns)`: an empty t of those columns;
 - `begin`, `commit`, `rollback`, `set`, `checkpoint`: nothing (a run writes its outputs once, at its end).
+
+Statements that do not depend on each other run at the same time (`concurrency`): a `create … as q` is planned at
+once, when every table q reads is there, and computed by one of `concurrency` threads, Spark running their jobs
+side by side; any other statement (a read, a rename, a drop, a delete, an insert, an update) first waits for
+every statement before it. The engine sends its statements in an order that holds without it: the same results,
+with the many small stages of independent statements (a kind's bases, for one) overlapping instead of queueing.
 """
 from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
@@ -67,12 +74,15 @@ def bind(sql: str, params: Any = None) -> str:
 class SparkRunner:
     """Run the engine's DuckDB statements on a Spark session (see the module's text)."""
 
-    def __init__(self, spark) -> None:
+    def __init__(self, spark, concurrency: int = 1) -> None:
         self.spark = spark
         self._rows: list[tuple] = []
         self.statements = 0
         # (seconds, what): every statement run, for the benchmark's heaviest stages
         self.timings: list[tuple[float, str]] = []
+        self._pool = ThreadPoolExecutor(concurrency, "kpi766-statement") if concurrency > 1 else None
+        # table name → the statement computing it, while it runs
+        self._pending: dict[str, Future] = {}
 
     # the connection's interface the engine uses
     def execute(self, sql: str, params: Any = None) -> "SparkRunner":
@@ -82,14 +92,27 @@ class SparkRunner:
             return self
         for statement in sqlglot.parse(sql, read="duckdb"):
             if statement is not None:
-                start = time.perf_counter()
                 what = statement.this.sql("duckdb") if isinstance(statement, (exp.Create, exp.Insert, exp.Delete)) \
                     else statement.sql("duckdb")[:60]
-                # Spark's jobs carry the statement's name (the event log's stages, benchmarks/bench_spark.py)
-                self.spark.sparkContext.setJobDescription(f"{statement.key} {what}")
-                self._run(statement)
-                self.timings.append((time.perf_counter() - start, f"{statement.key} {what}"))
+                if not isinstance(statement, exp.Create):
+                    self.settle()
+                self._run(statement, f"{statement.key} {what}")
         return self
+
+    def settle(self, names: set[str] | None = None) -> None:
+        """Wait for the statements running that compute `names` (all of them when None); raise the first failure."""
+        for name, future in list(self._pending.items()):
+            if names is None or name in names:
+                future.result()
+                self._pending.pop(name, None)
+
+    def close(self) -> None:
+        """Wait for every statement, then let the threads go."""
+        try:
+            self.settle()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
 
     def fetchone(self) -> tuple | None:
         return self._rows[0] if self._rows else None
@@ -99,18 +122,26 @@ class SparkRunner:
 
     # views
     def exists(self, name: str) -> bool:
+        self.settle({name})
         return self.spark.catalog.tableExists(name)
 
     def keep(self, name: str, frame) -> None:
         """Compute `frame` once and name it: the Spark form of a temporary table."""
         frame.localCheckpoint().createOrReplaceTempView(name)
 
+    def _timed(self, what: str, work, *args) -> None:
+        start = time.perf_counter()
+        # Spark's jobs carry the statement's name (the event log's stages, benchmarks/bench_spark.py)
+        self.spark.sparkContext.setJobDescription(what)
+        work(*args)
+        self.timings.append((time.perf_counter() - start, what))
+
     def sql(self, duckdb_sql: str):
         """Return the Spark DataFrame of one DuckDB query."""
         self.statements += 1
         return self.spark.sql(dialect.spark(duckdb_sql))
 
-    def _run(self, statement: exp.Expression) -> None:
+    def _run(self, statement: exp.Expression, what: str) -> None:
         if isinstance(statement, exp.Create):
             name = statement.this.this.name if isinstance(statement.this, exp.Schema) else statement.this.name
             query = statement.expression
@@ -120,10 +151,21 @@ class SparkRunner:
                 columns = statement.this.expressions
                 empty = "select " + ", ".join(f"cast(null as {c.args['kind'].sql('duckdb')}) as {c.name}"
                                               for c in columns) + " where false"
-                self.keep(name, self.sql(empty))
+                self._timed(what, self.keep, name, self.sql(empty))
                 return
-            self.keep(name, self.sql(query.sql("duckdb")))
-        elif isinstance(statement, exp.Drop):
+            # planned now, on the tables it reads (and after the statement before it naming the same table)
+            self.settle({table.name for table in query.find_all(exp.Table)} | {name})
+            frame = self.sql(query.sql("duckdb"))
+            if self._pool is None:
+                self._timed(what, self.keep, name, frame)
+            else:
+                self._pending[name] = self._pool.submit(self._timed, what, self.keep, name, frame)
+            return
+        self._timed(what, self._act, statement)
+
+    def _act(self, statement: exp.Expression) -> None:
+        """Do a statement other than `create … as` (every statement before it done)."""
+        if isinstance(statement, exp.Drop):
             for table in statement.args.get("tables") or [statement.this]:
                 if not self.exists(table.name) and not statement.args.get("exists"):
                     raise ValueError(f"no table {table.name}")
@@ -157,17 +199,22 @@ class SparkRunner:
             raise ValueError(f"no Spark form of: {statement.sql('duckdb')}")
 
     def _update(self, statement: exp.Update) -> None:
-        """`update t set c = e, … [where w]` (no `from`): t built again, each c set taken where w holds."""
+        """`update t set c = e, … [where w]`: t built again from its rows where w holds, each c set (in c's type),
+        and the others as they are. No alias, `from`, `with`, `returning`, `order` or `limit`."""
+        sql = statement.sql("duckdb")
+        if statement.this.alias or any(statement.args.get(k) is not None
+                                       for k in ("from_", "with_", "returning", "order", "limit")):
+            raise ValueError(f"only a plain update carries over to Spark: {sql}")
         name = statement.this.name
-        if statement.args.get("from_") is not None or statement.args.get("with_") is not None:
-            raise ValueError(f"only an update without from carries over to Spark: {statement.sql('duckdb')}")
         where = statement.args.get("where")
         condition = f"coalesce({where.this.sql('duckdb')}, false)" if where is not None else "true"
         values = {e.this.name: e.expression.sql("duckdb") for e in statement.expressions}
-        columns = self.spark.table(name).columns
-        unknown = set(values) - set(columns)
+        table = self.spark.table(name)
+        unknown = set(values) - set(table.columns)
         if unknown:
             raise ValueError(f"no column {', '.join(sorted(unknown))} in {name}")
-        select = ", ".join(f"case when {condition} then {values[c]} else {c} end as {c}" if c in values else c
-                           for c in columns)
-        self.keep(name, self.sql(f"select {select} from {name}"))
+        updated = self.sql("select " + ", ".join(f"{values[c]} as {c}" if c in values else c for c in table.columns)
+                           + f" from {name} where {condition}")
+        updated = updated.select(*[updated[c].cast(table.schema[c].dataType) for c in table.columns])
+        kept = self.sql(f"select * from {name} where not {condition}")
+        self.keep(name, kept.unionByName(updated))

@@ -28,7 +28,7 @@ import sqlglot
 
 import settings
 
-from . import boundaries, engine, outputs
+from . import boundaries, dialect, engine, outputs
 from .calendar import frame as calendar_frame
 from .periods import KINDS
 from .rulesets import RuleSet, load
@@ -42,9 +42,14 @@ TABLES = (*PARTITIONED, "units", "unit_tree", "procedures", "procedure_decisions
 PARTITION_COLUMNS = ("province", "month")
 OUTPUTS = {"unit_indicators": outputs.UNIT_INDICATORS, "unit_scores": outputs.UNIT_SCORES}
 # What a run keeps for the next one (under out/_engine): the month tables, the procedures' numbers and the dossiers
-# open (or ended) in as_of's month or later, then `run`.
+# open or ended in the last OPEN_MONTHS months up to as_of's (with their end), then `run`.
 ENGINE = "_engine"
 KEPT = (*engine.MONTH_TABLES, "procedure_ids", "open_dossiers")
+OPEN_MONTHS = 3
+
+
+# statements run at the same time by default (a kind's bases, each a few small stages, overlap)
+CONCURRENCY = 4
 
 
 class SinceError(ValueError):
@@ -102,33 +107,35 @@ def read_lake(runner: SparkRunner, lake: str | Path) -> None:
 
 def narrow(runner: SparkRunner, window) -> None:
     """Name as `dossiers` and `dossier_events` only the lake's rows that can count from the window's first month
-    on: the partitions of that month and later (a partition's month is that of receipt, else submission), and in
-    the earlier ones the dossiers the kept run left open or ended in its as_of's month or later
-    (`kept_open_dossiers`), those not received by their own record, and their records. Exact only when the first
-    month is not before the kept run's as_of's month (else nothing is narrowed): a dossier received before it
-    that was not open then has ended before the window and does not change."""
+    on: the partitions of that month and later (a partition's month is that of receipt, else of submission), and
+    from the earlier ones, with their records, the dossiers the kept run left open or saw end from that month on
+    (`kept_open_dossiers`) and those received from that month on by a record only (their row has no receipt).
+
+    Exact when the first month is one of the kept run's last OPEN_MONTHS months up to its as_of's (else nothing is
+    narrowed; `engine._kept_from` makes it at the latest that of as_of): a dossier received before it and not
+    open then has ended before the window and, received before `since`, has not changed. The earlier partitions' rows are joined to those codes (a dossier
+    open at the end of a month or so: a few million for the whole country) by broadcast, rather than by shuffling
+    every processing record."""
     first = window.start.replace(day=1)
     (kept_as_of,) = runner.execute("select max(as_of) from kept_run").fetchone()
-    if kept_as_of is None or first < kept_as_of.date().replace(day=1):
+    if first.year * 12 + first.month < kept_as_of.year * 12 + kept_as_of.month - (OPEN_MONTHS - 1):
         return
     month = first.strftime("%Y-%m")
-    columns = ", ".join(c for c in runner.spark.table("dossiers").columns)
     runner.execute(f"""create or replace temp table narrowed_codes as
-                       select d.dossier_code from lake_dossiers d
-                       where d.month < '{month}' and d.month <> 'none'
-                         and (d.received_at is null
-                              or d.dossier_code in (select dossier_code from kept_open_dossiers))""")
-    runner.spark.sql(f"""select {columns} from lake_dossiers where month >= '{month}' or month = 'none'
-                         union all
-                         select /*+ BROADCAST(n) */ {columns} from lake_dossiers d left semi join narrowed_codes n
-                           on d.dossier_code = n.dossier_code
-                         where d.month < '{month}' and d.month <> 'none'""").createOrReplaceTempView("dossiers")
-    events = ", ".join(c for c in runner.spark.table("dossier_events").columns)
-    runner.spark.sql(f"""select {events} from lake_dossier_events where month >= '{month}' or month = 'none'
-                         union all
-                         select /*+ BROADCAST(n) */ {events} from lake_dossier_events e left semi join narrowed_codes n
-                           on e.dossier_code = n.dossier_code
-                         where e.month < '{month}' and e.month <> 'none'""").createOrReplaceTempView("dossier_events")
+                       select dossier_code from kept_open_dossiers
+                       where end_at is null or end_at >= timestamp '{first.isoformat()} 00:00:00'
+                       union
+                       select dossier_code from lake_dossier_events
+                       where month < '{month}' and month <> 'none' and event = 'received'
+                         and "at" >= timestamp '{first.isoformat()} 00:00:00'""")
+    runner.settle()
+    for table in ("dossiers", "dossier_events"):
+        columns = ", ".join(runner.spark.table(table).columns)
+        runner.spark.sql(f"""select {columns} from lake_{table} where month >= '{month}' or month = 'none'
+                             union all
+                             select /*+ BROADCAST(n) */ {columns} from lake_{table} t
+                             left semi join narrowed_codes n on t.dossier_code = n.dossier_code
+                             where t.month < '{month}' and t.month <> 'none'""").createOrReplaceTempView(table)
 
 
 def install_calendar(runner: SparkRunner) -> None:
@@ -141,8 +148,10 @@ def install_calendar(runner: SparkRunner) -> None:
 
 
 def signature(ruleset: RuleSet) -> str:
-    """Return what the kept month tables depend on besides the data: the SQL that builds them and the rule set."""
-    text = "\n".join((*engine.month_statements(), repr(ruleset)))
+    """Return what the kept month tables depend on besides the data: the SQL that builds them and the dossier facts
+    they are built from, the macros as Spark runs them, the working-day calendar and the rule set."""
+    text = "\n".join((*engine.month_statements(), engine.facts_sql(True, True), repr(sorted(dialect.MACROS.items())),
+                      calendar_frame().to_csv(index=False), repr(ruleset)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -163,10 +172,15 @@ def refresh(runner: SparkRunner, ruleset: RuleSet | str | None = None, as_of: da
     engine.prepare_facts(runner, rs, engine.resolve_as_of(runner, as_of), since=since, kinds=kinds,
                          kept=since is not None, narrow=(lambda window: narrow(runner, window)) if since else None,
                          codes=True)
-    # for the next run's `narrow`: the dossiers open or ended from as_of's month on
-    runner.execute("""create or replace temp table open_dossiers as
-                      select dossier_code from f_dossiers
-                      where end_at is null or end_at >= (select date_trunc('month', as_of) from run_params)""")
+    # for the next run's `narrow`: the dossiers open, or ended in the last OPEN_MONTHS months up to as_of's (those
+    # that ended before this run's facts begin are the kept run's)
+    horizon = f"(select date_trunc('month', as_of) - interval {OPEN_MONTHS - 1} month from run_params)"
+    runner.execute(f"""create or replace temp table open_dossiers as
+                       select dossier_code, end_at from f_dossiers where end_at is null or end_at >= {horizon}""")
+    if since is not None:
+        runner.execute(f"""insert into open_dossiers by name
+                           select dossier_code, end_at from kept_open_dossiers
+                           where end_at >= {horizon} and end_at < (select month from kept_from)""")
     engine._month_leaves(runner, since, kept=since is not None)
     for kind in kinds:
         engine._periods(runner, kind, None)
@@ -197,10 +211,11 @@ def _files(spark, path: str):
     return jvm_path.getFileSystem(spark._jsc.hadoopConfiguration()), jvm_path
 
 
-def read_kept(runner: SparkRunner, out: str | Path, ruleset: RuleSet, as_of: datetime) -> None:
+def read_kept(runner: SparkRunner, out: str | Path, ruleset: RuleSet, as_of: datetime, since: date) -> None:
     """Name the earlier run's outputs (unit_indicators, unit_scores) and kept tables (`kept_<table>`) of `out` as
     views, each computed once (the run writes over them); refuse an earlier run that is missing or unfinished,
-    of another rule set or engine, or judged at a later as_of."""
+    of another rule set or engine, judged at a later as_of, or judged before `since` (what was received between
+    would be missed)."""
     spark = runner.spark
     fs, run = _files(spark, _path(out, ENGINE, "run"))
     if not fs.exists(run):
@@ -212,6 +227,9 @@ def read_kept(runner: SparkRunner, out: str | Path, ruleset: RuleSet, as_of: dat
     if kept["as_of"] > as_of:
         raise SinceError(f"{out} was judged at {kept['as_of']:%Y-%m-%d %H:%M}, after as_of {as_of:%Y-%m-%d %H:%M}:"
                          f" run score-spark without --since")
+    if since > kept["as_of"].date():
+        raise SinceError(f"{out} was judged at {kept['as_of']:%Y-%m-%d %H:%M}, before --since {since}: what was "
+                         f"received in between would be missed; give a day on or before {kept['as_of']:%Y-%m-%d}")
     for table in OUTPUTS:
         runner.keep(table, spark.read.parquet(_path(out, table)))
     for table in (*KEPT, "run"):
@@ -222,6 +240,7 @@ def write(runner: SparkRunner, out: str | Path, ruleset: RuleSet) -> None:
     """Write unit_indicators and unit_scores as Parquet under `out`, in the outputs' column order and types, then
     what the next run keeps (`KEPT`, under `_engine`) and, last, the run: a run stopped on the way leaves no `run`,
     so that none builds on it."""
+    runner.settle()
     spark = runner.spark
     fs, run = _files(spark, _path(out, ENGINE, "run"))
     fs.delete(run, True)
@@ -236,23 +255,29 @@ def write(runner: SparkRunner, out: str | Path, ruleset: RuleSet) -> None:
 
 def score(lake: str | Path, out: str | Path, master: str | None = None, ruleset: str | None = None,
           as_of: datetime | None = None, partitions: int | None = None, memory: str = "2g",
-          spark=None, since: date | None = None, runner: SparkRunner | None = None) -> dict[str, int]:
+          spark=None, since: date | None = None, runner: SparkRunner | None = None,
+          concurrency: int = CONCURRENCY) -> dict[str, int]:
     """Compute every unit and period of the lake on Spark and write the outputs to `out`; return the unit scores
     per kind. `spark`: a session to use (else one is started with `session`), or `runner` one on a session (its
     statements' times are kept). `since`: recompute only what a change to the dossiers and feedback received on or
-    after that day changes, on the earlier run kept in `out`."""
+    after that day changes, on the earlier run kept in `out`. `concurrency`: statements run at the same time
+    (`runner.SparkRunner`)."""
     spark = runner.spark if runner is not None else spark
+    rs = load(ruleset)
     started = spark is None
     spark = spark or session(master, partitions, memory)
-    rs = load(ruleset)
+    own = runner is None
+    runner = runner or SparkRunner(spark, concurrency)
     try:
-        runner = runner or SparkRunner(spark)
         read_lake(runner, lake)
+        as_of = engine.resolve_as_of(runner, as_of)
         if since is not None:
-            read_kept(runner, out, rs, engine.resolve_as_of(runner, as_of))
+            read_kept(runner, out, rs, as_of, since)
         written = refresh(runner, rs, as_of, since=since)
         write(runner, out, rs)
     finally:
+        if own:
+            runner.close()
         if started:
             spark.stop()
     return written

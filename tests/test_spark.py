@@ -258,24 +258,33 @@ def test_a_demo_province_across_the_reform_agrees_imports_and_is_kept_up_since_a
 
 
 @pytest.mark.spark
-def test_a_run_since_a_day_builds_only_on_a_finished_run_of_the_same_rules_judged_before(spark, con, tmp_path):
+def test_a_run_since_a_day_judges_the_kept_run_s_month_again_and_refuses_what_it_cannot_build_on(spark, con, tmp_path):
     from indicators import spark as on_spark
-    hand(con, [Dossier("D", COMMUNE, "P1", datetime(2024, 3, 4, 8), due=datetime(2024, 3, 20, 17),
+    # one dossier received on 4 March 2024 and due on 10 April: open and on time when the kept run judged it on
+    # 1 April, late on 25 April though nothing was received since (April holds no receipt: no month changed)
+    hand(con, [Dossier("D", COMMUNE, "P1", datetime(2024, 3, 4, 8), due=datetime(2024, 4, 10, 17),
                        events=[("received", datetime(2024, 3, 4, 8))])])
     lake.export(con, tmp_path / "lake")
     out = tmp_path / "scores"
+
+    def since(day: date, as_of: datetime, **options) -> None:
+        on_spark.score(tmp_path / "lake", out, spark=spark, since=day, as_of=as_of, **options)
+
     with pytest.raises(on_spark.SinceError, match="no finished run"):
-        on_spark.score(tmp_path / "lake", out, spark=spark, since=date(2024, 3, 1), as_of=datetime(2024, 5, 1))
-    run = out / "_engine" / "run"
-    run.mkdir(parents=True)
-    signature = on_spark.signature(on_spark.load(None))
-    for written_signature, written_as_of, refused in (("0" * 64, "2024-04-01", "another rule set or engine"),
-                                                      (signature, "2024-06-01", "after as_of 2024-05-01")):
-        duckdb.connect().execute(f"""copy (select timestamp '{written_as_of}' as as_of, '{written_signature}' as signature,
-                                                  timestamp '2024-06-02' as written_at)
-                                     to '{run}/part.parquet' (format parquet)""")
-        with pytest.raises(on_spark.SinceError, match=refused):
-            on_spark.score(tmp_path / "lake", out, spark=spark, since=date(2024, 3, 1), as_of=datetime(2024, 5, 1))
+        since(date(2024, 4, 1), datetime(2024, 4, 25))
+    on_spark.score(tmp_path / "lake", out, spark=spark, as_of=datetime(2024, 4, 1, 1))
+    with pytest.raises(on_spark.SinceError, match="another rule set or engine"):
+        since(date(2024, 4, 1), datetime(2024, 4, 25), ruleset="decision-766-text")
+    with pytest.raises(on_spark.SinceError, match="after as_of 2024-03-30"):
+        since(date(2024, 3, 1), datetime(2024, 3, 30))
+    with pytest.raises(on_spark.SinceError, match="before --since 2024-04-02"):
+        since(date(2024, 4, 2), datetime(2024, 4, 25))
+    since(date(2024, 4, 1), datetime(2024, 4, 25))
+    engine.refresh(con, as_of=datetime(2024, 4, 25))
+    assert_agree(con, out)
+    assert con.execute("""select numerator, denominator from indicator_values
+                          where period = '2024' and indicator_id = '2.1' and unit_code = ?""",
+                       [COMMUNE]).fetchone() == (0, 1)
 
 
 def test_scores_with_other_columns_are_refused_and_nothing_is_written(con, tmp_path):
