@@ -243,6 +243,14 @@ def _periods(con: duckdb.DuckDBPyConnection, kind: str, period: Period | None, e
                 [*([period.label] if period else []), kind if period is None else period.kind, every])
 
 
+def _refreshed_periods(con: duckdb.DuckDBPyConnection, kind: str, since: date | None) -> None:
+    """Create `periods` for a refresh: every period of `kind` holding data, with `since` only those in `changed`."""
+    _periods(con, kind, None)
+    if since is not None:
+        con.execute("delete from periods where period_start not in "
+                    "(select period_start from changed where period_kind = ?)", [kind])
+
+
 def by_basis(columns: dict[Measure, str]) -> dict[str, dict[Measure, str]]:
     """Return the measures with their column names, grouped by basis."""
     grouped: dict[str, dict[Measure, str]] = {}
@@ -497,10 +505,7 @@ def refresh(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | str | None = None
             _changed(con, rs, kinds, since)
         _month_leaves(con, since)
         for kind in kinds:
-            _periods(con, kind, None)
-            if since is not None:
-                con.execute("delete from periods where period_start not in "
-                            "(select period_start from changed where period_kind = ?)", [kind])
+            _refreshed_periods(con, kind, since)
             _compute(con, kind, rs, monthly=True)
             _keep(con, kind)
             _redraw(con, kind, rs, monthly=True)

@@ -113,9 +113,9 @@ def narrow(runner: SparkRunner, window) -> None:
 
     Exact when the first month is one of the kept run's last OPEN_MONTHS months up to its as_of's (else nothing is
     narrowed; `engine._kept_from` makes it at the latest that of as_of): a dossier received before it and not
-    open then has ended before the window and, received before `since`, has not changed. The earlier partitions' rows are joined to those codes (a dossier
-    open at the end of a month or so: a few million for the whole country) by broadcast, rather than by shuffling
-    every processing record."""
+    open then has ended before the window and, received before `since`, has not changed. The earlier partitions'
+    rows are joined to those codes (the dossiers open at the end of a month or so: a few million for the whole
+    country) by broadcast, rather than by shuffling every processing record."""
     first = window.start.replace(day=1)
     (kept_as_of,) = runner.execute("select max(as_of) from kept_run").fetchone()
     if first.year * 12 + first.month < kept_as_of.year * 12 + kept_as_of.month - (OPEN_MONTHS - 1):
@@ -183,10 +183,7 @@ def refresh(runner: SparkRunner, ruleset: RuleSet | str | None = None, as_of: da
                            where end_at >= {horizon} and end_at < (select month from kept_from)""")
     engine._month_leaves(runner, since, kept=since is not None)
     for kind in kinds:
-        engine._periods(runner, kind, None)
-        if since is not None:
-            runner.execute("delete from periods where period_start not in "
-                           "(select period_start from changed where period_kind = ?)", [kind])
+        engine._refreshed_periods(runner, kind, since)
         engine._compute(runner, kind, rs, monthly=True)
         engine._keep(runner, kind)
     written = {kind: engine._store(runner, rs, kind, since) for kind in kinds}
