@@ -25,8 +25,9 @@ run: install
 demo: install
 	$(BIN)/python -m etl demo --db "$(DB)"
 
+# every core: tests/conftest.py says how the files are shared out
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: install
 	set -e; for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done

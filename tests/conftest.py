@@ -19,6 +19,18 @@ os.environ.setdefault("KPI766_PASSWORD_HASHING", "cheap")
 os.environ.setdefault("KPI766_SECRET_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="kpi766-key-")) / "secret"))
 
 
+# `make test` runs the tests on every core (pytest-xdist, `--dist loadgroup`): a file's tests on one worker, so that
+# its module and session fixtures are built once, and the files that start a JVM or a browser on the same worker,
+# one after another, so that Spark's two threads and Chromium do not compete for the same cores.
+ONE_WORKER = {"test_spark.py": "jvm-and-browser", "test_browser.py": "jvm-and-browser",
+              "test_browser_boundaries.py": "jvm-and-browser"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(ONE_WORKER.get(item.path.name, item.path.name)))
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     """Return the path of a database with the schema and official units, built once per test run."""

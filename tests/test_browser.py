@@ -98,7 +98,8 @@ class Tab:
         self.page, self.url, self.errors = page, url, []
         page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        page.set_default_timeout(20_000)
+        # a wait, not a measure of speed: the other test worker may hold both cores for a while
+        page.set_default_timeout(45_000)
 
     def sign_in(self, name: str, password: str = PASSWORD) -> None:
         """Sign in through the form, as a reader does."""
