@@ -122,7 +122,7 @@ def prepare(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, w
 
 def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datetime, window: Period | None = None,
                   since: date | None = None, kinds: tuple[str, ...] = KINDS, kept: bool = False,
-                  narrow: Callable[[Period], None] | None = None, codes: bool = False) -> None:
+                  narrow: Callable[[Period, Period], None] | None = None, codes: bool = False) -> None:
     """`prepare` once the calendar is installed: the run parameters, facts and per-run tables (Spark runs this part
     alone, see spark.py).
 
@@ -130,8 +130,8 @@ def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datet
     `kept_procedure_ids`, `kept_month_<table>`, see `_month_leaves`), so the dossier facts are those that can count
     from that month on; the feedback's window stays that of every changed period (feedback is counted per period,
     not by month).
-    `narrow`: called with the dossiers' window before their facts are built (Spark reads only the lake's
-    partitions that can hold them). `codes`: the dossier facts carry the dossiers' codes.
+    `narrow`: called with the dossiers' and the feedback's windows before their facts are built (Spark reads only
+    the lake's partitions that can hold them). `codes`: the dossier facts carry the dossiers' codes.
     """
     # the unit tree is a recursive view: walk it once per run
     con.execute("create or replace temp table t_tree as select * from unit_tree")
@@ -142,14 +142,15 @@ def prepare_facts(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: datet
                    left join work_calendar c on c.day = r.as_of::date""",
                 [as_of, ruleset.working_days["announce_before_effect"], ruleset.working_days["publish_after_decision"],
                  ruleset.deduct_supplement_from_due])
-    number_procedures(con, "kept_procedure_ids" if kept else None)
     dossier_window = window
     if since is not None:
-        window = dossier_window = _since_window(con, ruleset, kinds, since)
+        window = dossier_window = _since_window(con, ruleset, kinds, since, kept)
         if kept:
             dossier_window = _kept_from(con)
     if narrow is not None and dossier_window is not None:
-        narrow(dossier_window)
+        narrow(dossier_window, window)
+    # after narrowing: the codes of the dossiers read (the kept months' are in the kept numbers)
+    number_procedures(con, "kept_procedure_ids" if kept else None)
     if window is None:
         con.execute(f"create or replace temp table f_dossiers as {facts_sql(False, codes)}")
         con.execute(f"create or replace temp table f_feedback as {_sql('feedback_facts.sql')}")
@@ -198,16 +199,29 @@ def _bounds(window: Period) -> dict[str, datetime]:
     return {"start": as_datetime(window.start), "end": as_datetime(window.end)}
 
 
-def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date) -> Period:
+def _since_window(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, kinds: tuple[str, ...], since: date,
+                  kept: bool = False) -> Period:
     """Return the window holding every period a refresh since `since` recomputes, before the facts are known.
 
     The periods are found as `_changed` finds them, from every month in which the input tables record a receipt:
     more months than the facts will hold (some at no known unit), so the window holds every period they give.
+    `kept` (an earlier run at an as_of on or after `since` holds the months before since's, and receipts before
+    `since` have not changed): from every month from since's to as_of's, without reading the input tables. Every
+    period holding one of them ends on or after `since`, so it is one `_changed` gives when it holds data (one
+    that holds none gets no facts, so no scores); a period before since's month that holds facts was stored by
+    that run after it ended, so `_changed` does not give it.
     """
-    con.execute("""create or replace temp table data_months as
-                   select distinct date_trunc('month', received_at) as month from dossiers where received_at is not null
-                   union select date_trunc('month', "at") from dossier_events where event = 'received'
-                   union select date_trunc('month', received_at) from feedback where received_at is not null""")
+    if kept:
+        con.execute("""create or replace temp table data_months as
+                       select unnest(generate_series(date_trunc('month', ?::timestamp),
+                                                     (select as_of from run_params), interval 1 month)) as month""",
+                    [as_datetime(since)])
+    else:
+        con.execute("""create or replace temp table data_months as
+                       select distinct date_trunc('month', received_at) as month from dossiers
+                       where received_at is not null
+                       union select date_trunc('month', "at") from dossier_events where event = 'received'
+                       union select date_trunc('month', received_at) from feedback where received_at is not null""")
     _changed_periods(con, ruleset, kinds, since)
     start, end = con.execute("select min(period_start), max(end_at) from changed").fetchone()
     if start is None:

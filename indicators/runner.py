@@ -15,15 +15,24 @@ what Spark has no statement for is done on its catalogue of temporary views:
 
 Statements that do not depend on each other run at the same time (`concurrency`): a `create … as q` is planned at
 once, when every table q reads is there, and computed by one of `concurrency` threads, Spark running their jobs
-side by side; any other statement (a read, a rename, a drop, a delete, an insert, an update) first waits for
-every statement before it. The engine sends its statements in an order that holds without it: the same results,
-with the many small stages of independent statements (a kind's bases, for one) overlapping instead of queueing.
+side by side; any other statement (a read, a rename, a drop, a delete, an insert, an update) first waits for the
+statements computing the tables it names. A statement is planned on the tables as they are when it is sent (a
+view built again later is a new view), so the engine's order of statements holds: the same results, with the
+many small stages of independent statements (a kind's bases, for one) overlapping instead of queueing.
+
+Several threads may send statements at once, each in a `namespace` of its own: the tables a thread creates
+there are its own (named with a suffix, and read by its later statements under their names), so that passes
+over the same table names (one per period kind) run side by side; a rename to a name it has not created gives
+a table out of it.
 """
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -76,35 +85,83 @@ class SparkRunner:
 
     def __init__(self, spark, concurrency: int = 1) -> None:
         self.spark = spark
-        self._rows: list[tuple] = []
         self.statements = 0
         # (seconds, what): every statement run, for the benchmark's heaviest stages
         self.timings: list[tuple[float, str]] = []
         self._pool = ThreadPoolExecutor(concurrency, "kpi766-statement") if concurrency > 1 else None
         # table name → the statement computing it, while it runs
         self._pending: dict[str, Future] = {}
+        self._lock = threading.Lock()
+        # per sending thread: the rows of its last read, its namespace (suffix, the names it created there)
+        self._thread = threading.local()
+
+    @contextmanager
+    def namespace(self, suffix: str) -> Iterator[None]:
+        """Within it, the tables this thread creates are its own (see the module's text); on leaving, they are
+        dropped once computed."""
+        own: set[str] = set()
+        self._thread.namespace = (suffix, own)
+        try:
+            yield
+        finally:
+            self._thread.namespace = None
+            names = {f"{name}__{suffix}" for name in own}
+            self.settle(names)
+            for name in names:
+                self.spark.catalog.dropTempView(name)
+
+    def _scoped(self, statement: exp.Expression) -> exp.Expression:
+        """Return `statement` with the names of the tables this thread's namespace holds given its suffix: tables
+        read, created, changed, and the CTEs and aliases of those names (the engine's `periods as (select * from
+        periods)`), so that every name is renamed alike."""
+        namespace = getattr(self._thread, "namespace", None)
+        if namespace is None:
+            return statement
+        suffix, own = namespace
+        created = None
+        if isinstance(statement, exp.Create):
+            created = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
+            if statement.expression is not None:
+                # the query reads the tables as they were before it (a create may read the name it replaces)
+                _rename(statement.expression, own, suffix)
+            own.add(created.name)
+            _rename(created, own, suffix)
+            return statement
+        renamed_from = statement.this.name if isinstance(statement, exp.Alter) and statement.this.name in own else None
+        _rename(statement, own, suffix)
+        if isinstance(statement, exp.Alter):
+            if renamed_from is not None:
+                own.discard(renamed_from)
+        elif isinstance(statement, exp.Drop):
+            for table in statement.args.get("tables") or [statement.this]:
+                own.discard(table.name.removesuffix(f"__{suffix}"))
+        return statement
 
     # the connection's interface the engine uses
     def execute(self, sql: str, params: Any = None) -> "SparkRunner":
         sql = bind(sql, params)
-        self._rows = []
+        self._thread.rows = []
         if NOTHING.match(sql):
             return self
         for statement in sqlglot.parse(sql, read="duckdb"):
             if statement is not None:
+                statement = self._scoped(statement)
                 what = statement.this.sql("duckdb") if isinstance(statement, (exp.Create, exp.Insert, exp.Delete)) \
                     else statement.sql("duckdb")[:60]
                 if not isinstance(statement, exp.Create):
-                    self.settle()
+                    self.settle({table.name for table in statement.find_all(exp.Table)})
                 self._run(statement, f"{statement.key} {what}")
         return self
 
     def settle(self, names: set[str] | None = None) -> None:
         """Wait for the statements running that compute `names` (all of them when None); raise the first failure."""
-        for name, future in list(self._pending.items()):
-            if names is None or name in names:
-                future.result()
-                self._pending.pop(name, None)
+        with self._lock:
+            waited = [(name, future) for name, future in self._pending.items() if names is None or name in names]
+        for name, future in waited:
+            future.result()
+            with self._lock:
+                if self._pending.get(name) is future:
+                    del self._pending[name]
 
     def close(self) -> None:
         """Wait for every statement, then let the threads go."""
@@ -115,10 +172,11 @@ class SparkRunner:
                 self._pool.shutdown()
 
     def fetchone(self) -> tuple | None:
-        return self._rows[0] if self._rows else None
+        rows = getattr(self._thread, "rows", [])
+        return rows[0] if rows else None
 
     def fetchall(self) -> list[tuple]:
-        return list(self._rows)
+        return list(getattr(self._thread, "rows", []))
 
     # views
     def exists(self, name: str) -> bool:
@@ -138,7 +196,8 @@ class SparkRunner:
 
     def sql(self, duckdb_sql: str):
         """Return the Spark DataFrame of one DuckDB query."""
-        self.statements += 1
+        with self._lock:
+            self.statements += 1
         return self.spark.sql(dialect.spark(duckdb_sql))
 
     def _run(self, statement: exp.Expression, what: str) -> None:
@@ -159,7 +218,8 @@ class SparkRunner:
             if self._pool is None:
                 self._timed(what, self.keep, name, frame)
             else:
-                self._pending[name] = self._pool.submit(self._timed, what, self.keep, name, frame)
+                with self._lock:
+                    self._pending[name] = self._pool.submit(self._timed, what, self.keep, name, frame)
             return
         self._timed(what, self._act, statement)
 
@@ -194,7 +254,7 @@ class SparkRunner:
         elif isinstance(statement, exp.Update):
             self._update(statement)
         elif isinstance(statement, (exp.Select, exp.Union, exp.With)) or statement.find(exp.Select):
-            self._rows = [tuple(r) for r in self.sql(statement.sql("duckdb")).collect()]
+            self._thread.rows = [tuple(r) for r in self.sql(statement.sql("duckdb")).collect()]
         else:
             raise ValueError(f"no Spark form of: {statement.sql('duckdb')}")
 
@@ -218,3 +278,13 @@ class SparkRunner:
         updated = updated.select(*[updated[c].cast(table.schema[c].dataType) for c in table.columns])
         kept = self.sql(f"select * from {name} where not {condition}")
         self.keep(name, kept.unionByName(updated))
+
+
+def _rename(node: exp.Expression, names: set[str], suffix: str) -> None:
+    """Give the tables of `names` in `node` (read or written, CTEs, aliases and column qualifiers of those names)
+    the suffix."""
+    for found in list(node.find_all(exp.Table, exp.TableAlias, exp.Column)):
+        key = "table" if isinstance(found, exp.Column) else "this"
+        identifier = found.args.get(key)
+        if isinstance(identifier, exp.Identifier) and identifier.name in names:
+            found.set(key, exp.to_identifier(f"{identifier.name}__{suffix}"))

@@ -21,6 +21,7 @@ import hashlib
 import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -105,9 +106,10 @@ def read_lake(runner: SparkRunner, lake: str | Path) -> None:
         frame.createOrReplaceTempView(table)
 
 
-def narrow(runner: SparkRunner, window) -> None:
-    """Name as `dossiers` and `dossier_events` only the lake's rows that can count from the window's first month
-    on: the partitions of that month and later (a partition's month is that of receipt, else of submission), and
+def narrow(runner: SparkRunner, window, feedback_window) -> None:
+    """Name as `feedback` only the lake's partitions of the months of `feedback_window` (a partition's month is
+    that of receipt), and as `dossiers` and `dossier_events` only the lake's rows that can count from the window's
+    first month on: the partitions of that month and later (a partition's month is that of receipt, else of submission), and
     from the earlier ones, with their records, the dossiers the kept run left open or saw end from that month on
     (`kept_open_dossiers`) and those received from that month on by a record only (their row has no receipt).
 
@@ -116,6 +118,10 @@ def narrow(runner: SparkRunner, window) -> None:
     open then has ended before the window and, received before `since`, has not changed. The earlier partitions'
     rows are joined to those codes (the dossiers open at the end of a month or so: a few million for the whole
     country) by broadcast, rather than by shuffling every processing record."""
+    columns = ", ".join(runner.spark.table("feedback").columns)
+    runner.spark.sql(f"""select {columns} from lake_feedback
+                         where month >= '{feedback_window.start:%Y-%m}' and month <= '{feedback_window.end:%Y-%m}'
+                      """).createOrReplaceTempView("feedback")
     first = window.start.replace(day=1)
     (kept_as_of,) = runner.execute("select max(as_of) from kept_run").fetchone()
     if first.year * 12 + first.month < kept_as_of.year * 12 + kept_as_of.month - (OPEN_MONTHS - 1):
@@ -170,7 +176,7 @@ def refresh(runner: SparkRunner, ruleset: RuleSet | str | None = None, as_of: da
         raise ValueError("a run since a day recomputes every kind of period")
     install_calendar(runner)
     engine.prepare_facts(runner, rs, engine.resolve_as_of(runner, as_of), since=since, kinds=kinds,
-                         kept=since is not None, narrow=(lambda window: narrow(runner, window)) if since else None,
+                         kept=since is not None, narrow=(lambda *windows: narrow(runner, *windows)) if since else None,
                          codes=True)
     # for the next run's `narrow`: the dossiers open, or ended in the last OPEN_MONTHS months up to as_of's (those
     # that ended before this run's facts begin are the kept run's)
@@ -182,10 +188,17 @@ def refresh(runner: SparkRunner, ruleset: RuleSet | str | None = None, as_of: da
                            select dossier_code, end_at from kept_open_dossiers
                            where end_at >= {horizon} and end_at < (select month from kept_from)""")
     engine._month_leaves(runner, since, kept=since is not None)
-    for kind in kinds:
-        engine._refreshed_periods(runner, kind, since)
-        engine._compute(runner, kind, rs, monthly=True)
-        engine._keep(runner, kind)
+
+    def score_kind(kind: str) -> None:
+        # the kinds' passes name the same tables: each in a namespace of its own, side by side
+        with runner.namespace(kind):
+            engine._refreshed_periods(runner, kind, since)
+            engine._compute(runner, kind, rs, monthly=True)
+            engine._keep(runner, kind)
+
+    with ThreadPoolExecutor(len(kinds), "kpi766-kind") as passes:
+        for done in [passes.submit(score_kind, kind) for kind in kinds]:
+            done.result()
     written = {kind: engine._store(runner, rs, kind, since) for kind in kinds}
     if since is not None:
         engine._restamp(runner, rs, kinds, (boundaries.AS_WAS,))

@@ -78,6 +78,31 @@ def test_parameters_become_literals():
     assert runner.bind("select $k, $step::interval", {"k": True, "step": "1 month"}) == "select true, '1 month'::interval"
 
 
+def test_a_namespace_renames_alike_every_table_its_thread_creates_and_gives_out_what_it_renames():
+    """The period kinds' passes run side by side on one Spark session, each in a namespace: the same SQL, the
+    names of the tables the pass created given its suffix wherever they stand (the engine's
+    `periods as (select * from periods)` included), the others left alone."""
+    spark_runner = runner.SparkRunner(None)
+    spark_runner._thread.namespace = ("quarter", set())
+
+    def scoped(sql: str) -> str:
+        return spark_runner._scoped(dialect.sqlglot.parse_one(sql, read="duckdb")).sql("duckdb")
+
+    # a create reads the tables as they were: here the shared periods, then its own
+    assert scoped("create or replace temp table periods as select * from periods") == \
+        "CREATE OR REPLACE TEMPORARY TABLE periods__quarter AS SELECT * FROM periods"
+    assert scoped("create temp table s as with periods as (select * from periods) "
+                  "select periods.a, t.b from periods join t_tree t on t.a = periods.a") == \
+        "CREATE TEMPORARY TABLE s__quarter AS WITH periods__quarter AS (SELECT * FROM periods__quarter) " \
+        "SELECT periods__quarter.a, t.b FROM periods__quarter JOIN t_tree AS t ON t.a = periods__quarter.a"
+    assert scoped("delete from periods where period_start not in (select period_start from changed)") == \
+        "DELETE FROM periods__quarter WHERE NOT period_start IN (SELECT period_start FROM changed)"
+    # a rename to a name it did not create gives the table out; then its name is free again
+    assert scoped("alter table s rename to computed_s_quarter") == "ALTER TABLE s__quarter RENAME TO computed_s_quarter"
+    assert scoped("select count(*) from s") == "SELECT COUNT(*) FROM s"
+    assert spark_runner._thread.namespace[1] == {"periods"}
+
+
 class Transpiling:
     """A DuckDB connection that also prints every statement it runs as Spark SQL (with RAISE): the statements a
     refresh sends all carry over, with no JVM."""
