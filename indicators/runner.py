@@ -9,7 +9,9 @@ what Spark has no statement for is done on its catalogue of temporary views:
 - `drop table`, `alter table … rename to`: the names of those views;
 - `delete from t where c`: t is built again without those rows (`where not coalesce(c, false)`);
 - `insert into t by name q`: t is built again as t and q by column name;
-- `update t set c = e, … where w`: t is built again with `case when w then e else c end` for each c set;
+- `update t set c = e, … where w`: t is built again with its rows where w holds, each c set, and the others;
+- a table built again is computed when a later statement reads it (or when every statement is settled), not at
+  once: a run of deletes and inserts on the same table (the outputs, a kind after another) is one computation;
 - `create table if not exists t (columns)`: an empty t of those columns;
 - `begin`, `commit`, `rollback`, `set`, `checkpoint`: nothing (a run writes its outputs once, at its end).
 
@@ -91,6 +93,8 @@ class SparkRunner:
         self._pool = ThreadPoolExecutor(concurrency, "kpi766-statement") if concurrency > 1 else None
         # table name → the statement computing it, while it runs
         self._pending: dict[str, Future] = {}
+        # table name → its rows as built again (`view`), computed when first read
+        self._built: dict[str, Any] = {}
         self._lock = threading.Lock()
         # per sending thread: the rows of its last read, its namespace (suffix, the names it created there)
         self._thread = threading.local()
@@ -108,6 +112,8 @@ class SparkRunner:
             names = {f"{name}__{suffix}" for name in own}
             self.settle(names)
             for name in names:
+                with self._lock:
+                    self._built.pop(name, None)
                 self.spark.catalog.dropTempView(name)
 
     def _scoped(self, statement: exp.Expression) -> exp.Expression:
@@ -149,12 +155,21 @@ class SparkRunner:
                 what = statement.this.sql("duckdb") if isinstance(statement, (exp.Create, exp.Insert, exp.Delete)) \
                     else statement.sql("duckdb")[:60]
                 if not isinstance(statement, exp.Create):
-                    self.settle({table.name for table in statement.find_all(exp.Table)})
+                    named = {table.name for table in statement.find_all(exp.Table)}
+                    self.settle(named)
+                    # what it reads is computed first; a table it builds again is built on as it is
+                    built = {statement.this.name} if isinstance(statement, (exp.Delete, exp.Insert, exp.Update)) \
+                        else {t.name for t in statement.args.get("tables") or [statement.this]} \
+                        if isinstance(statement, exp.Drop) else set()
+                    self._compute(named - built)
                 self._run(statement, f"{statement.key} {what}")
         return self
 
     def settle(self, names: set[str] | None = None) -> None:
-        """Wait for the statements running that compute `names` (all of them when None); raise the first failure."""
+        """Wait for the statements running that compute `names` (all of them when None, and then compute every
+        table built again); raise the first failure."""
+        if names is None:
+            self._compute(None)
         with self._lock:
             waited = [(name, future) for name, future in self._pending.items() if names is None or name in names]
         for name, future in waited:
@@ -185,7 +200,22 @@ class SparkRunner:
 
     def keep(self, name: str, frame) -> None:
         """Compute `frame` once and name it: the Spark form of a temporary table."""
+        with self._lock:
+            self._built.pop(name, None)
         frame.localCheckpoint().createOrReplaceTempView(name)
+
+    def view(self, name: str, frame) -> None:
+        """Name `frame` now and compute it once, when a statement first reads it (`keep` then)."""
+        frame.createOrReplaceTempView(name)
+        with self._lock:
+            self._built[name] = frame
+
+    def _compute(self, names: set[str] | None) -> None:
+        """Compute the tables built again (`view`) among `names` (all when None)."""
+        with self._lock:
+            due = [(n, f) for n, f in self._built.items() if names is None or n in names]
+        for name, frame in due:
+            self._timed(f"compute {name}", self.keep, name, frame)
 
     def _timed(self, what: str, work, *args) -> None:
         start = time.perf_counter()
@@ -213,7 +243,11 @@ class SparkRunner:
                 self._timed(what, self.keep, name, self.sql(empty))
                 return
             # planned now, on the tables it reads (and after the statement before it naming the same table)
-            self.settle({table.name for table in query.find_all(exp.Table)} | {name})
+            read = {table.name for table in query.find_all(exp.Table)}
+            self.settle(read | {name})
+            self._compute(read)
+            with self._lock:
+                self._built.pop(name, None)
             frame = self.sql(query.sql("duckdb"))
             if self._pool is None:
                 self._timed(what, self.keep, name, frame)
@@ -224,11 +258,13 @@ class SparkRunner:
         self._timed(what, self._act, statement)
 
     def _act(self, statement: exp.Expression) -> None:
-        """Do a statement other than `create … as` (every statement before it done)."""
+        """Do a statement other than `create … as` (the statements computing the tables it names done)."""
         if isinstance(statement, exp.Drop):
             for table in statement.args.get("tables") or [statement.this]:
                 if not self.exists(table.name) and not statement.args.get("exists"):
                     raise ValueError(f"no table {table.name}")
+                with self._lock:
+                    self._built.pop(table.name, None)
                 self.spark.catalog.dropTempView(table.name)
         elif isinstance(statement, exp.Alter):
             (action,) = statement.actions
@@ -242,7 +278,7 @@ class SparkRunner:
             if not self.exists(name):
                 return
             where = statement.args["where"].this.sql("duckdb")
-            self.keep(name, self.sql(f"select * from {name} where not coalesce({where}, false)"))
+            self.view(name, self.sql(f"select * from {name} where not coalesce({where}, false)"))
         elif isinstance(statement, exp.Insert):
             target = statement.this
             name = target.name
@@ -250,7 +286,7 @@ class SparkRunner:
                 raise ValueError(f"only insert … by name carries over to Spark: {statement.sql('duckdb')}")
             added = self.sql(statement.expression.sql("duckdb"))
             kept = self.spark.table(name)
-            self.keep(name, kept.unionByName(added.select(*kept.columns)))
+            self.view(name, kept.unionByName(added.select(*kept.columns)))
         elif isinstance(statement, exp.Update):
             self._update(statement)
         elif isinstance(statement, (exp.Select, exp.Union, exp.With)) or statement.find(exp.Select):
@@ -277,7 +313,7 @@ class SparkRunner:
                            + f" from {name} where {condition}")
         updated = updated.select(*[updated[c].cast(table.schema[c].dataType) for c in table.columns])
         kept = self.sql(f"select * from {name} where not {condition}")
-        self.keep(name, kept.unionByName(updated))
+        self.view(name, kept.unionByName(updated))
 
 
 def _rename(node: exp.Expression, names: set[str], suffix: str) -> None:

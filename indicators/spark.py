@@ -223,9 +223,9 @@ def _files(spark, path: str):
 
 def read_kept(runner: SparkRunner, out: str | Path, ruleset: RuleSet, as_of: datetime, since: date) -> None:
     """Name the earlier run's outputs (unit_indicators, unit_scores) and kept tables (`kept_<table>`) of `out` as
-    views, each computed once (the run writes over them); refuse an earlier run that is missing or unfinished,
-    of another rule set or engine, judged at a later as_of, or judged before `since` (what was received between
-    would be missed)."""
+    views, each computed once when first read (the run writes over them); refuse an earlier run that is missing or
+    unfinished, of another rule set or engine, judged at a later as_of, or judged before `since` (what was received
+    between would be missed)."""
     spark = runner.spark
     fs, run = _files(spark, _path(out, ENGINE, "run"))
     if not fs.exists(run):
@@ -240,10 +240,11 @@ def read_kept(runner: SparkRunner, out: str | Path, ruleset: RuleSet, as_of: dat
     if since > kept["as_of"].date():
         raise SinceError(f"{out} was judged at {kept['as_of']:%Y-%m-%d %H:%M}, before --since {since}: what was "
                          f"received in between would be missed; give a day on or before {kept['as_of']:%Y-%m-%d}")
+    # each computed once, when first read; all before the run writes over them (`write` settles first)
     for table in OUTPUTS:
-        runner.keep(table, spark.read.parquet(_path(out, table)))
+        runner.view(table, spark.read.parquet(_path(out, table)))
     for table in (*KEPT, "run"):
-        runner.keep(f"kept_{table}", spark.read.parquet(_path(out, ENGINE, table)))
+        runner.view(f"kept_{table}", spark.read.parquet(_path(out, ENGINE, table)))
 
 
 def write(runner: SparkRunner, out: str | Path, ruleset: RuleSet) -> None:
