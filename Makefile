@@ -25,9 +25,10 @@ run: install
 demo: install
 	$(BIN)/python -m etl demo --db "$(DB)"
 
-# every core: tests/conftest.py says how the files are shared out
+# every core for the tests that compute, then the browser tests alone (tests/conftest.py says why)
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not browser"
+	$(BIN)/python -m pytest -m browser
 
 bench: install
 	set -e; for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done

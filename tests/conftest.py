@@ -19,16 +19,14 @@ os.environ.setdefault("KPI766_PASSWORD_HASHING", "cheap")
 os.environ.setdefault("KPI766_SECRET_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="kpi766-key-")) / "secret"))
 
 
-# `make test` runs the tests on every core (pytest-xdist, `--dist loadgroup`): a file's tests on one worker, so that
-# its module and session fixtures are built once, and the files that start a JVM or a browser on the same worker,
-# one after another, so that Spark's two threads and Chromium do not compete for the same cores.
-ONE_WORKER = {"test_spark.py": "jvm-and-browser", "test_browser.py": "jvm-and-browser",
-              "test_browser_boundaries.py": "jvm-and-browser"}
-
-
+# `make test` runs the tests on every core (pytest-xdist, `--dist loadgroup`), a file's tests on one worker so that
+# its module and session fixtures are built once; then the browser tests (those driving Chromium, marked `browser`)
+# alone: a page waited for while both cores compute for the other worker can take longer than any wait.
 def pytest_collection_modifyitems(items):
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(ONE_WORKER.get(item.path.name, item.path.name)))
+        item.add_marker(pytest.mark.xdist_group(item.path.name))
+        if "chromium" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
