@@ -27,7 +27,7 @@ demo: install
 
 # every core for the tests that compute, then the browser tests alone (tests/conftest.py says why)
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not browser"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not browser"
 	$(BIN)/python -m pytest -m browser
 
 bench: install

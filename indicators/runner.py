@@ -112,9 +112,7 @@ class SparkRunner:
             names = {f"{name}__{suffix}" for name in own}
             self.settle(names)
             for name in names:
-                with self._lock:
-                    self._built.pop(name, None)
-                self.spark.catalog.dropTempView(name)
+                self._drop_view(name)
 
     def _scoped(self, statement: exp.Expression) -> exp.Expression:
         """Return `statement` with the names of the tables this thread's namespace holds given its suffix: tables
@@ -124,7 +122,6 @@ class SparkRunner:
         if namespace is None:
             return statement
         suffix, own = namespace
-        created = None
         if isinstance(statement, exp.Create):
             created = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
             if statement.expression is not None:
@@ -139,8 +136,8 @@ class SparkRunner:
             if renamed_from is not None:
                 own.discard(renamed_from)
         elif isinstance(statement, exp.Drop):
-            for table in statement.args.get("tables") or [statement.this]:
-                own.discard(table.name.removesuffix(f"__{suffix}"))
+            for name in _dropped(statement):
+                own.discard(name.removesuffix(f"__{suffix}"))
         return statement
 
     # the connection's interface the engine uses
@@ -158,10 +155,11 @@ class SparkRunner:
                     named = {table.name for table in statement.find_all(exp.Table)}
                     self.settle(named)
                     # what it reads is computed first; a table it builds again is built on as it is
-                    built = {statement.this.name} if isinstance(statement, (exp.Delete, exp.Insert, exp.Update)) \
-                        else {t.name for t in statement.args.get("tables") or [statement.this]} \
-                        if isinstance(statement, exp.Drop) else set()
-                    self._compute(named - built)
+                    if isinstance(statement, (exp.Delete, exp.Insert, exp.Update)):
+                        named.discard(statement.this.name)
+                    elif isinstance(statement, exp.Drop):
+                        named -= _dropped(statement)
+                    self._compute(named)
                 self._run(statement, f"{statement.key} {what}")
         return self
 
@@ -209,6 +207,11 @@ class SparkRunner:
         frame.createOrReplaceTempView(name)
         with self._lock:
             self._built[name] = frame
+
+    def _drop_view(self, name: str) -> None:
+        with self._lock:
+            self._built.pop(name, None)
+        self.spark.catalog.dropTempView(name)
 
     def _compute(self, names: set[str] | None) -> None:
         """Compute the tables built again (`view`) among `names` (all when None)."""
@@ -260,12 +263,10 @@ class SparkRunner:
     def _act(self, statement: exp.Expression) -> None:
         """Do a statement other than `create … as` (the statements computing the tables it names done)."""
         if isinstance(statement, exp.Drop):
-            for table in statement.args.get("tables") or [statement.this]:
-                if not self.exists(table.name) and not statement.args.get("exists"):
-                    raise ValueError(f"no table {table.name}")
-                with self._lock:
-                    self._built.pop(table.name, None)
-                self.spark.catalog.dropTempView(table.name)
+            for name in _dropped(statement):
+                if not self.exists(name) and not statement.args.get("exists"):
+                    raise ValueError(f"no table {name}")
+                self._drop_view(name)
         elif isinstance(statement, exp.Alter):
             (action,) = statement.actions
             if not isinstance(action, exp.AlterRename):
@@ -324,3 +325,8 @@ def _rename(node: exp.Expression, names: set[str], suffix: str) -> None:
         identifier = found.args.get(key)
         if isinstance(identifier, exp.Identifier) and identifier.name in names:
             found.set(key, exp.to_identifier(f"{identifier.name}__{suffix}"))
+
+
+def _dropped(statement: exp.Drop) -> set[str]:
+    """Return the names of the tables a `drop` names."""
+    return {table.name for table in statement.args.get("tables") or [statement.this]}

@@ -23,6 +23,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import sqlglot
@@ -109,9 +110,10 @@ def read_lake(runner: SparkRunner, lake: str | Path) -> None:
 def narrow(runner: SparkRunner, window, feedback_window) -> None:
     """Name as `feedback` only the lake's partitions of the months of `feedback_window` (a partition's month is
     that of receipt), and as `dossiers` and `dossier_events` only the lake's rows that can count from the window's
-    first month on: the partitions of that month and later (a partition's month is that of receipt, else of submission), and
-    from the earlier ones, with their records, the dossiers the kept run left open or saw end from that month on
-    (`kept_open_dossiers`) and those received from that month on by a record only (their row has no receipt).
+    first month on: the partitions of that month and later (a partition's month is that of receipt, else of
+    submission), and from the earlier ones, with their records, the dossiers the kept run left open or saw end from
+    that month on (`kept_open_dossiers`) and those received from that month on by a record only (their row has no
+    receipt).
 
     Exact when the first month is one of the kept run's last OPEN_MONTHS months up to its as_of's (else nothing is
     narrowed; `engine._kept_from` makes it at the latest that of as_of): a dossier received before it and not
@@ -176,7 +178,7 @@ def refresh(runner: SparkRunner, ruleset: RuleSet | str | None = None, as_of: da
         raise ValueError("a run since a day recomputes every kind of period")
     install_calendar(runner)
     engine.prepare_facts(runner, rs, engine.resolve_as_of(runner, as_of), since=since, kinds=kinds,
-                         kept=since is not None, narrow=(lambda *windows: narrow(runner, *windows)) if since else None,
+                         kept=since is not None, narrow=partial(narrow, runner) if since else None,
                          codes=True)
     # for the next run's `narrow`: the dossiers open, or ended in the last OPEN_MONTHS months up to as_of's (those
     # that ended before this run's facts begin are the kept run's)

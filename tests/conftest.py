@@ -19,12 +19,11 @@ os.environ.setdefault("KPI766_PASSWORD_HASHING", "cheap")
 os.environ.setdefault("KPI766_SECRET_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="kpi766-key-")) / "secret"))
 
 
-# `make test` runs the tests on every core (pytest-xdist, `--dist loadgroup`), a file's tests on one worker so that
-# its module and session fixtures are built once; then the browser tests (those driving Chromium, marked `browser`)
-# alone: a page waited for while both cores compute for the other worker can take longer than any wait.
+# `make test` runs the tests on every core (pytest-xdist, `--dist loadfile`: a file's tests on one worker, so that its
+# module and session fixtures are built once), then the browser tests (those driving Chromium, marked here) alone:
+# a page waited for while both cores compute for the other worker can take longer than any wait.
 def pytest_collection_modifyitems(items):
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(item.path.name))
         if "chromium" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
 
